@@ -1,0 +1,16 @@
+"""Shared pydantic base for every spec model: frozen, strict about unknown keys, documented fields."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Spec(BaseModel):
+    """Base of every config/state model. Frozen so a plan built from it cannot be mutated later."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        populate_by_name=True,
+        use_attribute_docstrings=True,
+    )
