@@ -16,7 +16,8 @@ bodies passes them through :func:`redact` first.
     │   ├── ApiRequestError        other 4xx (the API's reason is kept)
     │   ├── RateLimitedError       429 after every retry
     │   ├── ServerError            5xx after every retry
-    │   └── MalformedResponseError the body is not what the API documents
+    │   ├── MalformedResponseError the body is not what the API documents
+    │   └── AmbiguousWriteError    a non-idempotent write failed after it may have been applied
     ├── PlanError              the plan cannot be built or used
     │   ├── AmbiguityError         two live objects answer to one managed name
     │   ├── ServerRuleError        unknown model/provider slugs and other server-side rules
@@ -120,6 +121,14 @@ class ServerError(ApiError):
 
 class MalformedResponseError(ApiError):
     pass
+
+
+class AmbiguousWriteError(ApiError):
+    """A create (non-idempotent POST) got a 5xx, a timeout or a dropped connection after it was sent.
+
+    The server may or may not have applied it, so it is never retried blindly: the caller re-lists
+    and matches by name before trying again.
+    """
 
 
 class PlanError(OrctlError):
