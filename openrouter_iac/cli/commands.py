@@ -4,4 +4,9 @@ from __future__ import annotations
 
 import click
 
-ALL: list[click.Command] = []
+from openrouter_iac.cli import config_cmds
+
+ALL: list[click.Command] = [
+    config_cmds.validate,
+    config_cmds.schema,
+]

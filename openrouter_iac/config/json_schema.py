@@ -1,0 +1,55 @@
+"""The JSON Schema of the config language, generated from the models, in draft-07 form.
+
+yaml-language-server (VS Code, Neovim, JetBrains) understands draft-07 best, so pydantic's
+2020-12 output is rewritten: `$defs` becomes `definitions`, and `$ref` siblings are folded into
+an `allOf` (draft-07 ignores keywords beside `$ref`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from openrouter_iac.model.config import CONFIG_VERSION, Config
+from openrouter_iac.model.resources import SLUG_PATTERN
+
+SCHEMA_ID = "https://github.com/openrouter-iac/orctl/schemas/orctl.schema.json"
+
+
+def _draft07(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_draft07(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _draft07(value) for key, value in node.items() if key != "discriminator"}
+    if "$ref" in out:
+        out["$ref"] = out["$ref"].replace("#/$defs/", "#/definitions/")
+        siblings = {k: v for k, v in out.items() if k not in ("$ref", "description", "default")}
+        if siblings:
+            out = {
+                **{k: v for k, v in out.items() if k in ("description", "default")},
+                "allOf": [{"$ref": out["$ref"]}],
+                **{k: v for k, v in siblings.items()},
+            }
+    return out
+
+
+def config_schema() -> dict[str, Any]:
+    """The schema as a dict."""
+    raw = Config.model_json_schema(mode="validation")
+    definitions = raw.pop("$defs", {})
+    schema: dict[str, Any] = {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": SCHEMA_ID,
+        **_draft07(raw),
+        "definitions": _draft07(definitions),
+    }
+    schema["title"] = "orctl configuration"
+    schema["properties"]["version"]["enum"] = [CONFIG_VERSION]
+    schema["properties"]["workspaces"]["propertyNames"] = {"pattern": SLUG_PATTERN, "maxLength": 50}
+    return schema
+
+
+def config_schema_text() -> str:
+    """The schema as the text kept in `schemas/orctl.schema.json`."""
+    return json.dumps(config_schema(), indent=2, sort_keys=True) + "\n"

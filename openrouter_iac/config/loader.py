@@ -1,0 +1,119 @@
+"""Loading a config file or directory into a validated :class:`Config`, or every problem at once."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from openrouter_iac.config.merge import Merger, dotted
+from openrouter_iac.config.rules import check_rules
+from openrouter_iac.config.schema_errors import problems_from
+from openrouter_iac.config.yaml_source import PathKey, Position, SourceMap, read_yaml
+from openrouter_iac.errors import ConfigError
+from openrouter_iac.model.config import Config
+
+DEFAULT_LOCATIONS = ("orctl.yaml", "orctl.yml", "orctl")
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    """A validated config, where it came from, and the position of every node."""
+
+    config: Config
+    source_map: SourceMap
+    files: tuple[Path, ...]
+    base_dir: Path
+    """Directory that relative paths in the config (file sinks, file: refs) are resolved from."""
+
+    def position(self, path: PathKey) -> Position | None:
+        return self.source_map.value_position(path)
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def resolve_location(location: Path | None, cwd: Path | None = None) -> Path:
+    """The file or directory to load: ``location``, else `orctl.yaml` or `orctl/` in ``cwd``."""
+    if location is not None:
+        if not location.exists():
+            raise ConfigError([f"{location}: no such file or directory"])
+        return location
+    here = cwd or Path.cwd()
+    for name in DEFAULT_LOCATIONS:
+        if (here / name).exists():
+            return here / name
+    raise ConfigError([f"no config found: pass -c PATH, or create orctl.yaml or an orctl/ directory in {here}"])
+
+
+def config_files(location: Path) -> list[Path]:
+    """The YAML files of a config: the file itself, or a directory's *.yaml/*.yml in name order."""
+    if location.is_file():
+        return [location]
+    files = sorted(p for p in location.iterdir() if p.is_file() and p.suffix in YAML_SUFFIXES)
+    if not files:
+        raise ConfigError([f"{_display(location)}: the directory holds no .yaml or .yml file"])
+    return files
+
+
+def _format(position: Position | None, path: PathKey, reason: str) -> tuple[Position, str]:
+    where = position or Position("?", 0, 0)
+    location = f"{dotted(path)}: " if path else ""
+    return where, f"{where}: {location}{reason}"
+
+
+def _problem_position(source_map: SourceMap, path: PathKey, about_key: bool, data: Any) -> Position | None:
+    if about_key:
+        return source_map.key_position(path)
+    if path in source_map.values:
+        return source_map.values[path]
+    # A missing key: point at the mapping that should hold it.
+    return source_map.value_position(path[:-1]) if path else source_map.value_position(())
+
+
+def load_config(location: Path | None = None) -> LoadedConfig:
+    """Read, merge and validate a config. Raises :class:`ConfigError` listing every problem."""
+    resolved = resolve_location(location)
+    files = config_files(resolved)
+    merger = Merger()
+    found: list[tuple[Position, str]] = []
+    for file in files:
+        display = _display(file)
+        data, source_map, yaml_problems = read_yaml(file, display)
+        found.extend((p.position, f"{p.position}: {p.message}") for p in yaml_problems)
+        if yaml_problems:
+            continue
+        if data is None:
+            found.append(
+                _format(Position(display, 1, 1), (), "the file is empty (expected a mapping with `version: 1`)")
+            )
+            continue
+        if not isinstance(data, dict):
+            found.append(_format(source_map.value_position(()), (), "the top level must be a mapping"))
+            continue
+        merger.add(data, source_map)
+    found.extend(_format(position, path, reason) for position, path, reason in merger.problems)
+    if found:
+        raise ConfigError([text for _, text in sorted(found)])
+    data = merger.data
+    config: Config | None = None
+    checks: list[tuple[PathKey, bool, str]] = check_rules(data)
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        checks = problems_from(exc, Config, data) + checks
+    for path, about_key, reason in checks:
+        found.append(_format(_problem_position(merger.source_map, path, about_key, data), path, reason))
+    if found or config is None:
+        unique = sorted(set(found))
+        raise ConfigError([text for _, text in unique])
+    base_dir = resolved if resolved.is_dir() else resolved.parent
+    return LoadedConfig(config, merger.source_map, tuple(files), base_dir)

@@ -1,0 +1,165 @@
+"""YAML reading that keeps a file:line:column for every node.
+
+PyYAML's composer gives nodes with marks; we build plain Python values from them ourselves so that
+(1) every value's and every mapping key's position is recorded by its path, (2) duplicate mapping
+keys are an error instead of a silent overwrite, and (3) timestamps stay strings (pydantic parses
+them, and can then tell a UTC offset from another zone).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PathKey = tuple[str | int, ...]
+"""A path to a node: mapping keys and sequence indexes from the document root."""
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """Where a node starts: 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass
+class SourceMap:
+    """Positions of every value (``values``) and every mapping key (``keys``) by path."""
+
+    values: dict[PathKey, Position] = field(default_factory=dict)
+    keys: dict[PathKey, Position] = field(default_factory=dict)
+
+    def update(self, other: SourceMap) -> None:
+        self.values.update(other.values)
+        self.keys.update(other.keys)
+
+    def value_position(self, path: PathKey) -> Position | None:
+        """The position of the value at ``path``, or of its nearest ancestor that has one."""
+        for end in range(len(path), -1, -1):
+            found = self.values.get(path[:end])
+            if found is not None:
+                return found
+        return None
+
+    def key_position(self, path: PathKey) -> Position | None:
+        """The position of the mapping key that names ``path`` (else of the value, or an ancestor)."""
+        return self.keys.get(path) or self.value_position(path)
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    """A problem found while reading YAML (before any schema check)."""
+
+    position: Position
+    message: str
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader whose timestamp resolver is removed: timestamps stay as their text."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _position(display_name: str, node: yaml.Node) -> Position:
+    return Position(display_name, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Builder:
+    def __init__(self, display_name: str, loader: _Loader) -> None:
+        self.display_name = display_name
+        self.loader = loader
+        self.source_map = SourceMap()
+        self.problems: list[YamlProblem] = []
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        self.source_map.values[path] = _position(self.display_name, node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+        return self.loader.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
+        self.loader.flatten_mapping(node)  # resolves `<<:` merge keys like PyYAML does
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                # Non-string keys (numbers, booleans) are kept as text: names are always strings.
+                key = "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
+            where = _position(self.display_name, key_node)
+            if key in result:
+                first = self.source_map.keys[(*path, key)]
+                self.problems.append(
+                    YamlProblem(where, f"duplicate key '{key}' in the same mapping (first defined at {first})")
+                )
+                continue
+            self.source_map.keys[(*path, key)] = where
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+
+def _tab_problems(text: str, display_name: str) -> list[YamlProblem]:
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            problems.append(
+                YamlProblem(
+                    Position(display_name, number, indent.index("\t") + 1),
+                    "tab character in indentation; YAML allows spaces only",
+                )
+            )
+    return problems
+
+
+def read_yaml(path: Path, display_name: str) -> tuple[Any, SourceMap, list[YamlProblem]]:
+    """Parse one YAML file. Returns the data, its source map and the problems found.
+
+    An empty file (or one holding only comments) yields ``None``.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, SourceMap(), [YamlProblem(Position(display_name, 1, 1), f"not UTF-8 text: {exc.reason}")]
+    tabs = _tab_problems(text, display_name)
+    if tabs:
+        return None, SourceMap(), tabs
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = " ".join(part for part in (exc.context, exc.problem) if part)
+        return (
+            None,
+            SourceMap(),
+            [YamlProblem(Position(display_name, line, column), f"YAML syntax: {reason}")],
+        )
+    except yaml.YAMLError as exc:
+        return None, SourceMap(), [YamlProblem(Position(display_name, 1, 1), f"YAML syntax: {exc}")]
+    finally:
+        loader.dispose()
+    if root is None:
+        return None, SourceMap(), []
+    builder = _Builder(display_name, loader)
+    try:
+        data = builder.build(root, ())
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        where = Position(display_name, mark.line + 1, mark.column + 1) if mark else Position(display_name, 1, 1)
+        return None, SourceMap(), [YamlProblem(where, f"YAML: {exc.problem}")]
+    return data, builder.source_map, builder.problems

@@ -1,0 +1,56 @@
+"""The top of an orctl configuration: the managed account plus what orctl needs to manage it."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from openrouter_iac.model.base import Spec
+from openrouter_iac.model.resources import AccountState, OrganizationSettings, Workspace
+from openrouter_iac.model.sinks import SecretSinkSpec
+
+CONFIG_VERSION = 1
+"""The config language version this orctl understands. A newer file is refused with "upgrade"."""
+
+
+class Ownership(Spec):
+    """Which live objects orctl may touch. Everything else is reported as unmanaged, never changed."""
+
+    prune: bool = False
+    """Delete live objects inside declared workspaces that the config does not declare."""
+    prune_workspaces: bool = False
+    """Delete live workspaces that the config does not declare (never the default workspace)."""
+    key_name_prefix: str = ""
+    """Only live keys whose names start with this prefix count as orctl's (config key names must too)."""
+
+
+class Safety(Spec):
+    """Guards that make a plan refuse to apply without an explicit override flag."""
+
+    max_delete_fraction: float = Field(0.3, ge=0, le=1)
+    """Refuse (without --allow-destroy) a plan deleting more than this fraction of managed objects."""
+    min_objects_for_fraction: int = Field(10, ge=1)
+    """The fraction rule applies once there are at least this many managed objects."""
+    protect: list[str] = Field(default_factory=list)
+    """Addresses never deleted or replaced without --allow-destroy, e.g. `workspace:healthcare`,
+    `api_key:healthcare/intake` (a workspace protects everything in it)."""
+
+
+class Config(Spec):
+    """An orctl configuration file (or directory of files merged in name order)."""
+
+    version: int
+    """Config language version. This orctl understands version 1."""
+    ownership: Ownership = Field(default_factory=Ownership)
+    """What orctl owns and may prune."""
+    safety: Safety = Field(default_factory=Safety)
+    """Thresholds and protected objects."""
+    organization: OrganizationSettings | None = None
+    """Organization settings (absent = not managed)."""
+    secret_sinks: dict[str, SecretSinkSpec] = Field(default_factory=dict)
+    """Named places where new key secrets are handed to; keys refer to them by name."""
+    workspaces: dict[str, Workspace] = Field(default_factory=dict)
+    """Workspaces by slug (lowercase letters, digits and single dashes)."""
+
+    def account(self) -> AccountState:
+        """The desired account state (the part the diff compares with the live account)."""
+        return AccountState(organization=self.organization, workspaces=self.workspaces)

@@ -1,0 +1,189 @@
+"""Closed value sets of the OpenRouter management API, checked before any network call.
+
+They mirror enums of the official OpenAPI spec (tests compare them with the spec when it is
+available); values marked [newer] come from a later spec than the saved one and are accepted too.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+ResetInterval = Literal["daily", "weekly", "monthly"]
+"""Reset of a key limit (00:00 UTC; weeks run Monday to Sunday)."""
+
+BudgetInterval = Literal["lifetime", "monthly", "weekly", "daily"]
+"""Budget periods. `lifetime` never resets (the API sends `reset_interval: null` for it)."""
+
+BUDGET_ORDER: tuple[BudgetInterval, ...] = ("lifetime", "monthly", "weekly", "daily")
+"""Server rule: caps strictly decrease in this order among the intervals that are set."""
+
+FilterAction = Literal["redact", "block", "flag"]
+ScanScope = Literal["user_only", "all_messages"]
+
+DetectorSlug = Literal["email", "phone", "ssn", "credit-card", "ip-address", "person-name", "address", "secrets"]
+"""Built-in sensitive-info detectors (`secrets` is [newer])."""
+
+PROMPT_INJECTION_SLUG = "regex-prompt-injection"
+
+DataRegion = Literal["global", "europe", "us"]
+"""[newer] guardrail `allowed_data_regions` values."""
+
+ProviderSort = Literal["price", "throughput", "latency", "exacto"]
+
+ObservabilityType = Literal[
+    "arize",
+    "braintrust",
+    "clickhouse",
+    "datadog",
+    "grafana",
+    "langfuse",
+    "langsmith",
+    "newrelic",
+    "opik",
+    "otel-collector",
+    "posthog",
+    "ramp",
+    "s3",
+    "sentry",
+    "snowflake",
+    "weave",
+    "webhook",
+]
+
+OBSERVABILITY_REQUIRED_CONFIG: dict[str, tuple[str, ...]] = {
+    "arize": ("apiKey", "spaceKey", "modelId"),
+    "braintrust": ("apiKey", "projectId"),
+    "clickhouse": ("host", "database", "username", "password"),
+    "datadog": ("apiKey", "mlApp"),
+    "grafana": ("apiKey", "instanceId"),
+    "langfuse": ("secretKey", "publicKey"),
+    "langsmith": ("apiKey",),
+    "newrelic": ("licenseKey",),
+    "opik": ("apiKey", "workspace", "projectName"),
+    "otel-collector": ("endpoint",),
+    "posthog": ("apiKey",),
+    "ramp": ("apiKey",),
+    "s3": ("bucketName", "accessKeyId", "secretAccessKey"),
+    "sentry": ("otlpEndpoint", "dsn"),
+    "snowflake": ("account", "token"),
+    "weave": ("apiKey", "entity", "project"),
+    "webhook": ("url",),
+}
+"""Config keys each destination type requires (from the management API digest)."""
+
+OBSERVABILITY_SECRET_CONFIG_KEYS = frozenset(
+    {"apiKey", "spaceKey", "secretKey", "password", "licenseKey", "secretAccessKey", "dsn", "token"}
+)
+"""Config keys whose values are secrets: write-only upstream (returned masked), references only here."""
+
+MAX_DESTINATIONS_PER_TYPE = 5
+
+BYOK_PROVIDERS: tuple[str, ...] = (
+    "ai21",
+    "aion-labs",
+    "akashml",
+    "alibaba",
+    "amazon-bedrock",
+    "amazon-nova",
+    "ambient",
+    "anthropic",
+    "arcee-ai",
+    "atlas-cloud",
+    "avian",
+    "azure",
+    "baidu",
+    "baseten",
+    "black-forest-labs",
+    "byteplus",
+    "cerebras",
+    "chutes",
+    "cirrascale",
+    "clarifai",
+    "cloudflare",
+    "cohere",
+    "coreweave",
+    "cosine",
+    "crusoe",
+    "darkbloom",
+    "databricks",
+    "decart",
+    "deepgram",
+    "deepinfra",
+    "deepseek",
+    "dekallm",
+    "digitalocean",
+    "featherless",
+    "fireworks",
+    "fish-audio",
+    "friendli",
+    "gmicloud",
+    "google-ai-studio",
+    "google-vertex",
+    "groq",
+    "heygen",
+    "inception",
+    "inceptron",
+    "inferact-vllm",
+    "inference-net",
+    "infermatic",
+    "inflection",
+    "io-net",
+    "ionstream",
+    "krea",
+    "liquid",
+    "makora",
+    "mancer",
+    "mara",
+    "meta",
+    "minimax",
+    "mistral",
+    "modal",
+    "modelrun",
+    "modular",
+    "moonshotai",
+    "morph",
+    "ncompass",
+    "nebius",
+    "nex-agi",
+    "nextbit",
+    "novita",
+    "nvidia",
+    "ollama",
+    "open-inference",
+    "openai",
+    "parasail",
+    "perceptron",
+    "perplexity",
+    "phala",
+    "poolside",
+    "prime-intellect",
+    "quiver",
+    "recraft",
+    "reka",
+    "relace",
+    "runway",
+    "sail-research",
+    "sakana",
+    "sakana-ai",
+    "sambanova",
+    "seed",
+    "siliconflow",
+    "sourceful",
+    "stepfun",
+    "streamlake",
+    "switchpoint",
+    "tencent",
+    "tenstorrent",
+    "thinkingmachines",
+    "together",
+    "upstage",
+    "venice",
+    "voyageai",
+    "wafer",
+    "wandb",
+    "wandb-legacy",
+    "xai",
+    "xiaomi",
+    "z-ai",
+)
+"""BYOK provider slugs (the spec's `BYOKProviderSlug` plus the [newer] additions)."""

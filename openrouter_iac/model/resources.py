@@ -1,0 +1,357 @@
+"""One spec model per resource kind. The same models describe the desired state (from YAML) and
+the live state (from the API), so the diff compares like with like.
+
+Fields a resource only has in config (where a secret goes, which key publishes a preset, the
+behaviour a key serves, previous names) are listed in ``CONFIG_ONLY`` and never diffed. Fields
+the API cannot change after creation are listed in ``IMMUTABLE``; changing one is a replace.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+from pydantic import Field, field_validator, model_validator
+
+from openrouter_iac.model.base import Spec
+from openrouter_iac.model.enums import (
+    BUDGET_ORDER,
+    BudgetInterval,
+    DataRegion,
+    DetectorSlug,
+    FilterAction,
+    ObservabilityType,
+    ProviderSort,
+    ResetInterval,
+    ScanScope,
+)
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+NAME_PATTERN = r"^\S(?:.*\S)?$"
+"""Names used as identities may not start or end with white space (it would hide duplicates)."""
+
+
+class Budgets(Spec):
+    """Workspace spending caps in USD per period. Strictly lifetime > monthly > weekly > daily."""
+
+    lifetime: float | None = Field(None, gt=0)
+    """Cap over the whole life of the workspace (never resets)."""
+    monthly: float | None = Field(None, gt=0)
+    """Cap per calendar month (UTC)."""
+    weekly: float | None = Field(None, gt=0)
+    """Cap per week, Monday to Sunday (UTC)."""
+    daily: float | None = Field(None, gt=0)
+    """Cap per day (UTC)."""
+
+    @model_validator(mode="after")
+    def _strictly_ordered(self) -> Budgets:
+        set_caps = [(name, getattr(self, name)) for name in BUDGET_ORDER if getattr(self, name) is not None]
+        for (wider, wider_cap), (narrower, narrower_cap) in itertools.pairwise(set_caps):
+            if not wider_cap > narrower_cap:
+                raise ValueError(
+                    f"budgets must be strictly ordered lifetime > monthly > weekly > daily; "
+                    f"{wider} ({wider_cap:g}) is not greater than {narrower} ({narrower_cap:g})"
+                )
+        return self
+
+    def as_dict(self) -> dict[BudgetInterval, float]:
+        """The intervals that are set, widest first."""
+        return {name: cap for name in BUDGET_ORDER if (cap := getattr(self, name)) is not None}
+
+
+class GuardrailBudget(Spec):
+    """A guardrail's spending cap. The API needs the cap and its reset together."""
+
+    limit_usd: float = Field(gt=0)
+    """Cap in USD."""
+    reset: BudgetInterval
+    """When the cap resets: daily, weekly, monthly, or lifetime (never)."""
+
+
+class ZeroDataRetention(Spec):
+    """Zero-data-retention enforcement per provider group (`true` forces ZDR endpoints only)."""
+
+    anthropic: bool | None = None
+    """Enforce ZDR for Anthropic models."""
+    openai: bool | None = None
+    """Enforce ZDR for OpenAI models."""
+    google: bool | None = None
+    """Enforce ZDR for Google models."""
+    xai: bool | None = None
+    """Enforce ZDR for xAI models."""
+    other: bool | None = None
+    """Enforce ZDR for every other provider."""
+
+
+class ContentFilter(Spec):
+    """A custom regex filter applied to request messages."""
+
+    pattern: str = Field(min_length=1, max_length=100_000)
+    """JavaScript-style regex. No lookaround, backreferences or nested quantifiers (the API rejects them)."""
+    action: FilterAction
+    """What to do on a match: redact, block or flag (detect only)."""
+    label: str | None = Field(None, max_length=100)
+    """Replacement text when redacting, e.g. `[MRN]`."""
+
+
+class PromptInjection(Spec):
+    """The built-in prompt-injection detector."""
+
+    action: FilterAction
+    """What to do on detection: block, redact or flag."""
+    scope: ScanScope = "all_messages"
+    """Which messages are scanned: user_only or all_messages."""
+
+
+class GuardrailPolicy(Spec):
+    """The policy fields shared by named guardrails and the workspace default guardrail."""
+
+    CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset()
+    IMMUTABLE: ClassVar[frozenset[str]] = frozenset()
+
+    description: str | None = Field(None, max_length=1000)
+    """Free text shown in the OpenRouter dashboard."""
+    budget: GuardrailBudget | None = None
+    """Spending cap for everything the guardrail applies to (checked per key and per member)."""
+    include_byok_in_budgets: bool = False
+    """Count BYOK usage against the budget."""
+    allowed_models: list[str] | None = Field(None, min_length=1)
+    """Only these models (slug or canonical slug); absent = all."""
+    ignored_models: list[str] | None = Field(None, min_length=1)
+    """Never these models."""
+    allowed_providers: list[str] | None = Field(None, min_length=1)
+    """Only these providers (provider slugs as served by /providers); absent = all."""
+    ignored_providers: list[str] | None = Field(None, min_length=1)
+    """Never these providers."""
+    allowed_data_regions: list[DataRegion] | None = Field(None, min_length=1)
+    """[newer] Only endpoints in these data regions."""
+    zdr: ZeroDataRetention | None = None
+    """Zero data retention per provider group; `zdr: true` enforces it for all five."""
+    enable_free_model_publication: bool | None = None
+    """Allow free endpoints that publish prompts."""
+    enable_free_model_training: bool | None = None
+    """Allow free endpoints that train on request data."""
+    enable_paid_model_training: bool | None = None
+    """Allow paid endpoints that train on request data."""
+    content_filters: list[ContentFilter] | None = None
+    """Custom regex filters."""
+    sensitive_info: dict[DetectorSlug, FilterAction] | None = None
+    """Built-in detectors and their action, e.g. `{email: redact, ssn: block}`."""
+    prompt_injection: PromptInjection | None = None
+    """The built-in prompt-injection detector."""
+
+    @field_validator("zdr", mode="before")
+    @classmethod
+    def _zdr_shorthand(cls, value: Any) -> Any:
+        # `zdr: true` is the common case: every provider group.
+        if isinstance(value, bool):
+            return {group: value for group in ("anthropic", "openai", "google", "xai", "other")}
+        return value
+
+
+class Guardrail(GuardrailPolicy):
+    """A named guardrail inside a workspace; keys opt in with `guardrail: <name>`."""
+
+    CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"previous_names"})
+
+    members: list[str] | None = None
+    """Organization member user ids assigned to this guardrail (absent = not managed)."""
+    previous_names: list[str] = Field(default_factory=list)
+    """Earlier names of this guardrail, so a rename is an update, not a delete and create."""
+
+
+class ApiKey(Spec):
+    """An inference API key: one per autonomous behaviour, each with its own cap."""
+
+    CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"secret_sink", "behavior", "previous_names"})
+    IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"expires_at"})
+
+    limit: float | None = Field(None, ge=0)
+    """Credit cap in USD; absent = no cap."""
+    limit_reset: ResetInterval | None = None
+    """When the cap resets: daily, weekly or monthly (00:00 UTC); absent = never."""
+    include_byok_in_limit: bool = False
+    """Count BYOK usage against the cap."""
+    disabled: bool = False
+    """A disabled key is refused by OpenRouter but kept."""
+    expires_at: datetime | None = None
+    """Expiry in UTC (e.g. `2027-06-30T00:00:00Z`). Immutable: changing it rotates the key."""
+    guardrail: str | None = None
+    """Name of the guardrail of this workspace the key is assigned to (a key holds at most one)."""
+    secret_sink: str | None = None
+    """Name of the entry of `secret_sinks` that receives the secret when the key is created."""
+    behavior: str | None = None
+    """The autonomous behaviour this key serves (documentation, and for lint rules)."""
+    previous_names: list[str] = Field(default_factory=list)
+    """Earlier names of this key (`name`, or `workspace/name` when the key moves workspace)."""
+
+    @field_validator("expires_at")
+    @classmethod
+    def _utc_only(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        if value.utcoffset() != timedelta(0):
+            raise ValueError("expires_at must be in UTC (end it with Z or +00:00); the API rejects other zones")
+        return value
+
+    @field_validator("guardrail", mode="before")
+    @classmethod
+    def _one_guardrail(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            names = ", ".join(str(v) for v in value)
+            raise ValueError(
+                f"a key holds at most one guardrail (assigning another moves it); got {len(value)}: {names}"
+            )
+        return value
+
+
+class Preset(Spec):
+    """A versioned bundle of model, system prompt, parameters and provider routing."""
+
+    CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"publish_with"})
+    IMMUTABLE: ClassVar[frozenset[str]] = frozenset()
+
+    model: str | None = None
+    """Model slug, e.g. `anthropic/claude-sonnet-4.6`."""
+    models: list[str] | None = None
+    """Fallback models, in order."""
+    system_prompt: str | None = None
+    """System prompt stored with the preset version."""
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    """Sampling parameters, e.g. `{temperature: 0.2, max_tokens: 800}`."""
+    provider: dict[str, Any] | None = None
+    """Provider routing, e.g. `{order: [amazon-bedrock], allow_fallbacks: false}`."""
+    publish_with: str | None = None
+    """Name of a key of this workspace whose secret (read from its sink) publishes new versions."""
+
+
+class ByokKey(Spec):
+    """A bring-your-own-key provider credential."""
+
+    CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"key", "rotation", "previous_names"})
+    IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"provider"})
+
+    provider: str
+    """BYOK provider slug, e.g. `amazon-bedrock`, `openai`, `azure`."""
+    key: str | None = None
+    """Reference to the provider credential: `env:NAME`, `keyring:SERVICE/NAME` or `file:PATH`."""
+    rotation: str | None = None
+    """Change this marker (any text, e.g. a date) to send the credential again."""
+    fallback: bool = False
+    """Use this credential only as a fallback after OpenRouter's own."""
+    disabled: bool = False
+    """Keep the credential but stop using it."""
+    allowed_models: list[str] | None = None
+    """Only these models may use this credential."""
+    allowed_keys: list[str] | None = None
+    """Names of keys of this workspace that may use it (absent = all)."""
+    allowed_user_ids: list[str] | None = None
+    """Organization member user ids that may use it (absent = all)."""
+    previous_names: list[str] = Field(default_factory=list)
+    """Earlier names of this credential."""
+
+
+class ObservabilityDestination(Spec):
+    """A broadcast destination that receives traces of requests."""
+
+    CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"rotation", "previous_names"})
+    IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"type"})
+
+    type: ObservabilityType
+    """Destination type, e.g. `webhook`, `langfuse`, `datadog`."""
+    config: dict[str, Any]
+    """Type-specific settings. Secret values (apiKey, password, token…) are references only."""
+    enabled: bool = True
+    """Send traces to this destination."""
+    privacy_mode: bool = False
+    """Leave prompts and completions out of traces."""
+    sampling_rate: float = Field(1.0, ge=0.0001, le=1)
+    """Fraction of requests traced (0.0001 to 1)."""
+    api_keys: list[str] | None = None
+    """Names of keys of this workspace whose traffic is traced (absent = all keys)."""
+    broadcast_generation_cost: bool = False
+    """Include cost in traces."""
+    broadcast_generation_identity: bool = False
+    """Include user identity in traces."""
+    broadcast_generation_request_context: bool = False
+    """Include request context in traces."""
+    filter_rules: dict[str, Any] | None = None
+    """Optional filter rules, as the API takes them."""
+    rotation: str | None = None
+    """Change this marker to send the secret config values again."""
+    previous_names: list[str] = Field(default_factory=list)
+    """Earlier names of this destination."""
+
+
+class Workspace(Spec):
+    """A workspace: the unit of budget, policy and keys. Its slug (the mapping key) is its identity."""
+
+    CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"previous_names", "prune"})
+    CHILDREN: ClassVar[tuple[str, ...]] = (
+        "budgets",
+        "default_guardrail",
+        "members",
+        "guardrails",
+        "keys",
+        "presets",
+        "byok",
+        "observability",
+    )
+
+    name: str = Field(min_length=1, max_length=100)
+    """Display name."""
+    description: str | None = Field(None, max_length=500)
+    """Free text."""
+    default_text_model: str | None = None
+    """Model used when a request names none."""
+    default_image_model: str | None = None
+    """Image model used when a request names none."""
+    default_provider_sort: ProviderSort | None = None
+    """Default provider ordering: price, throughput, latency or exacto."""
+    is_observability_io_logging_enabled: bool = False
+    """Private input/output logging."""
+    is_observability_broadcast_enabled: bool = False
+    """Broadcast traces to the observability destinations."""
+    is_data_discount_logging_enabled: bool = False
+    """Opt in to data-discount logging."""
+    io_logging_sampling_rate: float = Field(1.0, ge=0.0001, le=1)
+    """Fraction of requests logged (0.0001 to 1)."""
+    budgets: Budgets = Field(default_factory=Budgets)
+    """Spending caps per period."""
+    include_byok_in_budgets: bool = False
+    """Count BYOK usage against the workspace budgets."""
+    default_guardrail: GuardrailPolicy | None = None
+    """Policy for all traffic of the workspace that has no explicit guardrail (absent = not managed)."""
+    members: list[str] | None = None
+    """Organization member user ids in this workspace (absent = not managed)."""
+    guardrails: dict[str, Guardrail] = Field(default_factory=dict)
+    """Named guardrails, by name."""
+    keys: dict[str, ApiKey] = Field(default_factory=dict)
+    """API keys, by name."""
+    presets: dict[str, Preset] = Field(default_factory=dict)
+    """Presets, by slug."""
+    byok: dict[str, ByokKey] = Field(default_factory=dict)
+    """BYOK provider credentials, by name."""
+    observability: dict[str, ObservabilityDestination] = Field(default_factory=dict)
+    """Observability destinations, by name."""
+    prune: bool | None = None
+    """Override `ownership.prune` for this workspace."""
+    previous_names: list[str] = Field(default_factory=list)
+    """Earlier slugs of this workspace (the API can change a slug in place)."""
+
+
+class OrganizationSettings(Spec):
+    """Organization-wide settings the API can write ([newer] /organization/settings)."""
+
+    filtered_model_catalog: bool | None = None
+    """Show members only the models the guardrails allow."""
+
+
+class AccountState(Spec):
+    """The managed part of an account: what config declares and what the live reader sees."""
+
+    organization: OrganizationSettings | None = None
+    """Organization settings (absent = not managed)."""
+    workspaces: dict[str, Workspace] = Field(default_factory=dict)
+    """Workspaces by slug."""
