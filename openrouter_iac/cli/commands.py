@@ -5,8 +5,10 @@ from __future__ import annotations
 import click
 
 from openrouter_iac.cli import config_cmds
+from openrouter_iac.cli.auth_cmd import auth
 
 ALL: list[click.Command] = [
     config_cmds.validate,
     config_cmds.schema,
+    auth,
 ]

@@ -72,9 +72,7 @@ def read_key_file(path: str, *, stdin: TextIO = sys.stdin) -> ManagementKey:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-        raise CredentialsError(
-            f"cannot read the management key file {path}: {reason}", hint=WAYS_TO_PROVIDE
-        ) from None
+        raise CredentialsError(f"cannot read the management key file {path}: {reason}", hint=WAYS_TO_PROVIDE) from None
     return _checked(text, f"file {path}")
 
 
@@ -157,8 +155,8 @@ def current_backend() -> tuple[str, bool]:
         return f"unavailable ({_short(exc)})", False
 
 
-def store_in_keyring(key: ManagementKey, *, allow_insecure: bool) -> str:
-    """Store the key under orctl/management-key and return the backend's name."""
+def writable_backend(*, allow_insecure: bool) -> tuple[str, bool]:
+    """The active backend's name and whether it is secure; raises if it is not and that is not allowed."""
     name, secure = current_backend()
     if not secure and not allow_insecure:
         raise SecretError(
@@ -167,6 +165,12 @@ def store_in_keyring(key: ManagementKey, *, allow_insecure: bool) -> str:
             hint="install an OS keyring backend, set the key in OPENROUTER_MANAGEMENT_KEY instead, "
             "or pass --allow-insecure-keyring",
         )
+    return name, secure
+
+
+def store_in_keyring(key: ManagementKey, *, allow_insecure: bool) -> str:
+    """Store the key under orctl/management-key and return the backend's name."""
+    name, _ = writable_backend(allow_insecure=allow_insecure)
     try:
         _keyring().set_password(KEYRING_SERVICE, KEYRING_USERNAME, key.value)
     except Exception as exc:
@@ -224,4 +228,4 @@ def resolve_management_key(
         notes.append(note)
     if allow_prompt and can_prompt(stdin, env):
         return prompt_for_key(prompt)
-    raise CredentialsError(f"no management key found ({'; '.join(notes)})", hint=WAYS_TO_PROVIDE)
+    raise CredentialsError("no management key found: " + "; ".join(notes), hint=WAYS_TO_PROVIDE)

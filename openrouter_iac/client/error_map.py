@@ -38,8 +38,7 @@ _NOT_MANAGEMENT_HINT = (
 )
 _RELIST_HINT = "run `orctl plan` again: it re-reads the account and matches objects by name"
 _MALFORMED_HINT = (
-    "check that --base-url points at the OpenRouter API (…/api/v1); "
-    "if it does, the API has changed: please report it"
+    "check that --base-url points at the OpenRouter API (…/api/v1); if it does, the API has changed: please report it"
 )
 
 

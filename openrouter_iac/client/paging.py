@@ -33,9 +33,7 @@ def _malformed(resource: str, problem: str) -> MalformedResponseError:
     return MalformedResponseError(f"{resource}: {problem}", resource=resource, status=200, hint=_RELIST_HINT)
 
 
-def collect_pages(
-    fetch: Callable[[int], Mapping[str, Any]], *, resource: str, page_size: int
-) -> list[dict[str, Any]]:
+def collect_pages(fetch: Callable[[int], Mapping[str, Any]], *, resource: str, page_size: int) -> list[dict[str, Any]]:
     """Call ``fetch(offset)`` until a page is shorter than ``page_size``; return every item.
 
     ``fetch`` returns the envelope ``{"data": [...], "total_count"?: int}``. Paging also stops
@@ -48,18 +46,14 @@ def collect_pages(
         envelope = fetch(len(items))
         page = envelope.get("data")
         if not isinstance(page, list) or not all(isinstance(item, dict) for item in page):
-            raise malformed_error(
-                resource=resource, status=200, problem="a `data` field that is not a list of objects"
-            )
+            raise malformed_error(resource=resource, status=200, problem="a `data` field that is not a list of objects")
         count = envelope.get("total_count")
         if isinstance(count, int) and not isinstance(count, bool):
             total_count = count
         for item in page:
             identity = _identity(item)
             if identity in seen:
-                raise _malformed(
-                    resource, f"page at offset {len(items)} repeats an item already listed ({identity})"
-                )
+                raise _malformed(resource, f"page at offset {len(items)} repeats an item already listed ({identity})")
             seen.add(identity)
         items.extend(page)
         if len(items) > MAX_ITEMS:
