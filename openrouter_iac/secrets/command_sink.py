@@ -1,0 +1,192 @@
+"""The `command` sink: run a program with the secret on its standard input and nowhere else."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from openrouter_iac.errors import redact
+from openrouter_iac.model.sinks import CommandSinkSpec
+from openrouter_iac.secrets import fsutil
+from openrouter_iac.secrets.base import BaseSink, KeyRef, expand, os_reason
+
+DEFAULT_TIMEOUT = 60.0
+_TAIL_LINES = 5
+_TAIL_CHARS = 600
+# Environment values that look like OpenRouter keys (the management key above all) are not
+# passed on: the command only needs the new secret, and that arrives on stdin.
+_OPENROUTER_KEY_MARK = "sk-or-"
+
+
+def child_environment(base: Mapping[str, str], *, ref: KeyRef, key_hash: str, secret: str) -> dict[str, str]:
+    """``base`` without the secret or any OpenRouter key, plus non-secret ORCTL_* context."""
+    env = {name: value for name, value in base.items() if secret not in value and _OPENROUTER_KEY_MARK not in value}
+    env.update(ORCTL_WORKSPACE=ref.workspace, ORCTL_KEY=ref.key, ORCTL_KEY_HASH=key_hash)
+    return env
+
+
+def output_tail(output: bytes, secret: str) -> str:
+    """The last few lines of a command's output with the secret masked, for an error message."""
+    # Redact before trimming, so a cut can never leave part of the secret behind unmasked.
+    text = redact(output.decode("utf-8", errors="replace"), secret)
+    lines = [line.rstrip() for line in text.splitlines() if line.strip()][-_TAIL_LINES:]
+    tail = "\n".join(f"    | {line}" for line in lines)
+    return tail if len(tail) <= _TAIL_CHARS else "    | ..." + tail[-_TAIL_CHARS:]
+
+
+class CommandSink(BaseSink):
+    """Runs `spec.run` per key; the optional `hash_record` file keeps the key hash (0600)."""
+
+    kind = "command"
+    readable = False
+
+    def __init__(
+        self,
+        name: str,
+        spec: CommandSinkSpec,
+        *,
+        base_dir: Path,
+        env: Mapping[str, str] | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        super().__init__(name)
+        self.spec = spec
+        self.base_dir = base_dir
+        self.env = env
+        self.timeout = timeout
+
+    def argv_for(self, ref: KeyRef) -> list[str]:
+        return [expand(arg, ref) for arg in self.spec.run]
+
+    def hash_path_for(self, ref: KeyRef) -> Path | None:
+        if self.spec.hash_record is None:
+            return None
+        return self.resolve_path(self.spec.hash_record, ref, self.base_dir)
+
+    def _environment(self) -> Mapping[str, str]:
+        return os.environ if self.env is None else self.env
+
+    def _program(self, program: str) -> str | None:
+        """Absolute path of the program to run, or None when it cannot be found or run."""
+        if os.sep in program or (os.altsep and os.altsep in program):
+            path = Path(program).expanduser()
+            path = path if path.is_absolute() else self.base_dir / path
+            return str(path) if path.is_file() and os.access(path, os.X_OK) else None
+        return shutil.which(program, path=self._environment().get("PATH", os.defpath))
+
+    def _missing_program(self, ref: KeyRef, program: str) -> Exception:
+        where = "is not an executable file" if os.sep in program else "was not found on PATH"
+        return self.error(
+            ref,
+            f"the program {program!r} {where}",
+            hint="install it, or fix the first element of the sink's `run` list",
+        )
+
+    def check_usable(self, refs: Sequence[KeyRef]) -> None:
+        owners: dict[Path, KeyRef] = {}
+        for ref in refs:
+            program = self.argv_for(ref)[0]
+            if self._program(program) is None:
+                raise self._missing_program(ref, program)
+            hash_path = self.hash_path_for(ref)
+            if hash_path is None:
+                continue
+            owner = owners.setdefault(hash_path, ref)
+            if owner != ref:
+                raise self.error(
+                    [owner, ref],
+                    f"both keys would record their hash in the same file {hash_path}",
+                    hint="put {key} (and {workspace} if keys span workspaces) in `hash_record`",
+                )
+            problem = fsutil.target_problem(hash_path)
+            if problem:
+                raise self.error(ref, problem, hint="fix the permissions or change `hash_record`")
+
+    def store(self, ref: KeyRef, key_hash: str, secret: str) -> None:
+        self.require_secret(ref, secret)
+        argv = self.argv_for(ref)
+        program = self._program(argv[0])
+        if program is None:
+            raise self._missing_program(ref, argv[0])
+        hash_path = self.hash_path_for(ref)
+        try:
+            if hash_path is not None:
+                fsutil.remove(hash_path)  # a stale hash must never describe the new secret
+        except OSError as exc:
+            raise self.error(ref, f"could not remove the old hash record: {os_reason(exc)}") from None
+        env = child_environment(self._environment(), ref=ref, key_hash=key_hash, secret=secret)
+        self._run([program, *argv[1:]], ref, env, secret)
+        if hash_path is not None:
+            try:
+                fsutil.write_hash(hash_path, key_hash)
+            except OSError as exc:
+                raise self.error(
+                    ref, f"the command succeeded but the hash could not be recorded: {os_reason(exc)}"
+                ) from None
+
+    def _run(self, argv: list[str], ref: KeyRef, env: dict[str, str], secret: str) -> None:
+        shown = argv[0]
+        try:
+            # Own session, so a timeout can stop the command's children too.
+            proc = subprocess.Popen(
+                argv,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+                cwd=self.base_dir,
+                start_new_session=os.name == "posix",
+            )
+        except OSError as exc:
+            raise self.error(ref, f"could not start {shown}: {os_reason(exc)}", secret=secret) from None
+        try:
+            stdout, stderr = proc.communicate(secret.encode(), timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            _kill(proc)
+            raise self.error(
+                ref,
+                f"the command {shown} did not finish within {self.timeout:g} s and was stopped",
+                hint="check that it does not wait for input beyond the secret on stdin (e.g. a prompt)",
+            ) from None
+        if proc.returncode == 0:
+            return  # its output is dropped unseen: it could echo the secret
+        code = proc.returncode
+        reason = f"exited with code {code}" if code > 0 else f"was killed by signal {-code}"
+        tail = output_tail(stderr or stdout, secret)
+        message = f"the command {shown} {reason}" + (f"; its output ended with:\n{tail}" if tail else "")
+        raise self.error(ref, message, hint="run the command by hand to see why it fails", secret=secret)
+
+    def verify(self, ref: KeyRef, key_hash: str, secret: str) -> None:
+        # The command cannot be read back: its success was the verification. Only the hash
+        # record, if any, can be checked.
+        if self.spec.hash_record is not None and self.recorded_hash(ref) != key_hash:
+            raise self.error(ref, f"the hash record does not hold the key hash {key_hash}", secret=secret)
+
+    def recorded_hash(self, ref: KeyRef) -> str | None:
+        hash_path = self.hash_path_for(ref)
+        if hash_path is None:
+            return None
+        try:
+            return fsutil.read_hash(hash_path)
+        except OSError as exc:
+            raise self.error(ref, f"could not read the recorded hash: {os_reason(exc)}") from None
+
+    def read_secret(self, ref: KeyRef) -> str | None:
+        return None
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    killpg = getattr(os, "killpg", None)
+    sigkill = getattr(signal, "SIGKILL", None)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        if killpg is not None and sigkill is not None:
+            killpg(proc.pid, sigkill)
+        else:
+            proc.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.communicate(timeout=5)
