@@ -1,0 +1,143 @@
+"""The plan: an immutable, ordered list of changes, the fingerprint of the live state it was made
+from, and what apply needs to check before it writes. Saved as JSON (no secret in it, ever)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from openrouter_iac import __version__
+
+PLAN_FORMAT_VERSION = "1.0"
+
+Action = Literal["create", "update", "delete", "replace"]
+
+Kind = Literal[
+    "organization_settings",
+    "workspace",
+    "workspace_members",
+    "workspace_budget",
+    "default_guardrail",
+    "guardrail",
+    "api_key",
+    "guardrail_assignment",
+    "preset",
+    "byok_key",
+    "observability_destination",
+]
+
+LAYER: dict[Kind, int] = {
+    "organization_settings": 0,
+    "workspace": 1,
+    "workspace_members": 1,
+    "workspace_budget": 1,
+    "default_guardrail": 2,
+    "guardrail": 2,
+    "byok_key": 3,
+    "api_key": 3,
+    "guardrail_assignment": 3,
+    "observability_destination": 3,
+    "preset": 4,
+}
+"""The layer of the hierarchy a kind belongs to: organization 0, workspace 1, guardrail 2, key 3,
+preset 4. Renderers group by it; lint and explain use it to follow constraints downwards."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class FieldChange(_Frozen):
+    """One field's value before (live) and after (desired). Sensitive values are never stored."""
+
+    field: str
+    before: Any = None
+    after: Any = None
+    sensitive: bool = False
+
+
+class Change(_Frozen):
+    """One step of a plan. Apply executes exactly these, in this order."""
+
+    action: Action
+    kind: Kind
+    address: str
+    """Stable identity, e.g. `api_key:healthcare/intake-summarizer`."""
+    workspace: str | None = None
+    """Workspace slug (None for organization-level changes)."""
+    name: str | None = None
+    """Name within the workspace (key, guardrail, preset slug, interval for budgets...)."""
+    fields: list[FieldChange] = Field(default_factory=list)
+    live_id: str | None = None
+    """Id (or key hash) of the live object being updated, replaced or deleted."""
+    desired: dict[str, Any] | None = None
+    """The desired object, normalised (config-only fields such as the secret sink included)."""
+    reason: str | None = None
+    """Why, when it is not obvious: a rename, a secret rotation, an orphaned key..."""
+    rotation: bool = False
+    """A replace that mints a new key secret: consumers of the old secret will break."""
+    source: str | None = None
+    """Where the desired object is declared (`file:line:column`)."""
+    details: dict[str, Any] = Field(default_factory=dict)
+    """Kind-specific extras for display, e.g. preset versions (`version_before`, `restores_version`)."""
+
+    @property
+    def layer(self) -> int:
+        return LAYER[self.kind]
+
+
+class Unmanaged(_Frozen):
+    """A live object orctl does not manage (and will not touch)."""
+
+    kind: Kind
+    address: str
+    reason: str
+
+
+class SafetyFacts(_Frozen):
+    """What apply checks before writing anything."""
+
+    managed_objects: int
+    deletes: int
+    rotations: list[str] = Field(default_factory=list)
+    protected_hits: list[str] = Field(default_factory=list)
+    empty_config_against_populated_scope: bool = False
+    max_delete_fraction: float = 0.3
+    min_objects_for_fraction: int = 10
+
+    @property
+    def delete_fraction_exceeded(self) -> bool:
+        if self.managed_objects < self.min_objects_for_fraction or self.managed_objects == 0:
+            return False
+        return self.deletes / self.managed_objects > self.max_delete_fraction
+
+
+class Plan(_Frozen):
+    """An immutable plan. ``desired`` is kept so apply can tell 'already applied' from 'stale'."""
+
+    format_version: str = PLAN_FORMAT_VERSION
+    orctl_version: str = __version__
+    fingerprint: str
+    """Fingerprint of the live state the plan was computed from."""
+    changes: list[Change] = Field(default_factory=list)
+    unmanaged: list[Unmanaged] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    safety: SafetyFacts
+    config_digest: str
+    """Digest of the desired state, to recognise the same config on apply."""
+    config: dict[str, Any]
+    """The whole config the plan was made from (references only, never secret values), so a saved
+    plan can be applied, and re-planned after apply, without the YAML at hand."""
+    config_base_dir: str
+    """Directory that `file:` references of the config are resolved from."""
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes)
+
+    def summary(self) -> dict[str, int]:
+        counts = {"create": 0, "update": 0, "replace": 0, "delete": 0}
+        for change in self.changes:
+            counts[change.action] += 1
+        return counts
