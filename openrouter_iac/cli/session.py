@@ -1,0 +1,119 @@
+"""Options shared by every command that talks to OpenRouter, and the client they produce.
+
+`--emulator` swaps the real API for an in-process emulator whose account lives in a state file
+(`.orctl/emulator.json` by default), so every command can be tried with no account at all.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from openrouter_iac.client import OpenRouterClient, resolve_base_url, resolve_management_key
+
+DEFAULT_EMULATOR_STATE = Path(".orctl/emulator.json")
+DEFAULT_PARALLELISM = 10
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class ApiOptions:
+    base_url: str | None
+    management_key_file: str | None
+    emulator: bool
+    emulator_state: Path
+    parallelism: int
+
+
+def api_options(command: F) -> F:
+    """Add the connection options to a click command; it receives them as ``api: ApiOptions``."""
+    options = [
+        click.option(
+            "--base-url",
+            envvar="OPENROUTER_BASE_URL",
+            show_envvar=True,
+            help="Management API base URL (default https://openrouter.ai/api/v1).",
+        ),
+        click.option(
+            "--management-key-file",
+            metavar="PATH",
+            help="Read the management key from PATH ('-' for stdin). Else OPENROUTER_MANAGEMENT_KEY, "
+            "else the keyring (`orctl auth login`).",
+        ),
+        click.option(
+            "--emulator",
+            is_flag=True,
+            help="Use a local emulated OpenRouter account instead of the real API (no account needed).",
+        ),
+        click.option(
+            "--emulator-state",
+            type=click.Path(path_type=Path, dir_okay=False),
+            default=DEFAULT_EMULATOR_STATE,
+            show_default=True,
+            help="State file of the emulated account (with --emulator).",
+        ),
+        click.option(
+            "--parallelism",
+            type=click.IntRange(1, 64),
+            default=DEFAULT_PARALLELISM,
+            show_default=True,
+            help="Maximum concurrent API requests.",
+        ),
+    ]
+
+    def gather(**kwargs: Any) -> Any:
+        kwargs["api"] = ApiOptions(
+            base_url=kwargs.pop("base_url"),
+            management_key_file=kwargs.pop("management_key_file"),
+            emulator=kwargs.pop("emulator"),
+            emulator_state=kwargs.pop("emulator_state"),
+            parallelism=kwargs.pop("parallelism"),
+        )
+        return command(**kwargs)
+
+    gather.__name__ = command.__name__
+    gather.__doc__ = command.__doc__
+    wrapped: Any = gather
+    for option in reversed(options):
+        wrapped = option(wrapped)
+    return wrapped  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class ApiSession:
+    client: OpenRouterClient
+    base_url: str
+    key_source: str
+    parallelism: int
+    emulated: bool
+
+
+def _may_prompt() -> bool:
+    return sys.stdin.isatty() and not os.environ.get("CI")
+
+
+@contextmanager
+def api_session(options: ApiOptions) -> Iterator[ApiSession]:
+    """A client for the real API, or for the embedded emulator (its state saved on exit)."""
+    if options.emulator:
+        from openrouter_iac.emulator.embedded import EmbeddedEmulator
+
+        with EmbeddedEmulator(options.emulator_state) as emulator:
+            client = OpenRouterClient(emulator.base_url, emulator.management_key, transport=emulator.transport)
+            with client:
+                yield ApiSession(
+                    client, emulator.base_url, f"emulator {options.emulator_state}", options.parallelism, True
+                )
+        return
+    base_url = resolve_base_url(options.base_url)
+    key = resolve_management_key(options.management_key_file, allow_prompt=_may_prompt())
+    with OpenRouterClient(base_url, key.value) as client:
+        yield ApiSession(client, base_url, key.source, options.parallelism, False)
