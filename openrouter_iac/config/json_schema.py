@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from openrouter_iac.model.config import CONFIG_VERSION, Config
+from openrouter_iac.model.enums import BYOK_PROVIDERS
 from openrouter_iac.model.resources import SLUG_PATTERN
 
 SCHEMA_ID = "https://github.com/openrouter-iac/orctl/schemas/orctl.schema.json"
@@ -47,7 +48,37 @@ def config_schema() -> dict[str, Any]:
     schema["title"] = "orctl configuration"
     schema["properties"]["version"]["enum"] = [CONFIG_VERSION]
     schema["properties"]["workspaces"]["propertyNames"] = {"pattern": SLUG_PATTERN, "maxLength": 50}
+    _config_only_rules(schema["definitions"])
     return schema
+
+
+def _config_only_rules(definitions: dict[str, Any]) -> None:
+    """What the loader's rules (or a model shorthand) add to the models, where JSON Schema can say it.
+
+    The models also describe live state, so some fields are optional there but required in a
+    config file; an editor should flag those as the loader does.
+    """
+    zdr = definitions["GuardrailPolicy"]["properties"]["zdr"]
+    zdr["anyOf"].insert(1, {"type": "boolean"})  # `zdr: true` = every provider group
+    definitions["Guardrail"]["properties"]["zdr"] = zdr
+    byok = definitions["ByokKey"]
+    byok["required"] = sorted({*byok.get("required", []), "provider", "key"})
+    byok["properties"]["provider"]["enum"] = list(BYOK_PROVIDERS)
+    byok["properties"]["key"] = {
+        "description": byok["properties"]["key"]["description"],
+        "type": "string",
+        "pattern": "^(env|keyring|file):.+",
+        "title": "Key",
+    }
+    preset = definitions["Preset"]
+    preset["required"] = sorted({*preset.get("required", []), "publish_with"})
+    preset["properties"]["publish_with"] = {
+        "description": preset["properties"]["publish_with"]["description"],
+        "type": "string",
+        "title": "Publish With",
+    }
+    workspace = definitions["Workspace"]["properties"]
+    workspace["presets"]["propertyNames"] = {"pattern": SLUG_PATTERN}
 
 
 def config_schema_text() -> str:

@@ -14,7 +14,7 @@ from openrouter_iac.config.rules import check_rules
 from openrouter_iac.config.schema_errors import problems_from
 from openrouter_iac.config.yaml_source import PathKey, Position, SourceMap, read_yaml
 from openrouter_iac.errors import ConfigError
-from openrouter_iac.model.config import Config
+from openrouter_iac.model.config import CONFIG_VERSION, Config
 
 DEFAULT_LOCATIONS = ("orctl.yaml", "orctl.yml", "orctl")
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -70,13 +70,35 @@ def _format(position: Position | None, path: PathKey, reason: str) -> tuple[Posi
     return where, f"{where}: {location}{reason}"
 
 
+def _value_at(data: Any, path: PathKey) -> Any:
+    for part in path:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
 def _problem_position(source_map: SourceMap, path: PathKey, about_key: bool, data: Any) -> Position | None:
     if about_key:
         return source_map.key_position(path)
     if path in source_map.values:
+        if _value_at(data, path) is None and path in source_map.keys:
+            # An empty value (`sandbox:` and nothing after it): its node sits after the colon.
+            return source_map.keys[path]
         return source_map.values[path]
-    # A missing key: point at the mapping that should hold it.
-    return source_map.value_position(path[:-1]) if path else source_map.value_position(())
+    # A path below the data (e.g. a missing key): point at the nearest node that exists.
+    return source_map.key_position(path)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    return f"a {type(value).__name__}"
 
 
 def load_config(location: Path | None = None) -> LoadedConfig:
@@ -97,7 +119,14 @@ def load_config(location: Path | None = None) -> LoadedConfig:
             )
             continue
         if not isinstance(data, dict):
-            found.append(_format(source_map.value_position(()), (), "the top level must be a mapping"))
+            found.append(
+                _format(
+                    source_map.value_position(()),
+                    (),
+                    f"the top level must be a mapping (`version: {CONFIG_VERSION}`, `workspaces:` ...), "
+                    f"got {_describe(data)}",
+                )
+            )
             continue
         merger.add(data, source_map)
     found.extend(_format(position, path, reason) for position, path, reason in merger.problems)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from openrouter_iac.config.yaml_source import PathKey, Position, SourceMap
+from openrouter_iac.config.yaml_source import PathKey, Position, SourceMap, dotted
+
+__all__ = ["Merger", "dotted"]
 
 _WORKSPACE_COLLECTIONS = frozenset({"guardrails", "keys", "presets", "byok", "observability"})
 
@@ -20,17 +22,6 @@ def _is_collection(path: PathKey) -> bool:
     if len(path) == 2 and path[0] == "workspaces":
         return True  # a workspace's settings in one file, its keys in another
     return len(path) == 3 and path[0] == "workspaces" and path[2] in _WORKSPACE_COLLECTIONS
-
-
-def dotted(path: PathKey) -> str:
-    """`workspaces.acme.keys.bot`, with list indexes as `[2]`."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += ("." if text else "") + part
-    return text
 
 
 class Merger:
@@ -60,6 +51,13 @@ class Merger:
                 self._merge(existing, value, child, source_map)
             elif child == ("version",) and existing == value:
                 continue  # every file may state the version it is written for
+            elif child == ("version",):
+                first = self.source_map.value_position(child)
+                again = source_map.value_position(child)
+                if again is not None:
+                    self.problems.append(
+                        (again, child, f"version {value!r} here, but {existing!r} at {first}; all files must agree")
+                    )
             else:
                 first = self.source_map.key_position(child)
                 again = source_map.key_position(child)

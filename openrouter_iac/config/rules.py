@@ -42,10 +42,9 @@ def _workspaces(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def _check_version(data: dict[str, Any]) -> Iterator[Problem]:
+    # A missing version is a schema error (required key); only the values are checked here.
     version = data.get("version")
-    if "version" not in data:
-        yield (), False, f"required key 'version' is missing (add `version: {CONFIG_VERSION}` at the top)"
-    elif isinstance(version, int) and not isinstance(version, bool) and version > CONFIG_VERSION:
+    if isinstance(version, int) and not isinstance(version, bool) and version > CONFIG_VERSION:
         yield (
             ("version",),
             False,
@@ -69,11 +68,38 @@ def _check_slug(slug: str) -> Iterator[Problem]:
         )
 
 
-def _reference(value: Any, path: PathKey, defined: dict[str, Any], what: str, where: str) -> Iterator[Problem]:
+def _reference(
+    value: Any,
+    path: PathKey,
+    defined: dict[str, Any],
+    what: str,
+    where: str,
+    elsewhere: dict[str, list[str]] | None = None,
+) -> Iterator[Problem]:
+    """An unknown name in ``defined``. ``elsewhere`` maps names to the other workspaces declaring
+    them, so a reference across workspaces says why it does not count."""
     if not isinstance(value, str) or value in defined:
         return
     known = ", ".join(sorted(defined)) or "none"
-    yield path, False, f"unknown {what} '{value}' in {where} (defined: {known}){suggest(value, defined)}"
+    other = (elsewhere or {}).get(value)
+    if other:
+        note = f"; '{value}' is declared in workspace '{other[0]}', but a workspace can only refer to its own {what}s"
+    else:
+        note = suggest(value, defined)
+    yield path, False, f"unknown {what} '{value}' in {where} (defined: {known}){note}"
+
+
+def _names_by_workspace(data: dict[str, Any], collection: str) -> dict[str, list[str]]:
+    """Name -> the workspaces whose ``collection`` declares it."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for slug, workspace in _workspaces(data):
+        for name in _mapping(workspace.get(collection)):
+            found[name].append(slug)
+    return found
+
+
+def _elsewhere(names: dict[str, list[str]], slug: str) -> dict[str, list[str]]:
+    return {name: [s for s in slugs if s != slug] for name, slugs in names.items()}
 
 
 def _check_secret_ref(value: Any, path: PathKey) -> Iterator[Problem]:
@@ -90,11 +116,12 @@ def _check_secret_ref(value: Any, path: PathKey) -> Iterator[Problem]:
     try:
         parse_secret_ref(value)
     except SecretError as exc:
-        yield path, False, exc.message
+        yield path, False, f"{exc.message}; {exc.hint}" if exc.hint else exc.message
 
 
 def _check_keys(slug: str, workspace: dict[str, Any], data: dict[str, Any]) -> Iterator[Problem]:
     guardrails = _mapping(workspace.get("guardrails"))
+    other_guardrails = _elsewhere(_names_by_workspace(data, "guardrails"), slug)
     sinks = _mapping(data.get("secret_sinks"))
     prefix = _mapping(data.get("ownership")).get("key_name_prefix") or ""
     for name, key in _mapping(workspace.get("keys")).items():
@@ -106,7 +133,12 @@ def _check_keys(slug: str, workspace: dict[str, Any], data: dict[str, Any]) -> I
         if not isinstance(key, dict):
             continue
         yield from _reference(
-            key.get("guardrail"), (*path, "guardrail"), guardrails, "guardrail", f"workspace '{slug}'"
+            key.get("guardrail"),
+            (*path, "guardrail"),
+            guardrails,
+            "guardrail",
+            f"workspace '{slug}'",
+            other_guardrails,
         )
         yield from _reference(key.get("secret_sink"), (*path, "secret_sink"), sinks, "secret sink", "secret_sinks")
 
@@ -129,7 +161,9 @@ def _check_guardrails(slug: str, workspace: dict[str, Any]) -> Iterator[Problem]
         yield from _check_policy(guardrail, path)
 
 
-def _check_presets(slug: str, workspace: dict[str, Any], data: dict[str, Any]) -> Iterator[Problem]:
+def _check_presets(
+    slug: str, workspace: dict[str, Any], data: dict[str, Any], other_keys: dict[str, list[str]]
+) -> Iterator[Problem]:
     keys = _mapping(workspace.get("keys"))
     sinks = _mapping(data.get("secret_sinks"))
     for name, preset in _mapping(workspace.get("presets")).items():
@@ -148,7 +182,7 @@ def _check_presets(slug: str, workspace: dict[str, Any], data: dict[str, Any]) -
                     ),
                 )
             continue
-        yield from _reference(publisher, (*path, "publish_with"), keys, "key", f"workspace '{slug}'")
+        yield from _reference(publisher, (*path, "publish_with"), keys, "API key", f"workspace '{slug}'", other_keys)
         sink_name = _mapping(keys.get(publisher)).get("secret_sink")
         sink_type = _mapping(sinks.get(sink_name)).get("type") if isinstance(sink_name, str) else None
         if publisher in keys and sink_name is None:
@@ -168,7 +202,7 @@ def _check_presets(slug: str, workspace: dict[str, Any], data: dict[str, Any]) -
             )
 
 
-def _check_byok(slug: str, workspace: dict[str, Any]) -> Iterator[Problem]:
+def _check_byok(slug: str, workspace: dict[str, Any], other_keys: dict[str, list[str]]) -> Iterator[Problem]:
     keys = _mapping(workspace.get("keys"))
     for name, byok in _mapping(workspace.get("byok")).items():
         path: PathKey = ("workspaces", slug, "byok", name)
@@ -184,14 +218,16 @@ def _check_byok(slug: str, workspace: dict[str, Any]) -> Iterator[Problem]:
                 (f"'{provider}' is not a BYOK provider slug{suggest(provider, BYOK_PROVIDERS)}"),
             )
         if "key" not in byok:
-            yield path, False, "required key 'key' is missing (a reference such as env:NAME)"
+            yield path, True, "required key 'key' is missing (a reference such as env:NAME)"
         else:
             yield from _check_secret_ref(byok["key"], (*path, "key"))
         for index, key_name in enumerate(byok.get("allowed_keys") or []):
-            yield from _reference(key_name, (*path, "allowed_keys", index), keys, "key", f"workspace '{slug}'")
+            yield from _reference(
+                key_name, (*path, "allowed_keys", index), keys, "API key", f"workspace '{slug}'", other_keys
+            )
 
 
-def _check_observability(slug: str, workspace: dict[str, Any]) -> Iterator[Problem]:
+def _check_observability(slug: str, workspace: dict[str, Any], other_keys: dict[str, list[str]]) -> Iterator[Problem]:
     keys = _mapping(workspace.get("keys"))
     per_type: dict[str, list[str]] = defaultdict(list)
     for name, destination in _mapping(workspace.get("observability")).items():
@@ -230,7 +266,9 @@ def _check_observability(slug: str, workspace: dict[str, Any]) -> Iterator[Probl
                     ("this looks like a secret; write a reference (env:NAME, keyring:SERVICE/NAME or file:PATH)"),
                 )
         for index, key_name in enumerate(destination.get("api_keys") or []):
-            yield from _reference(key_name, (*path, "api_keys", index), keys, "key", f"workspace '{slug}'")
+            yield from _reference(
+                key_name, (*path, "api_keys", index), keys, "API key", f"workspace '{slug}'", other_keys
+            )
     for kind, names in per_type.items():
         if len(names) > MAX_DESTINATIONS_PER_TYPE:
             yield (
@@ -258,6 +296,78 @@ def _check_preset_slugs_unique(data: dict[str, Any]) -> Iterator[Problem]:
                 )
             else:
                 first_seen[name] = slug
+
+
+_RENAMABLE = {"guardrails": "guardrail", "keys": "API key", "byok": "BYOK credential", "observability": "destination"}
+
+
+def _previous_name_problems(
+    entries: dict[PathKey, tuple[str, str]], in_use: dict[str, str], kind: str
+) -> Iterator[Problem]:
+    """``entries``: path of each previous-names entry -> (the earlier name, the current owner).
+    ``in_use``: names declared now -> where (for the message)."""
+    claimed: dict[str, str] = {}
+    for path, (old, owner) in entries.items():
+        if old == owner:
+            yield path, False, f"previous name '{old}' is this {kind}'s current name"
+        elif old in in_use:
+            yield (
+                path,
+                False,
+                (
+                    f"previous name '{old}' is still in use ({in_use[old]}); a previous name must name "
+                    "nothing declared now: remove it here, or rename the other one"
+                ),
+            )
+        elif old in claimed and claimed[old] != owner:
+            yield (
+                path,
+                False,
+                f"previous name '{old}' is also claimed by {kind} '{claimed[old]}'; only one {kind} can take it over",
+            )
+        claimed.setdefault(old, owner)
+
+
+def _previous_entries(collection: dict[str, Any], base: PathKey) -> dict[PathKey, tuple[str, str]]:
+    entries: dict[PathKey, tuple[str, str]] = {}
+    for name, spec in collection.items():
+        previous = _mapping(spec).get("previous_names")
+        for index, old in enumerate(previous if isinstance(previous, list) else []):
+            if isinstance(old, str):
+                entries[(*base, name, "previous_names", index)] = (old, name)
+    return entries
+
+
+def _check_previous_names(data: dict[str, Any]) -> Iterator[Problem]:
+    """A previous name tells orctl which live object to rename; one still in use is ambiguous."""
+    workspaces = dict(_workspaces(data))
+    yield from _previous_name_problems(
+        _previous_entries(workspaces, ("workspaces",)),
+        {slug: f"workspace '{slug}' is declared in this config" for slug in workspaces},
+        "workspace",
+    )
+    for slug, workspace in workspaces.items():
+        for collection, kind in _RENAMABLE.items():
+            members = _mapping(workspace.get(collection))
+            entries = _previous_entries(members, ("workspaces", slug, collection))
+            in_use = {name: f"{kind} '{name}' is declared in workspace '{slug}'" for name in members}
+            if collection == "keys":
+                # `other-workspace/name`: the key moves in from another workspace.
+                for path, (old, owner) in list(entries.items()):
+                    source, slash, old_name = old.partition("/")
+                    if slash and source == slug:
+                        entries[path] = (old_name, owner)
+                    elif slash:
+                        entries[path] = (old, f"{slug}/{owner}")
+                in_use.update(
+                    {
+                        f"{other}/{name}": f"{kind} '{name}' is declared in workspace '{other}'"
+                        for other, spec in workspaces.items()
+                        if other != slug
+                        for name in _mapping(spec.get("keys"))
+                    }
+                )
+            yield from _previous_name_problems(entries, in_use, kind)
 
 
 def _declared_addresses(data: dict[str, Any]) -> set[str]:
@@ -297,10 +407,73 @@ def _check_protect(data: dict[str, Any]) -> Iterator[Problem]:
             yield path, False, f"'{entry}' names nothing declared in this config{suggest(entry, declared)}"
 
 
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_PLACEHOLDERS = ("workspace", "key", "WORKSPACE", "KEY")
+_TEMPLATES = {"file": ("path",), "env-file": ("path", "variable"), "command": ("hash_record",)}
+"""Sink settings that are templates. Command `run` arguments are left alone: they may hold braces."""
+
+
+def _expand(template: str, workspace: str, key: str) -> str:
+    values = {
+        "workspace": workspace,
+        "key": key,
+        "WORKSPACE": workspace.upper().replace("-", "_"),
+        "KEY": key.upper().replace("-", "_"),
+    }
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+def _check_sink_templates(name: str, sink: dict[str, Any]) -> Iterator[Problem]:
+    for setting in _TEMPLATES.get(str(sink.get("type")), ()):
+        template = sink.get(setting)
+        if not isinstance(template, str):
+            continue
+        for match in _PLACEHOLDER.finditer(template):
+            if match.group(1) not in _PLACEHOLDERS:
+                yield (
+                    ("secret_sinks", name, setting),
+                    False,
+                    (
+                        f"unknown placeholder '{match.group(0)}'{suggest(match.group(1), _PLACEHOLDERS)}; "
+                        "the placeholders are {workspace}, {key}, {WORKSPACE} and {KEY}"
+                    ),
+                )
+
+
+def _check_sink_sharing(data: dict[str, Any]) -> Iterator[Problem]:
+    """Two keys whose secrets would land in the same file (or the same variable of a dotenv file)."""
+    sinks = _mapping(data.get("secret_sinks"))
+    taken: dict[tuple[str, str], str] = {}
+    for slug, workspace in _workspaces(data):
+        for key_name, key in _mapping(workspace.get("keys")).items():
+            sink_name = _mapping(key).get("secret_sink")
+            sink = _mapping(sinks.get(sink_name)) if isinstance(sink_name, str) else {}
+            settings = _TEMPLATES.get(str(sink.get("type")), ())
+            templates = [sink.get(setting) for setting in settings]
+            if sink.get("type") == "env-file" and "variable" not in sink:
+                templates[1] = "OPENROUTER_KEY_{WORKSPACE}_{KEY}"
+            if not templates or not all(isinstance(t, str) for t in templates):
+                continue
+            target = " ".join(_expand(str(t), slug, key_name) for t in templates)
+            first = taken.setdefault((str(sink_name), target), f"{slug}/{key_name}")
+            if first != f"{slug}/{key_name}":
+                what = {"file": "file", "env-file": "variable", "command": "hash record"}[str(sink["type"])]
+                yield (
+                    ("workspaces", slug, "keys", key_name, "secret_sink"),
+                    False,
+                    (
+                        f"key '{first}' already uses sink '{sink_name}' with the same {what} "
+                        f"({target}); put {{key}} (and {{workspace}}) in the sink's {' and '.join(settings)}"
+                    ),
+                )
+
+
 def _check_sinks(data: dict[str, Any]) -> Iterator[Problem]:
     for name, sink in _mapping(data.get("secret_sinks")).items():
         if not re.match(r"^[A-Za-z0-9_.-]+$", name):
             yield ("secret_sinks", name), True, "sink names may use letters, digits, '.', '_' and '-' only"
+        if isinstance(sink, dict):
+            yield from _check_sink_templates(name, sink)
         if isinstance(sink, dict) and sink.get("type") == "command" and isinstance(sink.get("run"), list):
             for index, arg in enumerate(sink["run"]):
                 if isinstance(arg, str) and looks_like_secret_literal(arg):
@@ -315,11 +488,15 @@ def check_rules(data: dict[str, Any]) -> list[Problem]:
     """Every rule problem in the merged raw document."""
     problems: list[Problem] = [*_check_version(data), *_check_sinks(data), *_check_protect(data)]
     problems.extend(_check_preset_slugs_unique(data))
+    problems.extend(_check_previous_names(data))
+    problems.extend(_check_sink_sharing(data))
+    key_names = _names_by_workspace(data, "keys")
     for slug, workspace in _workspaces(data):
+        other_keys = _elsewhere(key_names, slug)
         problems.extend(_check_slug(slug))
         problems.extend(_check_keys(slug, workspace, data))
         problems.extend(_check_guardrails(slug, workspace))
-        problems.extend(_check_presets(slug, workspace, data))
-        problems.extend(_check_byok(slug, workspace))
-        problems.extend(_check_observability(slug, workspace))
+        problems.extend(_check_presets(slug, workspace, data, other_keys))
+        problems.extend(_check_byok(slug, workspace, other_keys))
+        problems.extend(_check_observability(slug, workspace, other_keys))
     return problems

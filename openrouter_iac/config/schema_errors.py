@@ -12,6 +12,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from openrouter_iac.config.yaml_source import PathKey
+from openrouter_iac.model.config import CONFIG_VERSION
+from openrouter_iac.model.enums import PROMPT_INJECTION_SLUG
 
 
 def suggest(word: str, choices: typing.Iterable[str]) -> str:
@@ -87,6 +89,11 @@ def path_has_tag(node: dict[str, Any], part: str) -> bool:
     return node.get("type") == part or "[" in part
 
 
+def _number(value: Any) -> str:
+    """`5`, `0.0001`, `1.5`: a bound or an input as a person writes it."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"boolean {str(value).lower()}"
@@ -98,8 +105,26 @@ def _describe(value: Any) -> str:
         return "a list"
     if isinstance(value, str):
         return f"string '{value}'"
+    if isinstance(value, int | float):
+        return _number(value)
     return f"{type(value).__name__} {value}"
 
+
+_BOUNDS = {
+    "greater_than": ("gt", "greater than"),
+    "greater_than_equal": ("ge", "at least"),
+    "less_than": ("lt", "less than"),
+    "less_than_equal": ("le", "at most"),
+}
+
+_FIELD_EXPECTED = {
+    "zdr": "true, false or a mapping of provider groups such as {anthropic: true, openai: true}",
+}
+"""What a field takes, where the type alone would mislead (a shorthand the model accepts)."""
+
+_MISSING_HINTS: dict[tuple[int | str, ...], str] = {
+    ("version",): f" (add `version: {CONFIG_VERSION}` at the top)",
+}
 
 _EXPECTED = {
     "int_type": "a whole number",
@@ -125,15 +150,21 @@ def reason(error: ErrorDetails, model: type[BaseModel] | None) -> str:
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
+    field = next((part for part in reversed(error["loc"]) if isinstance(part, str) and "[" not in part), "")
     if kind == "extra_forbidden":
         key = str(error["loc"][-1])
         allowed = list(model.model_fields) if model else []
-        return f"unknown key '{key}'{suggest(key, allowed)}"
+        hint = suggest(key, allowed)
+        if not hint and allowed:
+            hint = f" (allowed: {', '.join(allowed)})"
+        return f"unknown key '{key}'{hint}"
     if kind == "missing":
-        return f"required key '{error['loc'][-1]}' is missing"
+        return f"required key '{error['loc'][-1]}' is missing{_MISSING_HINTS.get(tuple(error['loc']), '')}"
     if kind == "literal_error":
         options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         hint = suggest(str(value), options) if isinstance(value, str) else ""
+        if value == PROMPT_INJECTION_SLUG:
+            hint = " (the prompt-injection detector has its own setting: `prompt_injection: {action: block}`)"
         shown = f"'{value}'" if isinstance(value, str) else _describe(value)
         return f"{shown} is not one of: {', '.join(options)}{hint}"
     if kind == "union_tag_invalid":
@@ -143,26 +174,62 @@ def reason(error: ErrorDetails, model: type[BaseModel] | None) -> str:
     if kind == "union_tag_not_found":
         return f"required key '{ctx.get('discriminator', 'type').strip(chr(39))}' is missing"
     if kind in _EXPECTED:
-        return f"expected {_EXPECTED[kind]}, got {_describe(value)}"
+        expected = _FIELD_EXPECTED.get(field, _EXPECTED[kind])
+        return f"expected {expected}, got {_describe(value)}"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
-    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        return f"{_describe(value)}: {error['msg'].lower()}"
-    if kind in ("string_too_short", "string_too_long", "too_short", "too_long"):
-        return error["msg"].replace("String", "text").replace("List", "list")
+    if kind in _BOUNDS:
+        bound, words = _BOUNDS[kind]
+        return f"must be {words} {_number(ctx.get(bound))}, got {_describe(value)}"
+    if kind == "string_too_short":
+        least = ctx.get("min_length", 1)
+        return f"must be at least {least} character{'s' if least != 1 else ''} long, got {_describe(value)}"
+    if kind == "string_too_long":
+        length = len(value) if isinstance(value, str) else "more"
+        return f"must be at most {ctx.get('max_length')} characters long, got {length}"
+    if kind == "too_short":
+        least = ctx.get("min_length", 1)
+        if ctx.get("actual_length") == 0:
+            return f"must not be an empty list (leave the key out instead); at least {least} item needed"
+        return f"must have at least {least} items, got {ctx.get('actual_length')}"
+    if kind == "too_long":
+        return f"must have at most {ctx.get('max_length')} items, got {ctx.get('actual_length')}"
     return str(error["msg"])
 
 
+def _value_at(data: Any, path: PathKey) -> Any:
+    node = data
+    for part in path:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return None
+    return node
+
+
 def problems_from(exc: ValidationError, root: type[BaseModel], data: Any) -> list[tuple[PathKey, bool, str]]:
-    """(data path, about the key itself, reason) for every error in ``exc``."""
+    """(data path, about the key itself, reason) for every error in ``exc``.
+
+    A missing key is reported on the mapping that lacks it (path and position of that mapping);
+    an unknown key on the key itself; a wrong union tag on the `type` value.
+    """
     found = []
     for error in exc.errors(include_url=False):
         path, about_key = _data_path(data, error["loc"])
-        if error["type"] == "extra_forbidden":
+        kind = error["type"]
+        model = None
+        if kind == "extra_forbidden":
             about_key = True
-            parent = path[:-1]
-        else:
-            parent = path
-        model = model_at(root, data, parent) if error["type"] == "extra_forbidden" else None
+            model = model_at(root, data, path[:-1])
+        elif kind == "missing":
+            path, about_key = path[:-1], True
+        elif kind == "union_tag_not_found":
+            about_key = True
+        elif kind == "union_tag_invalid":
+            discriminator = str((error.get("ctx") or {}).get("discriminator", "'type'")).strip("'")
+            if isinstance(_value_at(data, path), dict):
+                path = (*path, discriminator)
         found.append((path, about_key, reason(error, model)))
     return found

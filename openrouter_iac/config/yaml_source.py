@@ -18,6 +18,17 @@ PathKey = tuple[str | int, ...]
 """A path to a node: mapping keys and sequence indexes from the document root."""
 
 
+def dotted(path: PathKey) -> str:
+    """`workspaces.acme.keys.bot`, with list indexes as `[2]`."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + part
+    return text
+
+
 @dataclass(frozen=True, order=True)
 class Position:
     """Where a node starts: 1-based line and column."""
@@ -103,7 +114,11 @@ class _Builder:
             if key in result:
                 first = self.source_map.keys[(*path, key)]
                 self.problems.append(
-                    YamlProblem(where, f"duplicate key '{key}' in the same mapping (first defined at {first})")
+                    YamlProblem(
+                        where,
+                        f"{dotted((*path, key))}: duplicate key '{key}' in the same mapping "
+                        f"(first defined at {first}); YAML would silently keep only one",
+                    )
                 )
                 continue
             self.source_map.keys[(*path, key)] = where
@@ -143,7 +158,19 @@ def read_yaml(path: Path, display_name: str) -> tuple[Any, SourceMap, list[YamlP
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        reason = " ".join(part for part in (exc.context, exc.problem) if part)
+        reason = exc.problem or exc.context or "invalid YAML"
+        context = exc.context_mark
+        if (
+            exc.context
+            and exc.context.startswith("while ")
+            and context is not None
+            and (context.line, context.column) != (line - 1, column - 1)
+        ):
+            # "while parsing a flow mapping": say where that construct started.
+            construct = exc.context.removeprefix("while parsing ").removeprefix("while scanning ")
+            reason += f" (in {construct} that starts at line {context.line + 1}, column {context.column + 1})"
+        elif exc.context:
+            reason = f"{exc.context} {reason}"
         return (
             None,
             SourceMap(),

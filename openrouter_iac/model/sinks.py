@@ -13,6 +13,7 @@ class KeyringSinkSpec(Spec):
     """Store new secrets in the OS keyring (macOS Keychain, Secret Service, Windows Credential Locker)."""
 
     type: Literal["keyring"]
+    """Sink type: `keyring`."""
     service: str = Field("orctl", min_length=1)
     """Keyring service name. The username is `<workspace>/<key>`."""
     allow_insecure_backend: bool = False
@@ -23,6 +24,7 @@ class FileSinkSpec(Spec):
     """Write each new secret to its own file (mode 0600, parent directories 0700)."""
 
     type: Literal["file"]
+    """Sink type: `file`."""
     path: str = Field(min_length=1)
     """Path template; `{workspace}` and `{key}` are replaced. Relative paths are relative to the
     current directory. The key's hash is recorded beside it in `<path>.hash`."""
@@ -32,6 +34,7 @@ class CommandSinkSpec(Spec):
     """Run a command with the secret on its standard input (never in argv or the environment)."""
 
     type: Literal["command"]
+    """Sink type: `command`."""
     run: list[str] = Field(min_length=1)
     """Program and arguments. `{workspace}`, `{key}`, `{WORKSPACE}` and `{KEY}` (upper-cased,
     dashes as underscores) are replaced in each argument."""
@@ -44,6 +47,7 @@ class EnvFileSinkSpec(Spec):
     """Append or replace `NAME=secret` lines in a dotenv file (mode 0600), e.g. for CI jobs."""
 
     type: Literal["env-file"]
+    """Sink type: `env-file`."""
     path: str = Field(min_length=1)
     """Path of the dotenv file."""
     variable: str = Field("OPENROUTER_KEY_{WORKSPACE}_{KEY}", min_length=1)
