@@ -58,9 +58,11 @@ SecretRef = EnvRef | KeyringRef | FileRef
 
 
 def _shown(ref: str) -> str:
-    # A malformed reference may be a pasted secret: never echo one.
-    if looks_like_secret_literal(ref):
-        return "a value that looks like a secret itself"
+    # A malformed reference may hold a pasted secret (`vault:<token>`, `env:<token>`): never echo one.
+    target = ref.partition(":")[2]
+    candidates = [ref, target, target.partition("/")[2], *ref.split()]
+    if any(looks_like_secret_literal(part) for part in candidates):
+        return "a value that looks like it holds a secret"
     return repr(ref if len(ref) <= 80 else ref[:77] + "...")
 
 
