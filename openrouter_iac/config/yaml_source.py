@@ -145,10 +145,21 @@ def read_yaml(path: Path, display_name: str) -> tuple[Any, SourceMap, list[YamlP
 
     An empty file (or one holding only comments) yields ``None``.
     """
+    raw = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, SourceMap(), [YamlProblem(Position(display_name, 1, 1), f"not UTF-8 text: {exc.reason}")]
+        before = raw[: exc.start]
+        where = Position(display_name, before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1)
+        return (
+            None,
+            SourceMap(),
+            [
+                YamlProblem(
+                    where, f"not UTF-8 text: byte 0x{raw[exc.start]:02x} here ({exc.reason}); save the file as UTF-8"
+                )
+            ],
+        )
     tabs = _tab_problems(text, display_name)
     if tabs:
         return None, SourceMap(), tabs
