@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from openrouter_iac.client import OpenRouterClient, resolve_base_url, resolve_management_key
+from openrouter_iac.client.credentials import can_prompt
 
 DEFAULT_EMULATOR_STATE = Path(".orctl/emulator.json")
 DEFAULT_PARALLELISM = 10
@@ -38,9 +39,7 @@ def api_options(command: F) -> F:
     options = [
         click.option(
             "--base-url",
-            envvar="OPENROUTER_BASE_URL",
-            show_envvar=True,
-            help="Management API base URL (default https://openrouter.ai/api/v1).",
+            help="Management API base URL (else OPENROUTER_BASE_URL, else https://openrouter.ai/api/v1).",
         ),
         click.option(
             "--management-key-file",
@@ -96,10 +95,6 @@ class ApiSession:
     emulated: bool
 
 
-def _may_prompt() -> bool:
-    return sys.stdin.isatty() and not os.environ.get("CI")
-
-
 @contextmanager
 def api_session(options: ApiOptions) -> Iterator[ApiSession]:
     """A client for the real API, or for the embedded emulator (its state saved on exit)."""
@@ -114,6 +109,6 @@ def api_session(options: ApiOptions) -> Iterator[ApiSession]:
                 )
         return
     base_url = resolve_base_url(options.base_url)
-    key = resolve_management_key(options.management_key_file, allow_prompt=_may_prompt())
+    key = resolve_management_key(options.management_key_file, allow_prompt=can_prompt(sys.stdin, os.environ))
     with OpenRouterClient(base_url, key.value) as client:
         yield ApiSession(client, base_url, key.source, options.parallelism, False)

@@ -51,7 +51,7 @@ def workspace_from_api(raw: dict[str, Any], budgets: list[dict[str, Any]], inclu
         caps[interval] = float(budget["limit_usd"])
     fields = {name: raw.get(name) for name in WORKSPACE_FIELDS if raw.get(name) is not None}
     return Workspace.model_validate(
-        {**fields, "budgets": Budgets.model_construct(**caps), "include_byok_in_budgets": include_byok}
+        {**fields, "budgets": Budgets.model_construct(None, **caps), "include_byok_in_budgets": include_byok}
     )
 
 

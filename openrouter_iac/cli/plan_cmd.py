@@ -1,0 +1,99 @@
+"""`orctl plan`: read the live account, diff it against the config, and show the plan."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from openrouter_iac.cli.config_cmds import CONFIG_OPTION_HELP
+from openrouter_iac.cli.failures import reported_errors
+from openrouter_iac.cli.session import ApiOptions, api_options, api_session
+from openrouter_iac.config.loader import LoadedConfig, load_config
+from openrouter_iac.live.mapping import preset_content
+from openrouter_iac.live.reader import WantsHistory, read_live
+from openrouter_iac.live.snapshot import LiveSnapshot
+from openrouter_iac.model.config import Config
+from openrouter_iac.plan.builder import build_plan
+from openrouter_iac.plan.model import Plan
+from openrouter_iac.render import render_json, render_markdown, render_text, should_color
+
+
+def preset_history_wanted(config: Config) -> WantsHistory:
+    """Read a preset's older versions only when its designated content differs from the config."""
+    desired = {name: preset_content(p) for ws in config.workspaces.values() for name, p in ws.presets.items()}
+
+    def wants(slug: str, designated: dict[str, Any]) -> bool:
+        return slug in desired and desired[slug] != designated
+
+    return wants
+
+
+def make_plan(loaded: LoadedConfig, api: ApiOptions) -> tuple[Plan, LiveSnapshot]:
+    """Read the account and build the plan (used by plan and apply)."""
+    with api_session(api) as session:
+        live = read_live(
+            session.client, parallelism=session.parallelism, wants_history=preset_history_wanted(loaded.config)
+        )
+    plan = build_plan(loaded.config, live, base_dir=loaded.base_dir, source_map=loaded.source_map)
+    return plan, live
+
+
+def render(plan: Plan, output: str, *, no_color: bool, show_empty: bool = False) -> str:
+    if output == "json":
+        return render_json(plan)
+    if output == "markdown":
+        return render_markdown(plan, show_empty=show_empty)
+    return render_text(plan, color=should_color(sys.stdout.isatty(), no_color, os.environ))
+
+
+def write_plan_file(plan: Plan, path: Path) -> None:
+    """Save the plan for `orctl apply PLANFILE`. It holds references, never secret values."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(plan.model_dump_json(indent=2) + "\n", encoding="utf-8")
+
+
+@click.command()
+@click.option("-c", "--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_OPTION_HELP)
+@click.option(
+    "--out", "out", type=click.Path(path_type=Path, dir_okay=False), help="Save the plan for `orctl apply PLANFILE`."
+)
+@click.option(
+    "--output",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text for terminals, json for machines (stable format), markdown for PR comments.",
+)
+@click.option("--no-color", is_flag=True, help="No ANSI colors (also: NO_COLOR=1).")
+@click.option("--show-empty", is_flag=True, help="With --output markdown, print a line even when nothing changes.")
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 0 when there are no changes, 2 when there are changes, 1 on error.",
+)
+@api_options
+def plan(
+    config_path: Path | None,
+    out: Path | None,
+    output: str,
+    no_color: bool,
+    show_empty: bool,
+    detailed_exitcode: bool,
+    api: ApiOptions,
+) -> None:
+    """Show what `orctl apply` would change in the account. Writes nothing to OpenRouter."""
+    with reported_errors():
+        loaded = load_config(config_path)
+        the_plan, _ = make_plan(loaded, api)
+        text = render(the_plan, output, no_color=no_color, show_empty=show_empty)
+        if text:
+            click.echo(text, nl=not text.endswith("\n"))
+        if out is not None:
+            write_plan_file(the_plan, out)
+            click.echo(f"Saved the plan to {out}; apply it with: orctl apply {out}", err=True)
+    if detailed_exitcode and the_plan.has_changes:
+        raise SystemExit(2)

@@ -1,0 +1,297 @@
+"""Reading the whole live account in the fewest calls, concurrently, into a :class:`LiveSnapshot`.
+
+Every list endpoint is read page by page; pages after the first are fetched in parallel when the
+API reports ``total_count`` (offsets are then known up front). `/keys` has no total, so its pages
+are read one after another until a short page. Account-wide lists (guardrail assignments,
+presets) are read once, never per object. Two pools keep this deadlock-free: coordinators (one
+per list, free to wait) and request workers (bounded by ``parallelism``, never waiting).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from openrouter_iac.client import OpenRouterClient
+from openrouter_iac.client.paging import collect_pages
+from openrouter_iac.errors import NotFoundError
+from openrouter_iac.live import mapping
+from openrouter_iac.live.snapshot import (
+    PENDING_NAME,
+    Catalogue,
+    LiveSnapshot,
+    OrphanKey,
+    PresetHistory,
+    split_rotation,
+)
+from openrouter_iac.model.resources import AccountState, OrganizationSettings, Workspace
+
+KEYS_PAGE = 100
+LIST_PAGE = 100
+DEFAULT_WORKSPACE_SLUG = "default"
+
+WantsHistory = Callable[[str, dict[str, Any]], bool]
+"""Given a preset slug and its designated content, whether to read all its versions."""
+
+
+class _Fetcher:
+    def __init__(self, client: OpenRouterClient, parallelism: int) -> None:
+        self.client = client
+        self.requests = ThreadPoolExecutor(max_workers=parallelism, thread_name_prefix="orctl-read")
+        self.coordinators = ThreadPoolExecutor(max_workers=64, thread_name_prefix="orctl-list")
+
+    def close(self) -> None:
+        self.coordinators.shutdown(wait=True, cancel_futures=True)
+        self.requests.shutdown(wait=True, cancel_futures=True)
+
+    def get(self, path: str, resource: str, params: Mapping[str, Any] | None = None) -> Any:
+        return self.requests.submit(self.client.get, path, params=dict(params or {}), resource=resource).result()
+
+    def later(self, work: Callable[[], Any]) -> Future[Any]:
+        return self.coordinators.submit(work)
+
+    def paged(self, path: str, resource: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        base = dict(params or {})
+        if path == "/keys":
+            return collect_pages(
+                lambda offset: self.get(path, resource, {**base, "offset": offset}),
+                resource=resource,
+                page_size=KEYS_PAGE,
+            )
+        first = self.get(path, resource, {**base, "offset": 0, "limit": LIST_PAGE})
+        pages: dict[int, Any] = {0: first}
+        total = first.get("total_count")
+        if isinstance(total, int) and total > LIST_PAGE:
+            offsets = range(LIST_PAGE, total, LIST_PAGE)
+            futures = {
+                offset: self.requests.submit(
+                    self.client.get, path, params={**base, "offset": offset, "limit": LIST_PAGE}, resource=resource
+                )
+                for offset in offsets
+            }
+            pages.update({offset: future.result() for offset, future in futures.items()})
+
+        def fetch(offset: int) -> Any:
+            if offset in pages:
+                return pages[offset]
+            # Only reached when a page came back shorter or longer than asked: read on serially.
+            return self.get(path, resource, {**base, "offset": offset, "limit": LIST_PAGE})
+
+        return collect_pages(fetch, resource=resource, page_size=LIST_PAGE)
+
+
+@dataclass
+class _WorkspaceData:
+    raw: dict[str, Any]
+    keys: list[dict[str, Any]] = field(default_factory=list)
+    guardrails: list[dict[str, Any]] = field(default_factory=list)
+    budgets: dict[str, Any] = field(default_factory=dict)
+    members: list[dict[str, Any]] = field(default_factory=list)
+    byok: list[dict[str, Any]] = field(default_factory=list)
+    observability: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _start_workspace(fetch: _Fetcher, raw: dict[str, Any]) -> dict[str, Future[Any]]:
+    """Start every list of one workspace; each job only waits for its own requests (no nesting)."""
+    ws_id, slug = raw["id"], raw["slug"]
+    scoped = {"workspace_id": ws_id}
+    jobs = {
+        "keys": fetch.later(
+            lambda: fetch.paged("/keys", f"API keys of workspace '{slug}'", {**scoped, "include_disabled": "true"})
+        ),
+        "guardrails": fetch.later(lambda: fetch.paged("/guardrails", f"guardrails of workspace '{slug}'", scoped)),
+        "budgets": fetch.later(lambda: fetch.get(f"/workspaces/{ws_id}/budgets", f"budgets of workspace '{slug}'")),
+        "members": fetch.later(lambda: fetch.paged(f"/workspaces/{ws_id}/members", f"members of workspace '{slug}'")),
+        "byok": fetch.later(lambda: fetch.paged("/byok", f"BYOK credentials of workspace '{slug}'", scoped)),
+        "observability": fetch.later(
+            lambda: fetch.paged(
+                "/observability/destinations", f"observability destinations of workspace '{slug}'", scoped
+            )
+        ),
+    }
+    return jobs
+
+
+def _read_preset(fetch: _Fetcher, slug: str, wants_history: WantsHistory | None) -> PresetHistory:
+    data = fetch.get(f"/presets/{slug}", f"preset '{slug}'")["data"]
+    designated = data.get("designated_version") or {}
+    number = int(designated.get("version") or 0)
+    versions = {number: designated} if designated else {}
+    content = mapping.preset_content(mapping.preset_from_version(designated)) if designated else {}
+    if wants_history is not None and wants_history(slug, content):
+        for version in fetch.paged(f"/presets/{slug}/versions", f"versions of preset '{slug}'"):
+            versions[int(version["version"])] = version
+    return PresetHistory(number, versions)
+
+
+def _preset_job(fetch: _Fetcher, slug: str, wants_history: WantsHistory | None) -> Callable[[], PresetHistory]:
+    return lambda: _read_preset(fetch, slug, wants_history)
+
+
+def _optional(work: Callable[[], Any]) -> Any:
+    try:
+        return work()
+    except NotFoundError:
+        return None  # e.g. /organization/settings on an API without it
+
+
+def _catalogue(models: list[dict[str, Any]], providers: list[dict[str, Any]]) -> Catalogue:
+    canonical: dict[str, str] = {}
+    for model in models:
+        permaslug = model.get("canonical_slug") or model["id"]
+        canonical[model["id"]] = permaslug
+        canonical[permaslug] = permaslug
+    return Catalogue(canonical, frozenset(p["slug"] for p in providers))
+
+
+class _Assembler:
+    """Builds the spec-shaped state and the id index from the raw lists."""
+
+    def __init__(self, key_assignments: list[dict[str, Any]], member_assignments: list[dict[str, Any]]) -> None:
+        self.guardrail_of_key = {a["key_hash"]: a["guardrail_id"] for a in key_assignments}
+        self.members_of_guardrail: dict[str, list[str]] = {}
+        for assignment in member_assignments:
+            self.members_of_guardrail.setdefault(assignment["guardrail_id"], []).append(assignment["user_id"])
+        self.ids: dict[str, str] = {}
+        self.duplicates: dict[str, list[str]] = {}
+        self.orphans: list[OrphanKey] = []
+        self.unnamed: list[str] = []
+        self.markers: dict[str, str] = {}
+
+    def _index(self, address: str, live_id: str, taken: dict[str, Any], name: str) -> bool:
+        """Record an id; False (and a duplicate) when the name is already taken."""
+        if name in taken:
+            self.duplicates.setdefault(address, [self.ids[address]]).append(live_id)
+            return False
+        self.ids[address] = live_id
+        return True
+
+    def workspace(self, data: _WorkspaceData) -> Workspace:
+        raw = data.raw
+        slug = raw["slug"]
+        self.ids[f"workspace:{slug}"] = raw["id"]
+        self.ids[f"default_guardrail:{slug}"] = raw["default_guardrail_id"]
+        guardrail_names: dict[str, str] = {}
+        guardrails: dict[str, Any] = {}
+        default_policy = None
+        for item in data.guardrails:
+            if item["id"] == raw["default_guardrail_id"]:
+                default_policy = mapping.default_guardrail_from_api(item)
+                continue
+            name = item["name"]
+            guardrail_names[item["id"]] = name
+            if self._index(f"guardrail:{slug}/{name}", item["id"], guardrails, name):
+                members = self.members_of_guardrail.get(item["id"])
+                guardrails[name] = mapping.guardrail_from_api(item, sorted(members) if members else None)
+        keys: dict[str, Any] = {}
+        names_by_hash: dict[str, str] = {}
+        for item in data.keys:
+            name = item["name"]
+            pending = PENDING_NAME.match(name)
+            if pending:
+                self.orphans.append(OrphanKey(slug, pending["name"], item["hash"]))
+                continue
+            names_by_hash[item["hash"]] = name
+            if self._index(f"api_key:{slug}/{name}", item["hash"], keys, name):
+                guardrail_id = self.guardrail_of_key.get(item["hash"])
+                guardrail = guardrail_names.get(guardrail_id, f"id:{guardrail_id}") if guardrail_id else None
+                keys[name] = mapping.key_from_api(item, guardrail)
+        byok: dict[str, Any] = {}
+        for item in data.byok:
+            if not item.get("name"):
+                self.unnamed.append(f"byok_key:{slug}/(unnamed {item['provider']} {item['id']})")
+                continue
+            name, marker = split_rotation(item["name"])
+            address = f"byok_key:{slug}/{name}"
+            if self._index(address, item["id"], byok, name):
+                byok[name] = mapping.byok_from_api(item, names_by_hash)
+                if marker:
+                    self.markers[address] = marker
+        destinations: dict[str, Any] = {}
+        for item in data.observability:
+            name, marker = split_rotation(item.get("name") or f"(unnamed {item['id']})")
+            address = f"observability_destination:{slug}/{name}"
+            if self._index(address, item["id"], destinations, name):
+                destinations[name] = mapping.observability_from_api(item, names_by_hash)
+                if marker:
+                    self.markers[address] = marker
+        budgets = data.budgets.get("data") or []
+        include_byok = bool(data.budgets.get("include_byok_in_budgets", raw.get("include_byok_in_budgets")))
+        base = mapping.workspace_from_api(raw, budgets, include_byok)
+        members = sorted(m["user_id"] for m in data.members)
+        return base.model_copy(
+            update={
+                "default_guardrail": default_policy,
+                "members": members,
+                "guardrails": guardrails,
+                "keys": keys,
+                "byok": byok,
+                "observability": destinations,
+            }
+        )
+
+
+def read_live(
+    client: OpenRouterClient, *, parallelism: int = 10, wants_history: WantsHistory | None = None
+) -> LiveSnapshot:
+    """A complete snapshot of the account. Raises the client's ApiError subclasses on failure."""
+    fetch = _Fetcher(client, parallelism)
+    try:
+        workspaces_job = fetch.later(lambda: fetch.paged("/workspaces", "workspaces"))
+        key_assign_job = fetch.later(lambda: fetch.paged("/guardrails/assignments/keys", "guardrail key assignments"))
+        member_assign_job = fetch.later(
+            lambda: fetch.paged("/guardrails/assignments/members", "guardrail member assignments")
+        )
+        settings_job = fetch.later(
+            lambda: _optional(lambda: fetch.get("/organization/settings", "organization settings"))
+        )
+        models_job = fetch.later(lambda: fetch.get("/models", "model catalogue", {"output_modalities": "all"}))
+        providers_job = fetch.later(lambda: fetch.get("/providers", "provider catalogue"))
+        presets_job = fetch.later(lambda: fetch.paged("/presets", "presets"))
+
+        workspace_jobs = [(raw, _start_workspace(fetch, raw)) for raw in workspaces_job.result()]
+        presets = presets_job.result()
+        preset_jobs = {p["slug"]: fetch.later(_preset_job(fetch, p["slug"], wants_history)) for p in presets}
+        assembler = _Assembler(key_assign_job.result(), member_assign_job.result())
+        workspace_data = [
+            _WorkspaceData(raw, **{name: job.result() for name, job in jobs.items()}) for raw, jobs in workspace_jobs
+        ]
+        histories = {slug: job.result() for slug, job in preset_jobs.items()}
+        catalogue = _catalogue(models_job.result()["data"], providers_job.result()["data"])
+        settings = settings_job.result()
+    finally:
+        fetch.close()
+
+    slug_of = {data.raw["id"]: data.raw["slug"] for data in workspace_data}
+    workspaces = {data.raw["slug"]: assembler.workspace(data) for data in workspace_data}
+    preset_workspaces: dict[str, str] = {}
+    for preset in presets:
+        slug = slug_of.get(preset.get("workspace_id") or "", DEFAULT_WORKSPACE_SLUG)
+        history = histories[preset["slug"]]
+        designated = history.versions.get(history.designated_version)
+        if slug not in workspaces or designated is None:
+            continue
+        preset_workspaces[preset["slug"]] = slug
+        assembler.ids[f"preset:{slug}/{preset['slug']}"] = preset["id"]
+        ws = workspaces[slug]
+        spec = mapping.preset_from_version(designated)
+        workspaces[slug] = ws.model_copy(update={"presets": {**ws.presets, preset["slug"]: spec}})
+    organization = None
+    if settings is not None:
+        organization = OrganizationSettings(
+            filtered_model_catalog=settings["data"].get("is_filtered_model_catalog_enabled")
+        )
+    return LiveSnapshot(
+        state=AccountState(organization=organization, workspaces=workspaces),
+        ids=assembler.ids,
+        catalogue=catalogue,
+        default_workspace=DEFAULT_WORKSPACE_SLUG if DEFAULT_WORKSPACE_SLUG in workspaces else None,
+        duplicates=assembler.duplicates,
+        orphans=assembler.orphans,
+        unnamed=assembler.unnamed,
+        presets=histories,
+        rotation_markers=assembler.markers,
+        preset_workspaces=preset_workspaces,
+    )

@@ -1,0 +1,91 @@
+"""What the live reader hands to the planner: the account in spec form plus the ids behind it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from openrouter_iac.model.resources import AccountState
+
+PENDING_NAME = re.compile(r"^(?P<name>.+) \[orctl-pending (?P<nonce>[0-9a-f]{8})\]$")
+"""Provisional name a key carries between its creation and its secret being stored."""
+
+ROTATION_SUFFIX = re.compile(r"^(?P<name>.+) #(?P<marker>[^#]+)$")
+"""BYOK credentials and observability destinations carry their rotation marker in their name."""
+
+
+def pending_name(name: str, nonce: str) -> str:
+    return f"{name} [orctl-pending {nonce}]"
+
+
+def name_with_rotation(name: str, marker: str | None) -> str:
+    return f"{name} #{marker}" if marker else name
+
+
+def split_rotation(live_name: str) -> tuple[str, str | None]:
+    match = ROTATION_SUFFIX.match(live_name)
+    return (match["name"], match["marker"]) if match else (live_name, None)
+
+
+@dataclass(frozen=True)
+class OrphanKey:
+    """A key left with its provisional name: created, but its secret was never stored."""
+
+    workspace: str
+    name: str
+    key_hash: str
+
+
+@dataclass(frozen=True)
+class PresetHistory:
+    """The designated version of a preset and the content of the versions read."""
+
+    designated_version: int
+    versions: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Model and provider slugs the account can use, for normalising and checking the config."""
+
+    canonical_models: dict[str, str]
+    """Every model slug and canonical slug → its canonical slug."""
+    providers: frozenset[str]
+
+    def canonical(self, slug: str) -> str:
+        return self.canonical_models.get(slug, slug)
+
+
+@dataclass(frozen=True)
+class LiveSnapshot:
+    state: AccountState
+    ids: dict[str, str]
+    """Address → live id (workspace uuid, guardrail id, key hash, ...)."""
+    catalogue: Catalogue
+    default_workspace: str | None
+    """Slug of the account's default workspace (never pruned)."""
+    duplicates: dict[str, list[str]] = field(default_factory=dict)
+    """Address → ids of every live object answering to that name (when more than one)."""
+    orphans: list[OrphanKey] = field(default_factory=list)
+    unnamed: list[str] = field(default_factory=list)
+    """Live objects with no usable name (reported as unmanaged)."""
+    presets: dict[str, PresetHistory] = field(default_factory=dict)
+    rotation_markers: dict[str, str] = field(default_factory=dict)
+    """Address → rotation marker carried in the live name."""
+    preset_workspaces: dict[str, str] = field(default_factory=dict)
+    """Preset slug → workspace slug."""
+
+    @property
+    def fingerprint(self) -> str:
+        payload = {
+            "state": self.state.model_dump(mode="json"),
+            "ids": self.ids,
+            "orphans": [o.__dict__ for o in self.orphans],
+            "presets": {slug: h.designated_version for slug, h in sorted(self.presets.items())},
+            "markers": self.rotation_markers,
+        }
+        digest = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+        return f"sha256:{digest}"

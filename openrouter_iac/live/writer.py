@@ -1,0 +1,350 @@
+"""One plan change -> the API calls that make it so.
+
+The writer never decides *what* to change (the plan did); it only knows how each kind of change
+is spelled on the wire. Ids are looked up in :class:`ApplyContext`, which starts from the live
+snapshot and learns the id of everything created during the run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openrouter_iac.client import OpenRouterClient
+from openrouter_iac.errors import ApplyError, NotFoundError
+from openrouter_iac.live.mapping import (
+    byok_body,
+    guardrail_body,
+    key_patch_body,
+    observability_body,
+    preset_request_body,
+    workspace_body,
+)
+from openrouter_iac.live.snapshot import name_with_rotation
+from openrouter_iac.live.writer_keys import KeyWriter
+from openrouter_iac.model.enums import OBSERVABILITY_SECRET_CONFIG_KEYS
+from openrouter_iac.model.resources import (
+    ApiKey,
+    ByokKey,
+    Guardrail,
+    GuardrailPolicy,
+    ObservabilityDestination,
+    Preset,
+    Workspace,
+)
+from openrouter_iac.plan.model import Change
+from openrouter_iac.secrets import KeyRef, SecretSink, resolve_secret_ref
+
+VERBS = {"create": "created", "update": "updated", "delete": "deleted", "replace": "replaced"}
+
+
+@dataclass
+class ApplyContext:
+    """Address -> live id, kept current as the run creates and deletes objects."""
+
+    ids: dict[str, str]
+
+    def id_of(self, address: str) -> str:
+        try:
+            return self.ids[address]
+        except KeyError:
+            raise ApplyError(f"no live id is known for {address}", hint="run orctl plan again") from None
+
+
+@dataclass
+class WriteResult:
+    """What one change did, for the report (no secret ever)."""
+
+    detail: str
+    notes: list[str] = field(default_factory=list)
+    orphans_removed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Writer:
+    """Executes single changes. ``publisher_client`` makes a client authenticated with an
+    inference key (presets are written with the key that will use them, not the management key)."""
+
+    client: OpenRouterClient
+    context: ApplyContext
+    config_base_dir: Path
+    sink_for: Callable[[str], SecretSink]
+    publisher_client: Callable[[str], OpenRouterClient]
+    on_secret: Callable[[str], None]
+    key_sinks: dict[KeyRef, str | None] = field(default_factory=dict)
+    """The secret sink each configured key names (for reading preset publishers' secrets)."""
+    keys: KeyWriter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.keys = KeyWriter(self.client, on_secret=self.on_secret, sink_for=self.sink_for)
+
+    def apply(self, change: Change) -> WriteResult:
+        handler = getattr(self, f"_{change.kind}")
+        result: WriteResult | None = handler(change)
+        return result or WriteResult(VERBS[change.action])
+
+    # -- organization and workspaces ----------------------------------------------------------
+
+    def _organization_settings(self, change: Change) -> None:
+        desired = change.desired or {}
+        body = {"is_filtered_model_catalog_enabled": bool(desired.get("filtered_model_catalog"))}
+        self.client.patch("/organization/settings", json=body, resource=change.address)
+
+    def _workspace(self, change: Change) -> None:
+        slug = _name(change)
+        if change.action == "delete":
+            self._delete(f"/workspaces/{change.live_id}", change)
+            self.context.ids.pop(change.address, None)
+            self.context.ids.pop(f"default_guardrail:{slug}", None)
+            return
+        spec = Workspace.model_validate(change.desired)
+        if change.action == "create":
+            body = self.client.post("/workspaces", json=workspace_body(spec, slug), resource=change.address)
+            data = _data(body)
+            self.context.ids[change.address] = str(data["id"])
+            self.context.ids[f"default_guardrail:{slug}"] = str(data["default_guardrail_id"])
+            return
+        # Sending the slug every time also carries out a rename declared with previous_names.
+        workspace_id = change.live_id or self.context.id_of(change.address)
+        self.client.patch(f"/workspaces/{workspace_id}", json=workspace_body(spec, slug), resource=change.address)
+
+    def _workspace_members(self, change: Change) -> None:
+        workspace_id = self.context.id_of(f"workspace:{change.workspace}")
+        for verb in ("add", "remove"):
+            user_ids = sorted(change.details.get(verb) or [])
+            if user_ids:
+                self.client.post(
+                    f"/workspaces/{workspace_id}/members/{verb}",
+                    json={"user_ids": user_ids},
+                    resource=change.address,
+                    idempotent=True,
+                )
+
+    def _workspace_budget(self, change: Change) -> None:
+        workspace_id = self.context.id_of(f"workspace:{change.workspace}")
+        path = f"/workspaces/{workspace_id}/budgets/{_name(change)}"
+        if change.action == "delete":
+            self.client.delete(path, resource=change.address)
+            return
+        desired = change.desired or {}
+        body = {"limit_usd": desired["limit_usd"], "include_byok_in_budgets": desired.get("include_byok_in_budgets")}
+        self.client.put(path, json={k: v for k, v in body.items() if v is not None}, resource=change.address)
+
+    # -- guardrails -----------------------------------------------------------------------------
+
+    def _default_guardrail(self, change: Change) -> None:
+        guardrail_id = self.context.id_of(f"default_guardrail:{change.workspace}")
+        # A default guardrail cannot be deleted; "deleting" it clears its policy.
+        policy = GuardrailPolicy() if change.action == "delete" else GuardrailPolicy.model_validate(change.desired)
+        self.client.patch(f"/guardrails/{guardrail_id}", json=guardrail_body(policy, None), resource=change.address)
+
+    def _guardrail(self, change: Change) -> None:
+        if change.action == "delete":
+            self._delete(f"/guardrails/{change.live_id}", change)
+            self.context.ids.pop(change.address, None)
+            return
+        spec = Guardrail.model_validate(change.desired)
+        name = _name(change)
+        if change.action == "create":
+            workspace_id = self.context.id_of(f"workspace:{change.workspace}")
+            body = self.client.post(
+                "/guardrails", json=guardrail_body(spec, name, workspace_id), resource=change.address
+            )
+            guardrail_id = str(_data(body)["id"])
+            self.context.ids[change.address] = guardrail_id
+            self._members(guardrail_id, change.address, add=spec.members or [], remove=[])
+            return
+        guardrail_id = change.live_id or self.context.id_of(change.address)
+        self.client.patch(f"/guardrails/{guardrail_id}", json=guardrail_body(spec, name), resource=change.address)
+        members = _field_sets(change, "members")
+        if members is not None:
+            before, after = members
+            self._members(guardrail_id, change.address, add=sorted(after - before), remove=sorted(before - after))
+
+    def _members(self, guardrail_id: str, address: str, *, add: list[str], remove: list[str]) -> None:
+        base = f"/guardrails/{guardrail_id}/assignments/members"
+        if add:
+            self.client.post(base, json={"member_user_ids": add}, resource=address, idempotent=True)
+        if remove:
+            self.client.post(f"{base}/remove", json={"member_user_ids": remove}, resource=address, idempotent=True)
+
+    def _guardrail_assignment(self, change: Change) -> WriteResult | None:
+        key_hash = self.context.ids.get(f"api_key:{change.workspace}/{change.name}")
+        if change.action == "delete":
+            old = change.details.get("from") or (change.desired or {}).get("guardrail")
+            old_id = self.context.ids.get(f"guardrail:{change.workspace}/{old}")
+            if key_hash is None or old_id is None:
+                return WriteResult("nothing to remove (the key or guardrail is gone)")
+            self.client.post(
+                f"/guardrails/{old_id}/assignments/keys/remove",
+                json={"key_hashes": [key_hash]},
+                resource=change.address,
+                idempotent=True,
+            )
+            return None
+        if key_hash is None:
+            raise ApplyError(f"{change.address}: the key {change.name!r} has no live hash")
+        guardrail = (change.desired or {}).get("guardrail")
+        guardrail_id = self.context.id_of(f"guardrail:{change.workspace}/{guardrail}")
+        # Assigning moves the key: its previous assignment is replaced by the API.
+        self.client.post(
+            f"/guardrails/{guardrail_id}/assignments/keys",
+            json={"key_hashes": [key_hash]},
+            resource=change.address,
+            idempotent=True,
+        )
+        return None
+
+    # -- keys -----------------------------------------------------------------------------------
+
+    def _api_key(self, change: Change) -> WriteResult | None:
+        if change.action == "delete":
+            if change.live_id:
+                self.keys.retire(change.address, change.live_id)
+            if self.context.ids.get(change.address) == change.live_id:
+                self.context.ids.pop(change.address, None)
+            return None
+        spec = ApiKey.model_validate(change.desired)
+        name = _name(change)
+        if change.action == "update":
+            key_hash = change.live_id or self.context.id_of(change.address)
+            self.client.patch(f"/keys/{key_hash}", json=key_patch_body(spec, name), resource=change.address)
+            return None
+        workspace = change.workspace or ""
+        outcome = self.keys.create(
+            address=change.address,
+            workspace=workspace,
+            workspace_id=self.context.id_of(f"workspace:{workspace}"),
+            name=name,
+            spec=spec,
+            replacing=change.live_id if change.action == "replace" else None,
+        )
+        self.context.ids[change.address] = outcome.key_hash
+        detail = f"{VERBS[change.action]} (hash {outcome.key_hash[:12]})"
+        return WriteResult(detail, notes=outcome.notes, orphans_removed=outcome.orphans_removed)
+
+    # -- presets, BYOK, observability -----------------------------------------------------------
+
+    def _preset(self, change: Change) -> WriteResult | None:
+        if change.action == "delete":
+            return WriteResult("left alone (the API cannot delete presets)")
+        spec = Preset.model_validate(change.desired)
+        workspace = change.workspace or ""
+        publisher = spec.publish_with
+        if publisher is None:
+            raise ApplyError(f"{change.address}: the preset has no publish_with key")
+        sink_name = self._key_sink(workspace, publisher)
+        secret = self.sink_for(sink_name).read_secret(KeyRef(workspace, publisher))
+        if not secret:
+            raise ApplyError(
+                f"{change.address}: the secret of key '{workspace}/{publisher}' could not be read from sink "
+                f"{sink_name!r}"
+            )
+        with self.publisher_client(secret) as client:
+            client.post(
+                f"/presets/{_name(change)}/chat/completions",
+                json=preset_request_body(spec),
+                resource=change.address,
+                idempotent=True,  # pushing the same content twice only adds an identical version
+            )
+        return None
+
+    def _key_sink(self, workspace: str, key: str) -> str:
+        sink = self.key_sinks.get(KeyRef(workspace, key))
+        if sink is None:
+            raise ApplyError(f"the key '{workspace}/{key}' that publishes presets has no secret_sink")
+        return sink
+
+    def _byok_key(self, change: Change) -> None:
+        if change.action == "delete":
+            self._delete(f"/byok/{change.live_id}", change)
+            self.context.ids.pop(change.address, None)
+            return
+        spec = ByokKey.model_validate(change.desired)
+        live_name = name_with_rotation(_name(change), spec.rotation)
+        hashes = self._key_hashes(change.workspace, spec.allowed_keys)
+        rotating = change.action == "create" or _changed(change, "key", "rotation")
+        credential = self._resolve(spec.key, change) if rotating else None
+        body = byok_body(spec, live_name, hashes, credential)
+        if change.action == "create":
+            body.update(provider=spec.provider, workspace_id=self.context.id_of(f"workspace:{change.workspace}"))
+            created = self.client.post("/byok", json=body, resource=change.address)
+            self.context.ids[change.address] = str(_data(created)["id"])
+            return
+        byok_id = change.live_id or self.context.id_of(change.address)
+        self.client.patch(f"/byok/{byok_id}", json=body, resource=change.address)
+
+    def _observability_destination(self, change: Change) -> None:
+        if change.action == "delete":
+            self._delete(f"/observability/destinations/{change.live_id}", change)
+            self.context.ids.pop(change.address, None)
+            return
+        spec = ObservabilityDestination.model_validate(change.desired)
+        rotating = change.action == "create" or _changed(
+            change, "rotation", "secret config", *OBSERVABILITY_SECRET_CONFIG_KEYS
+        )
+        config: dict[str, Any] = {}
+        for key, value in spec.config.items():
+            if key in OBSERVABILITY_SECRET_CONFIG_KEYS:
+                if rotating:  # secrets are write-only upstream: sent on create and rotation only
+                    config[key] = self._resolve(str(value), change)
+            else:
+                config[key] = value
+        live_name = name_with_rotation(_name(change), spec.rotation)
+        body = observability_body(spec, live_name, config, self._key_hashes(change.workspace, spec.api_keys))
+        if change.action == "create":
+            body.update(type=spec.type, workspace_id=self.context.id_of(f"workspace:{change.workspace}"))
+            created = self.client.post("/observability/destinations", json=body, resource=change.address)
+            self.context.ids[change.address] = str(_data(created)["id"])
+            return
+        destination_id = change.live_id or self.context.id_of(change.address)
+        self.client.patch(f"/observability/destinations/{destination_id}", json=body, resource=change.address)
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _key_hashes(self, workspace: str | None, names: list[str] | None) -> list[str] | None:
+        if not names:
+            return None
+        hashes = []
+        for name in names:
+            # The reader shows keys it cannot name as `hash:<hash>`; keep those as they are.
+            hashes.append(name[5:] if name.startswith("hash:") else self.context.id_of(f"api_key:{workspace}/{name}"))
+        return hashes
+
+    def _resolve(self, ref: str | None, change: Change) -> str:
+        if not ref:
+            raise ApplyError(f"{change.address}: a secret reference is missing")
+        return resolve_secret_ref(ref, base_dir=self.config_base_dir)
+
+    def _delete(self, path: str, change: Change) -> None:
+        if not change.live_id:
+            raise ApplyError(f"{change.address}: the plan gives no live id to delete")
+        with contextlib.suppress(NotFoundError):  # already gone: the goal is reached
+            self.client.delete(path, resource=change.address)
+
+
+def _name(change: Change) -> str:
+    if change.name:
+        return change.name
+    return change.address.split(":", 1)[1].rsplit("/", 1)[-1]
+
+
+def _data(body: Any) -> dict[str, Any]:
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, dict):
+        raise ApplyError("the API answered a create without the created object")
+    return data
+
+
+def _changed(change: Change, *fields: str) -> bool:
+    return any(fc.field in fields or fc.field.split(".")[-1] in fields for fc in change.fields)
+
+
+def _field_sets(change: Change, name: str) -> tuple[set[str], set[str]] | None:
+    for fc in change.fields:
+        if fc.field == name:
+            return set(fc.before or []), set(fc.after or [])
+    return None

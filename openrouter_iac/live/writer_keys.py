@@ -1,0 +1,162 @@
+"""The never-lose-a-secret protocol for API keys.
+
+OpenRouter shows a new key's secret once, in the create response, and has no idempotency key on
+create. So a key is born under a provisional name, its secret goes straight to its sink (stored,
+then verified), and only then does it get its final name. A crash in between leaves a key with a
+provisional name, which the next plan recognises as an orphan. After an ambiguous create the
+workspace is re-listed before anything else is decided: nothing is ever created twice blindly.
+"""
+
+from __future__ import annotations
+
+import secrets as random_tokens
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from openrouter_iac.client import OpenRouterClient
+from openrouter_iac.errors import (
+    AmbiguousWriteError,
+    ApplyError,
+    MalformedResponseError,
+    NotFoundError,
+    OrctlError,
+)
+from openrouter_iac.live.mapping import key_create_body, key_patch_body
+from openrouter_iac.live.snapshot import pending_name
+from openrouter_iac.model.resources import ApiKey
+from openrouter_iac.secrets import KeyRef, SecretSink
+
+
+class KeyHandOffError(ApplyError):
+    """A key was created but its secret could not be handed to its sink (or the create failed
+    twice). Carries the hash of the key left behind, never its secret."""
+
+    def __init__(self, message: str, *, key_hash: str | None, disabled: bool, hint: str | None = None) -> None:
+        self.key_hash = key_hash
+        self.disabled = disabled
+        super().__init__(message, hint)
+
+
+@dataclass
+class KeyOutcome:
+    """What happened to one key: its hash and anything the report should say about it."""
+
+    key_hash: str
+    notes: list[str] = field(default_factory=list)
+    orphans_removed: list[str] = field(default_factory=list)
+    """Hashes of keys found under our provisional name after an ambiguous create (secret lost)."""
+
+
+@dataclass
+class KeyWriter:
+    """Creates, replaces and deletes keys. ``on_secret`` is called first with every new secret
+    (to mask it in CI logs); ``sink_for`` opens the sink a key names."""
+
+    client: OpenRouterClient
+    on_secret: Callable[[str], None]
+    sink_for: Callable[[str], SecretSink]
+    nonce: Callable[[], str] = field(default=lambda: random_tokens.token_hex(4))
+
+    # -- create and replace -------------------------------------------------------------------
+
+    def create(
+        self, *, address: str, workspace: str, workspace_id: str, name: str, spec: ApiKey, replacing: str | None = None
+    ) -> KeyOutcome:
+        """Create ``name`` (replacing the key ``replacing`` if given) and hand its secret over.
+
+        For a replace, the old key is disabled and deleted after the new secret is stored and
+        before the new key takes the final name, so two keys never answer to one name.
+        """
+        sink = self.sink_for(spec.secret_sink) if spec.secret_sink else None
+        outcome, secret = self._post_with_recovery(address, workspace_id, name, spec)
+        key_hash = outcome.key_hash
+        if sink is None:
+            outcome.notes.append("no secret_sink: the secret was discarded and nobody holds it")
+        else:
+            self._hand_off(sink, KeyRef(workspace, name), address, key_hash, secret)
+        del secret  # the secret must not wait in memory while other calls run
+        if replacing:
+            self.retire(address, replacing)
+        self.client.patch(f"/keys/{key_hash}", json=key_patch_body(spec, name), resource=address)
+        return outcome
+
+    def _post_with_recovery(self, address: str, workspace_id: str, name: str, spec: ApiKey) -> tuple[KeyOutcome, str]:
+        removed: list[str] = []
+        for attempt in (1, 2):
+            provisional = pending_name(name, self.nonce())
+            try:
+                body = self.client.post(
+                    "/keys", json=key_create_body(spec, provisional, workspace_id), resource=address
+                )
+                key_hash, secret = _parse_created(body, address)
+            except (AmbiguousWriteError, MalformedResponseError) as exc:
+                # The key may exist with a secret nobody received: look before deciding anything.
+                found = self._find_by_name(address, workspace_id, provisional)
+                for lost in found:
+                    self.retire(address, lost)
+                removed.extend(found)
+                if attempt == 2:
+                    lost_note = f"; removed {len(removed)} key(s) whose secret was lost" if removed else ""
+                    raise KeyHandOffError(
+                        f"{address}: the create failed twice ({exc.message}){lost_note}",
+                        key_hash=None,
+                        disabled=False,
+                        hint="nothing is left behind under this name; run orctl apply again",
+                    ) from None
+                continue
+            self.on_secret(secret)
+            notes = []
+            if removed:
+                notes.append(f"retried the create after removing {len(removed)} key(s) whose secret was lost")
+            if attempt == 2 and not removed:
+                notes.append("retried the create after an ambiguous failure (nothing had been created)")
+            return KeyOutcome(key_hash, notes=notes, orphans_removed=removed), secret
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _find_by_name(self, address: str, workspace_id: str, live_name: str) -> list[str]:
+        keys = self.client.list_all(
+            "/keys", params={"workspace_id": workspace_id, "include_disabled": True}, resource=address
+        )
+        return [str(k["hash"]) for k in keys if k.get("name") == live_name]
+
+    def _hand_off(self, sink: SecretSink, ref: KeyRef, address: str, key_hash: str, secret: str) -> None:
+        try:
+            sink.store(ref, key_hash, secret)
+            sink.verify(ref, key_hash, secret)
+        except Exception as exc:
+            reason = exc.message if isinstance(exc, OrctlError) else type(exc).__name__
+            disabled = self._disable_quietly(address, key_hash)
+            state = "it was disabled" if disabled else "disabling it FAILED too: disable it by hand"
+            raise KeyHandOffError(
+                f"{address}: key {key_hash} was created but its secret could not be stored ({reason}); {state}",
+                key_hash=key_hash,
+                disabled=disabled,
+                hint="fix the sink; the next plan replaces this orphaned key",
+            ) from None
+
+    # -- delete ---------------------------------------------------------------------------------
+
+    def retire(self, address: str, key_hash: str) -> None:
+        """Disable, then delete: a disable can be undone if the delete is refused."""
+        try:
+            self.client.patch(f"/keys/{key_hash}", json={"disabled": True}, resource=address)
+            self.client.delete(f"/keys/{key_hash}", resource=address)
+        except NotFoundError:
+            pass  # already gone: the goal is reached
+
+    def _disable_quietly(self, address: str, key_hash: str) -> bool:
+        try:
+            self.client.patch(f"/keys/{key_hash}", json={"disabled": True}, resource=address)
+        except OrctlError:
+            return False
+        return True
+
+
+def _parse_created(body: Any, address: str) -> tuple[str, str]:
+    data = body.get("data") if isinstance(body, dict) else None
+    secret = body.get("key") if isinstance(body, dict) else None
+    key_hash = data.get("hash") if isinstance(data, dict) else None
+    if not isinstance(secret, str) or not secret or not isinstance(key_hash, str):
+        raise MalformedResponseError("the create response has no key hash or secret", resource=address, status=201)
+    return key_hash, secret

@@ -1,0 +1,672 @@
+"""The diff: desired config + live snapshot → an ordered, immutable :class:`Plan`. Pure: no I/O.
+
+Objects are matched by natural keys (workspace slug, names within a workspace; `previous_names`
+turn a rename into an update). Changes come out in dependency order: organization, workspaces,
+their budgets and default guardrails, guardrails, keys, key-to-guardrail assignments, BYOK and
+observability, presets; then deletions in reverse (a workspace only after its keys).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from openrouter_iac.config.yaml_source import SourceMap
+from openrouter_iac.errors import AmbiguityError
+from openrouter_iac.live.mapping import preset_content, preset_from_version
+from openrouter_iac.live.snapshot import LiveSnapshot, OrphanKey
+from openrouter_iac.model.config import Config
+from openrouter_iac.model.resources import ApiKey, Preset, Workspace
+from openrouter_iac.plan import checks
+from openrouter_iac.plan.budgets import budget_steps
+from openrouter_iac.plan.model import Action, Change, FieldChange, Kind, Plan, Unmanaged
+from openrouter_iac.plan.normalize import field_changes, normalize
+
+PHASES: tuple[str, ...] = (
+    "organization",
+    "workspace",
+    "members",
+    "budgets",
+    "default_guardrail",
+    "guardrail",
+    "api_key",
+    "assignment",
+    "attached",  # BYOK credentials and observability destinations (they name keys)
+    "preset",
+    "delete_attached",
+    "delete_assignment",
+    "delete_api_key",
+    "delete_guardrail",
+    "delete_workspace",
+)
+COLLECTIONS: dict[str, Kind] = {
+    "guardrails": "guardrail",
+    "keys": "api_key",
+    "byok": "byok_key",
+    "observability": "observability_destination",
+}
+WORKSPACE_SCALARS = frozenset(set(Workspace.model_fields) - set(Workspace.CHILDREN) - {"include_byok_in_budgets"})
+
+S = TypeVar("S", bound=BaseModel)
+
+
+@dataclass
+class _Builder:
+    config: Config
+    live: LiveSnapshot
+    source_map: SourceMap | None
+    phases: dict[str, list[Change]] = field(default_factory=lambda: {phase: [] for phase in PHASES})
+    unmanaged: list[Unmanaged] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    managed_objects: int = 0
+
+    # ------------------------------------------------------------ helpers
+
+    def add(self, phase: str, change: Change) -> None:
+        self.phases[phase].append(change)
+
+    def source(self, path: tuple[str | int, ...]) -> str | None:
+        if self.source_map is None:
+            return None
+        position = self.source_map.key_position(path)
+        return str(position) if position else None
+
+    def prune(self, workspace: Workspace) -> bool:
+        return workspace.prune if workspace.prune is not None else self.config.ownership.prune
+
+    def live_id(self, address: str) -> str | None:
+        if address in self.live.duplicates:
+            ids = ", ".join(self.live.duplicates[address])
+            raise AmbiguityError(
+                f"{address}: {len(self.live.duplicates[address])} live objects have this name (ids {ids})",
+                hint="rename or delete all but one of them in OpenRouter, then plan again",
+            )
+        return self.live.ids.get(address)
+
+    def match(
+        self, declared: str, previous: list[str], live_items: Mapping[str, S], address_of: Any
+    ) -> tuple[str | None, S | None]:
+        """The live name and object a declared object corresponds to (by name, then previous names)."""
+        for candidate in [declared, *previous]:
+            if candidate in live_items:
+                self.live_id(address_of(candidate))  # raises on ambiguity
+                return candidate, live_items[candidate]
+        return None, None
+
+    # ------------------------------------------------------------ organization and workspaces
+
+    def organization(self) -> None:
+        desired = self.config.organization
+        if desired is None or desired.filtered_model_catalog is None:
+            return
+        live = self.live.state.organization
+        before = live.filtered_model_catalog if live else None
+        if before != desired.filtered_model_catalog:
+            self.add(
+                "organization",
+                Change(
+                    action="update",
+                    kind="organization_settings",
+                    address="organization_settings",
+                    fields=[
+                        FieldChange(field="filtered_model_catalog", before=before, after=desired.filtered_model_catalog)
+                    ],
+                    desired=desired.model_dump(mode="json"),
+                    source=self.source(("organization",)),
+                ),
+            )
+
+    def workspaces(self) -> None:
+        live_workspaces = self.live.state.workspaces
+        claimed: set[str] = set()
+        for slug, desired in self.config.workspaces.items():
+            live_slug, live = self.match(slug, desired.previous_names, live_workspaces, lambda s: f"workspace:{s}")
+            if live_slug is not None:
+                claimed.add(live_slug)
+            self.workspace(slug, desired, live_slug, live)
+        for slug, live in live_workspaces.items():
+            if slug in claimed:
+                continue
+            if self.config.ownership.prune_workspaces and slug != self.live.default_workspace:
+                self.delete_workspace(slug, live)
+            else:
+                counts = ", ".join(f"{len(getattr(live, c))} {c}" for c in ("keys", "guardrails", "presets"))
+                reason = (
+                    "the default workspace is never managed"
+                    if slug == self.live.default_workspace
+                    else ("not declared in the config")
+                )
+                self.unmanaged.append(
+                    Unmanaged(kind="workspace", address=f"workspace:{slug}", reason=f"{reason} ({counts})")
+                )
+
+    def workspace(self, slug: str, desired: Workspace, live_slug: str | None, live: Workspace | None) -> None:
+        address = f"workspace:{slug}"
+        after = normalize(desired, None, drop=frozenset(Workspace.CHILDREN) | {"include_byok_in_budgets"})
+        before = (
+            normalize(live, None, drop=frozenset(Workspace.CHILDREN) | {"include_byok_in_budgets"}) if live else None
+        )
+        fields = field_changes(before, after)
+        if live_slug is not None and live_slug != slug:
+            fields.insert(0, FieldChange(field="slug", before=live_slug, after=slug))
+        if live is None:
+            self.add(
+                "workspace",
+                Change(
+                    action="create",
+                    kind="workspace",
+                    address=address,
+                    workspace=slug,
+                    name=slug,
+                    fields=[FieldChange(field="slug", after=slug), *fields],
+                    desired={**desired.model_dump(mode="json", exclude=set(Workspace.CHILDREN)), "slug": slug},
+                    source=self.source(("workspaces", slug)),
+                ),
+            )
+        else:
+            self.managed_objects += 1
+            if fields:
+                self.add(
+                    "workspace",
+                    Change(
+                        action="update",
+                        kind="workspace",
+                        address=address,
+                        workspace=slug,
+                        name=slug,
+                        fields=fields,
+                        live_id=self.live_id(f"workspace:{live_slug}"),
+                        desired={**desired.model_dump(mode="json", exclude=set(Workspace.CHILDREN)), "slug": slug},
+                        reason=f"renamed from '{live_slug}'" if live_slug != slug else None,
+                        details={"renamed_from": live_slug} if live_slug != slug else {},
+                        source=self.source(("workspaces", slug)),
+                    ),
+                )
+        empty = Workspace(name=desired.name)
+        current = live or empty
+        self.members(slug, desired, current)
+        self.budgets(slug, desired, current)
+        self.default_guardrail(slug, desired, live)
+        self.children(slug, desired, current, live is not None)
+        self.presets(slug, desired)
+
+    def members(self, slug: str, desired: Workspace, live: Workspace) -> None:
+        if desired.members is None:
+            return
+        want, have = set(desired.members), set(live.members or [])
+        if want == have:
+            return
+        self.add(
+            "members",
+            Change(
+                action="update",
+                kind="workspace_members",
+                address=f"workspace_members:{slug}",
+                workspace=slug,
+                name=slug,
+                fields=[FieldChange(field="members", before=sorted(have), after=sorted(want))],
+                desired={"members": sorted(want)},
+                details={"add": sorted(want - have), "remove": sorted(have - want)},
+                source=self.source(("workspaces", slug, "members")),
+            ),
+        )
+
+    def budgets(self, slug: str, desired: Workspace, live: Workspace) -> None:
+        want: dict[str, float] = {k: v for k, v in desired.budgets.as_dict().items()}
+        have: dict[str, float] = {k: v for k, v in live.budgets.as_dict().items()}
+        flag_differs = desired.include_byok_in_budgets != live.include_byok_in_budgets
+        steps = budget_steps(have, want, slug)
+        if flag_differs and want and not any(cap is not None for _, cap in steps):
+            widest = next(iter(want))
+            steps.append((widest, want[widest]))
+        if flag_differs and not want:
+            self.warnings.append(
+                f"workspace '{slug}': include_byok_in_budgets can only be set together with a budget; it is left as is"
+            )
+        for interval, cap in steps:
+            address = f"workspace_budget:{slug}/{interval}"
+            flag_change = (
+                [
+                    FieldChange(
+                        field="include_byok_in_budgets",
+                        before=live.include_byok_in_budgets,
+                        after=desired.include_byok_in_budgets,
+                    )
+                ]
+                if flag_differs
+                else []
+            )
+            if cap is None:
+                self.add(
+                    "budgets",
+                    Change(
+                        action="delete",
+                        kind="workspace_budget",
+                        address=address,
+                        workspace=slug,
+                        name=interval,
+                        fields=[FieldChange(field="limit_usd", before=have[interval])],
+                    ),
+                )
+                continue
+            action: Action = "update" if interval in have else "create"
+            self.add(
+                "budgets",
+                Change(
+                    action=action,
+                    kind="workspace_budget",
+                    address=address,
+                    workspace=slug,
+                    name=interval,
+                    fields=[FieldChange(field="limit_usd", before=have.get(interval), after=cap), *flag_change]
+                    if have.get(interval) != cap
+                    else flag_change,
+                    desired={"limit_usd": cap, "include_byok_in_budgets": desired.include_byok_in_budgets},
+                    source=self.source(("workspaces", slug, "budgets", interval)),
+                ),
+            )
+
+    def default_guardrail(self, slug: str, desired: Workspace, live: Workspace | None) -> None:
+        if desired.default_guardrail is None:
+            return
+        catalogue = self.live.catalogue
+        after = normalize(desired.default_guardrail, catalogue)
+        current = live.default_guardrail if live else None
+        before = normalize(current, catalogue) if current else None
+        fields = field_changes(before, after)
+        if current is not None and not fields:
+            return
+        self.add(
+            "default_guardrail",
+            Change(
+                action="update" if current is not None else "create",
+                kind="default_guardrail",
+                address=f"default_guardrail:{slug}",
+                workspace=slug,
+                name="default",
+                fields=fields,
+                live_id=self.live.ids.get(f"default_guardrail:{slug}"),
+                desired=desired.default_guardrail.model_dump(mode="json"),
+                source=self.source(("workspaces", slug, "default_guardrail")),
+            ),
+        )
+
+    # ------------------------------------------------------------ guardrails, keys, BYOK, observability
+
+    def children(self, slug: str, desired: Workspace, live: Workspace, live_exists: bool) -> None:
+        orphans = [o for o in self.live.orphans if o.workspace == slug]
+        for collection, kind in COLLECTIONS.items():
+            declared: dict[str, Any] = getattr(desired, collection)
+            live_items: dict[str, Any] = getattr(live, collection)
+            if kind == "api_key":
+                live_items = self.scoped_keys(slug, live_items)
+            claimed: set[str] = set()
+            for name, spec in declared.items():
+                live_name, live_spec = self.match(
+                    name, spec.previous_names, live_items, lambda n, k=kind: f"{k}:{slug}/{n}"
+                )
+                if live_name is not None:
+                    claimed.add(live_name)
+                    self.managed_objects += 1
+                self.child(slug, collection, kind, name, spec, live_name, live_spec, orphans)
+            for name, live_spec in live_items.items():
+                if name in claimed:
+                    continue
+                address = f"{kind}:{slug}/{name}"
+                if self.prune(desired):
+                    self.managed_objects += 1
+                    self.delete_child(slug, kind, name, live_spec, reason="not declared (pruning is on)")
+                else:
+                    self.unmanaged.append(Unmanaged(kind=kind, address=address, reason="not declared in the config"))
+        for orphan in orphans:
+            if orphan.name not in desired.keys or orphan.name in live.keys:
+                self.managed_objects += 1
+                self.add(
+                    "delete_api_key",
+                    Change(
+                        action="delete",
+                        kind="api_key",
+                        address=f"api_key:{slug}/{orphan.name}",
+                        workspace=slug,
+                        name=orphan.name,
+                        live_id=orphan.key_hash,
+                        reason="orphan: created by an interrupted apply, its secret was never stored",
+                    ),
+                )
+
+    def scoped_keys(self, slug: str, live_keys: dict[str, ApiKey]) -> dict[str, ApiKey]:
+        prefix = self.config.ownership.key_name_prefix
+        if not prefix:
+            return live_keys
+        for name in live_keys:
+            if not name.startswith(prefix):
+                self.unmanaged.append(
+                    Unmanaged(
+                        kind="api_key",
+                        address=f"api_key:{slug}/{name}",
+                        reason=f"outside ownership.key_name_prefix '{prefix}'",
+                    )
+                )
+        return {name: key for name, key in live_keys.items() if name.startswith(prefix)}
+
+    def child(
+        self,
+        slug: str,
+        collection: str,
+        kind: Kind,
+        name: str,
+        spec: Any,
+        live_name: str | None,
+        live_spec: Any,
+        orphans: list[OrphanKey],
+    ) -> None:
+        address = f"{kind}:{slug}/{name}"
+        path = ("workspaces", slug, collection, name)
+        catalogue = self.live.catalogue
+        drop = frozenset({"guardrail"}) if kind == "api_key" else frozenset()
+        after = normalize(spec, catalogue, drop=drop)
+        if kind == "guardrail" and spec.members is None:
+            after.pop("members", None)
+        before = normalize(live_spec, catalogue, drop=drop) if live_spec is not None else None
+        if before is not None and kind == "guardrail" and spec.members is None:
+            before.pop("members", None)
+        desired = spec.model_dump(mode="json")
+        source = self.source(path)
+        phase = {"guardrail": "guardrail", "api_key": "api_key"}.get(kind, "attached")
+        if live_spec is None:
+            orphan = next((o for o in orphans if o.name == name), None) if kind == "api_key" else None
+            fields = field_changes(None, after)
+            if orphan is not None:
+                orphans.remove(orphan)
+                self.add(
+                    phase,
+                    Change(
+                        action="replace",
+                        kind=kind,
+                        address=address,
+                        workspace=slug,
+                        name=name,
+                        fields=fields,
+                        live_id=orphan.key_hash,
+                        desired=desired,
+                        source=source,
+                        reason="orphan: an interrupted apply created this key but never stored its "
+                        "secret; a new key replaces it",
+                    ),
+                )
+            else:
+                if kind in ("byok_key", "observability_destination"):
+                    fields.append(
+                        FieldChange(
+                            field="key" if kind == "byok_key" else "secret config", after="(sensitive)", sensitive=True
+                        )
+                    )
+                self.add(
+                    phase,
+                    Change(
+                        action="create",
+                        kind=kind,
+                        address=address,
+                        workspace=slug,
+                        name=name,
+                        fields=fields,
+                        desired=desired,
+                        source=source,
+                    ),
+                )
+            if kind == "api_key" and spec.guardrail is not None:
+                self.assignment(slug, name, None, spec.guardrail, source)
+            return
+        live_id = self.live_id(f"{kind}:{slug}/{live_name}")
+        fields = field_changes(before, after)
+        immutable = [f for f in fields if f.field in getattr(spec, "IMMUTABLE", frozenset())]
+        renamed = live_name != name
+        if renamed:
+            fields.insert(0, FieldChange(field="name", before=live_name, after=name))
+        marker_change = self.rotation_marker_change(kind, address, spec)
+        if marker_change:
+            fields.append(marker_change)
+        if immutable:
+            rotation = kind == "api_key"
+            what = ", ".join(f.field for f in immutable)
+            reason = (
+                f"secret rotation: {what} cannot change in place; consumers of the old key will break"
+                if rotation
+                else f"{what} cannot change in place"
+            )
+            self.add(
+                phase,
+                Change(
+                    action="replace",
+                    kind=kind,
+                    address=address,
+                    workspace=slug,
+                    name=name,
+                    fields=fields,
+                    live_id=live_id,
+                    desired=desired,
+                    source=source,
+                    reason=reason,
+                    rotation=rotation,
+                ),
+            )
+            if kind == "api_key" and spec.guardrail is not None:
+                self.assignment(slug, name, None, spec.guardrail, source)
+            return
+        if fields:
+            self.add(
+                phase,
+                Change(
+                    action="update",
+                    kind=kind,
+                    address=address,
+                    workspace=slug,
+                    name=name,
+                    fields=fields,
+                    live_id=live_id,
+                    desired=desired,
+                    source=source,
+                    reason=f"renamed from '{live_name}'" if renamed else None,
+                    details={"renamed_from": live_name} if renamed else {},
+                ),
+            )
+        if kind == "api_key" and live_spec.guardrail != spec.guardrail:
+            self.assignment(slug, name, live_spec.guardrail, spec.guardrail, source)
+
+    def rotation_marker_change(self, kind: Kind, address: str, spec: Any) -> FieldChange | None:
+        if kind not in ("byok_key", "observability_destination"):
+            return None
+        live_marker = self.live.rotation_markers.get(address)
+        if spec.rotation == live_marker:
+            return None
+        return FieldChange(
+            field="key" if kind == "byok_key" else "secret config",
+            before="(sensitive)",
+            after="(sensitive)",
+            sensitive=True,
+        )
+
+    def assignment(self, slug: str, key: str, before: str | None, after: str | None, source: str | None) -> None:
+        address = f"guardrail_assignment:{slug}/{key}"
+        fields = [FieldChange(field="guardrail", before=before, after=after)]
+        if after is None:
+            self.add(
+                "delete_assignment",
+                Change(
+                    action="delete",
+                    kind="guardrail_assignment",
+                    address=address,
+                    workspace=slug,
+                    name=key,
+                    fields=fields,
+                    details={"from": before},
+                ),
+            )
+            return
+        self.add(
+            "assignment",
+            Change(
+                action="update" if before else "create",
+                kind="guardrail_assignment",
+                address=address,
+                workspace=slug,
+                name=key,
+                fields=fields,
+                desired={"guardrail": after},
+                details={"from": before},
+                source=source,
+            ),
+        )
+
+    def delete_child(self, slug: str, kind: Kind, name: str, live_spec: Any, reason: str) -> None:
+        phase = {"guardrail": "delete_guardrail", "api_key": "delete_api_key"}.get(kind, "delete_attached")
+        self.add(
+            phase,
+            Change(
+                action="delete",
+                kind=kind,
+                address=f"{kind}:{slug}/{name}",
+                workspace=slug,
+                name=name,
+                live_id=self.live.ids.get(f"{kind}:{slug}/{name}"),
+                reason=reason,
+            ),
+        )
+
+    def delete_workspace(self, slug: str, live: Workspace) -> None:
+        self.managed_objects += 1
+        for name in live.keys:
+            self.managed_objects += 1
+            self.delete_child(slug, "api_key", name, live.keys[name], reason="its workspace is deleted (keys go first)")
+        self.add(
+            "delete_workspace",
+            Change(
+                action="delete",
+                kind="workspace",
+                address=f"workspace:{slug}",
+                workspace=slug,
+                name=slug,
+                live_id=self.live.ids.get(f"workspace:{slug}"),
+                reason="not declared (ownership.prune_workspaces is on)",
+            ),
+        )
+
+    # ------------------------------------------------------------ presets
+
+    def presets(self, slug: str, desired: Workspace) -> None:
+        for name, spec in desired.presets.items():
+            self.preset(slug, name, spec)
+
+    def preset(self, slug: str, name: str, spec: Preset) -> None:
+        address = f"preset:{slug}/{name}"
+        history = self.live.presets.get(name)
+        live_ws = self.live.preset_workspaces.get(name)
+        want = preset_content(spec)
+        desired = spec.model_dump(mode="json")
+        source = self.source(("workspaces", slug, "presets", name))
+        after = normalize(spec, None)
+        if history is None or live_ws is None:
+            self.add(
+                "preset",
+                Change(
+                    action="create",
+                    kind="preset",
+                    address=address,
+                    workspace=slug,
+                    name=name,
+                    fields=field_changes(None, after),
+                    desired=desired,
+                    source=source,
+                    details={"version_before": None, "version_after": 1, "restores_version": None},
+                ),
+            )
+            return
+        self.managed_objects += 1
+        if live_ws != slug:
+            self.warnings.append(
+                f"{address}: the live preset '{name}' belongs to workspace '{live_ws}'; "
+                "upstream a preset follows the key that publishes it"
+            )
+        designated = history.versions.get(history.designated_version)
+        live_spec = preset_from_version(designated) if designated else Preset()
+        if preset_content(live_spec) == want:
+            return
+        newest = max(history.versions) if history.versions else history.designated_version
+        restores = next(
+            (
+                number
+                for number, version in sorted(history.versions.items())
+                if number != history.designated_version and preset_content(preset_from_version(version)) == want
+            ),
+            None,
+        )
+        self.add(
+            "preset",
+            Change(
+                action="update",
+                kind="preset",
+                address=address,
+                workspace=slug,
+                name=name,
+                fields=field_changes(normalize(live_spec, None), after),
+                live_id=self.live.ids.get(address),
+                desired=desired,
+                source=source,
+                details={
+                    "version_before": history.designated_version,
+                    "version_after": newest + 1,
+                    "restores_version": restores,
+                },
+            ),
+        )
+
+    # ------------------------------------------------------------ result
+
+    def changes(self) -> list[Change]:
+        return [change for phase in PHASES for change in self.phases[phase]]
+
+
+def config_digest(config: Config) -> str:
+    text = json.dumps(config.model_dump(mode="json"), sort_keys=True)
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def build_plan(
+    config: Config,
+    live: LiveSnapshot,
+    *,
+    base_dir: Path,
+    source_map: SourceMap | None = None,
+) -> Plan:
+    """The plan that takes ``live`` to ``config``. Raises AmbiguityError / ServerRuleError."""
+    checks.check_server_rules(config, live.catalogue, source_map)
+    builder = _Builder(config, live, source_map)
+    builder.organization()
+    builder.workspaces()
+    changes = builder.changes()
+    for orphan in live.orphans:
+        if orphan.workspace not in config.workspaces:
+            builder.unmanaged.append(
+                Unmanaged(
+                    kind="api_key",
+                    address=f"api_key:{orphan.workspace}/{orphan.name}",
+                    reason="orphan of an interrupted apply, in a workspace not declared",
+                )
+            )
+    return Plan(
+        fingerprint=live.fingerprint,
+        changes=changes,
+        unmanaged=sorted(builder.unmanaged, key=lambda u: u.address)
+        + [Unmanaged(kind="byok_key", address=address, reason="has no name") for address in live.unnamed],
+        warnings=builder.warnings,
+        safety=checks.safety_facts(config, live, changes, builder.managed_objects),
+        config_digest=config_digest(config),
+        config=config.model_dump(mode="json"),
+        config_base_dir=str(base_dir.resolve()),
+    )

@@ -1,0 +1,94 @@
+"""Checks the planner makes that need the live account: the server's catalogue rules (unknown model or
+provider slugs), and the safety facts apply enforces before writing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from openrouter_iac.config.merge import dotted
+from openrouter_iac.config.schema_errors import suggest
+from openrouter_iac.config.yaml_source import PathKey, SourceMap
+from openrouter_iac.errors import ServerRuleError
+from openrouter_iac.live.snapshot import Catalogue, LiveSnapshot
+from openrouter_iac.model.config import Config
+from openrouter_iac.model.resources import GuardrailPolicy
+from openrouter_iac.plan.model import Change, SafetyFacts
+
+
+def _policy_slugs(policy: GuardrailPolicy, path: PathKey) -> Iterator[tuple[PathKey, str, str]]:
+    for field in ("allowed_models", "ignored_models"):
+        for index, slug in enumerate(getattr(policy, field) or []):
+            yield (*path, field, index), "model", slug
+    for field in ("allowed_providers", "ignored_providers"):
+        for index, slug in enumerate(getattr(policy, field) or []):
+            yield (*path, field, index), "provider", slug
+
+
+def _slugs(config: Config) -> Iterator[tuple[PathKey, str, str]]:
+    for ws_slug, workspace in config.workspaces.items():
+        base: PathKey = ("workspaces", ws_slug)
+        for field in ("default_text_model", "default_image_model"):
+            value = getattr(workspace, field)
+            if value:
+                yield (*base, field), "model", value
+        if workspace.default_guardrail is not None:
+            yield from _policy_slugs(workspace.default_guardrail, (*base, "default_guardrail"))
+        for name, guardrail in workspace.guardrails.items():
+            yield from _policy_slugs(guardrail, (*base, "guardrails", name))
+        for name, preset in workspace.presets.items():
+            path = (*base, "presets", name)
+            if preset.model:
+                yield (*path, "model"), "model", preset.model
+            for index, slug in enumerate(preset.models or []):
+                yield (*path, "models", index), "model", slug
+            for field in ("order", "only", "ignore"):
+                for index, slug in enumerate((preset.provider or {}).get(field) or []):
+                    if isinstance(slug, str):
+                        yield (*path, "provider", field, index), "provider", slug
+
+
+def check_server_rules(config: Config, catalogue: Catalogue, source_map: SourceMap | None) -> None:
+    """Raise ServerRuleError listing every model or provider slug the API would refuse."""
+    problems = []
+    models = catalogue.canonical_models
+    for path, what, slug in _slugs(config):
+        known = models if what == "model" else catalogue.providers
+        if slug in known:
+            continue
+        where = source_map.value_position(path) if source_map else None
+        prefix = f"{where}: " if where else ""
+        problems.append(f"{prefix}{dotted(path)}: unknown {what} '{slug}'{suggest(slug, known)}")
+    if problems:
+        raise ServerRuleError(
+            "the config names slugs OpenRouter does not know:\n" + "\n".join(problems),
+            hint="check the slugs against https://openrouter.ai/models and /api/v1/providers",
+        )
+
+
+def _protected(address: str, protect: list[str]) -> bool:
+    _kind, _, rest = address.partition(":")
+    workspace = rest.split("/", 1)[0]
+    return address in protect or f"workspace:{workspace}" in protect
+
+
+def safety_facts(config: Config, live: LiveSnapshot, changes: list[Change], managed_objects: int) -> SafetyFacts:
+    protect = config.safety.protect
+    destructive = [c for c in changes if c.action in ("delete", "replace")]
+    empty_config = False
+    if not config.workspaces and config.ownership.prune_workspaces:
+        empty_config = any(slug != live.default_workspace for slug in live.state.workspaces)
+    for slug, workspace in config.workspaces.items():
+        pruning = workspace.prune if workspace.prune is not None else config.ownership.prune
+        live_ws = live.state.workspaces.get(slug)
+        declares_nothing = not (workspace.keys or workspace.guardrails or workspace.byok or workspace.observability)
+        if pruning and declares_nothing and live_ws is not None and (live_ws.keys or live_ws.guardrails):
+            empty_config = True
+    return SafetyFacts(
+        managed_objects=managed_objects,
+        deletes=sum(1 for c in changes if c.action == "delete"),
+        rotations=[c.address for c in changes if c.rotation],
+        protected_hits=[c.address for c in destructive if _protected(c.address, protect)],
+        empty_config_against_populated_scope=empty_config,
+        max_delete_fraction=config.safety.max_delete_fraction,
+        min_objects_for_fraction=config.safety.min_objects_for_fraction,
+    )
