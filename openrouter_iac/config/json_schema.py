@@ -1,8 +1,8 @@
 """The JSON Schema of the config language, generated from the models, in draft-07 form.
 
 yaml-language-server (VS Code, Neovim, JetBrains) understands draft-07 best, so pydantic's
-2020-12 output is rewritten: `$defs` becomes `definitions`, and `$ref` siblings are folded into
-an `allOf` (draft-07 ignores keywords beside `$ref`).
+2020-12 output is rewritten: `$defs` becomes `definitions`, and a `$ref` with siblings (a
+description, a default) is wrapped in an `allOf` (draft-07 ignores keywords beside `$ref`).
 """
 
 from __future__ import annotations
@@ -24,14 +24,9 @@ def _draft07(node: Any) -> Any:
         return node
     out = {key: _draft07(value) for key, value in node.items() if key != "discriminator"}
     if "$ref" in out:
-        out["$ref"] = out["$ref"].replace("#/$defs/", "#/definitions/")
-        siblings = {k: v for k, v in out.items() if k not in ("$ref", "description", "default")}
-        if siblings:
-            out = {
-                **{k: v for k, v in out.items() if k in ("description", "default")},
-                "allOf": [{"$ref": out["$ref"]}],
-                **{k: v for k, v in siblings.items()},
-            }
+        ref = out.pop("$ref").replace("#/$defs/", "#/definitions/")
+        # Draft-07 ignores every keyword beside `$ref` (even `description`): wrap the reference.
+        out = {**out, "allOf": [{"$ref": ref}]} if out else {"$ref": ref}
     return out
 
 
