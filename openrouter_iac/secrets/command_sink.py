@@ -153,6 +153,9 @@ class CommandSink(BaseSink):
                 f"the command {shown} did not finish within {self.timeout:g} s and was stopped",
                 hint="check that it does not wait for input beyond the secret on stdin (e.g. a prompt)",
             ) from None
+        except BaseException:
+            _kill(proc)  # e.g. Ctrl-C: its own session would otherwise let it run on unattended
+            raise
         if proc.returncode == 0:
             return  # its output is dropped unseen: it could echo the secret
         code = proc.returncode

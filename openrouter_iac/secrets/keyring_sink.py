@@ -42,16 +42,17 @@ def insecure_reason(backend: KeyringBackend) -> str | None:
 
     name = backend_name(backend)
     if isinstance(backend, chainer.ChainerBackend):
-        # The chainer writes to its first backend, so that is the one that must be sound.
+        # A chain falls through to its next backend when one fails, so every link must be sound
+        # (the same rule `orctl auth login` applies).
         chained = list(backend.backends)
         if not chained:
             return f"the backend {name} has no backend to chain to"
-        return insecure_reason(chained[0])
+        return next(filter(None, map(insecure_reason, chained)), None)
     if isinstance(backend, fail.Keyring):
         return f"no keyring is available (the backend is {name}, which stores nothing)"
     if isinstance(backend, null.Keyring):
         return f"the backend {name} silently discards whatever it is given"
-    if "plaintext" in name.lower():
+    if "plaintext" in name.lower() or (name.startswith("keyrings.alt") and "Encrypted" not in name):
         return f"the backend {name} stores secrets unencrypted on disk"
     priority = _priority(backend)
     if priority is None or priority < 1:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
@@ -173,3 +174,20 @@ def test_output_tail_is_short_and_redacted() -> None:
     assert PLAIN_SECRET not in tail
     assert tail.count("\n") == 4 and "line 49 (sensitive)" in tail
     assert len(output_tail(b"x" * 5000, PLAIN_SECRET)) <= 610
+
+
+def test_interrupt_stops_the_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[subprocess.Popen[bytes]] = []
+    original = subprocess.Popen.communicate
+
+    def interrupted(self: subprocess.Popen[bytes], *args: object, **kwargs: object) -> object:
+        if not started:  # the first call is the sink's: simulate Ctrl-C while the command runs
+            started.append(self)
+            raise KeyboardInterrupt
+        return original(self, *args, **kwargs)  # type: ignore[arg-type,misc]
+
+    monkeypatch.setattr(subprocess.Popen, "communicate", interrupted)
+    s = sink(tmp_path, [sys.executable, "-c", "import time; time.sleep(30)"])
+    with pytest.raises(KeyboardInterrupt):
+        s.store(REF, KEY_HASH, SECRET)
+    assert started[0].returncode == -9

@@ -124,3 +124,16 @@ def test_rotation_replaces_secret_and_hash(memory_keyring: MemoryKeyring) -> Non
 def test_secure_backend_has_no_insecure_reason() -> None:
     assert insecure_reason(MemoryKeyring()) is None
     assert "stores nothing" in (insecure_reason(keyring.backends.fail.Keyring()) or "")  # type: ignore[no-untyped-call]
+
+
+def test_chains_need_every_link_secure() -> None:
+    from keyring.backends.chainer import ChainerBackend
+
+    def chain(*links: keyring.backend.KeyringBackend) -> ChainerBackend:
+        cls = type("TestChain", (ChainerBackend,), {"viable": False, "backends": list(links)})
+        backend: ChainerBackend = cls()
+        return backend
+
+    assert insecure_reason(chain(MemoryKeyring(), MemoryKeyring())) is None
+    assert "unencrypted" in (insecure_reason(chain(MemoryKeyring(), PlaintextKeyring())) or "")
+    assert "no backend to chain to" in (insecure_reason(chain()) or "")
