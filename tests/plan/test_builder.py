@@ -113,7 +113,7 @@ def test_two_live_objects_with_a_managed_name_fail_the_plan() -> None:
 
 def test_unknown_model_slug_is_caught_before_any_write() -> None:
     desired = config(guardrails={"cap": {"allowed_models": ["anthropic/claude-sonet-4.6"]}})
-    with pytest.raises(ServerRuleError, match="unknown model 'anthropic/claude-sonet-4.6'.*did you mean"):
+    with pytest.raises(ServerRuleError, match=r"unknown model 'anthropic/claude-sonet-4\.6'.*did you mean"):
         build_plan(desired, snapshot(AccountState()), base_dir=Path("."))
 
 
