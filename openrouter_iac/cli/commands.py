@@ -5,10 +5,12 @@ from __future__ import annotations
 import click
 
 from openrouter_iac.cli import config_cmds
+from openrouter_iac.cli.apply_cmd import apply
 from openrouter_iac.cli.auth_cmd import auth
 
 ALL: list[click.Command] = [
     config_cmds.validate,
     config_cmds.schema,
     auth,
+    apply,
 ]

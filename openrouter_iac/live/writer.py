@@ -38,6 +38,12 @@ from openrouter_iac.model.resources import (
 from openrouter_iac.plan.model import Change
 from openrouter_iac.secrets import KeyRef, SecretSink, resolve_secret_ref
 
+# Fields whose change means a write-only credential must be sent again (the config's rotation marker).
+ROTATION_FIELDS = {
+    "byok_key": frozenset({"key", "rotation"}),
+    "observability_destination": frozenset({"rotation", "secret config", *OBSERVABILITY_SECRET_CONFIG_KEYS}),
+}
+
 VERBS = {"create": "created", "update": "updated", "delete": "deleted", "replace": "replaced"}
 
 
@@ -266,7 +272,7 @@ class Writer:
         spec = ByokKey.model_validate(change.desired)
         live_name = name_with_rotation(_name(change), spec.rotation)
         hashes = self._key_hashes(change.workspace, spec.allowed_keys)
-        rotating = change.action == "create" or _changed(change, "key", "rotation")
+        rotating = sends_credential(change)
         credential = self._resolve(spec.key, change) if rotating else None
         body = byok_body(spec, live_name, hashes, credential)
         if change.action == "create":
@@ -283,9 +289,7 @@ class Writer:
             self.context.ids.pop(change.address, None)
             return
         spec = ObservabilityDestination.model_validate(change.desired)
-        rotating = change.action == "create" or _changed(
-            change, "rotation", "secret config", *OBSERVABILITY_SECRET_CONFIG_KEYS
-        )
+        rotating = sends_credential(change)
         config: dict[str, Any] = {}
         for key, value in spec.config.items():
             if key in OBSERVABILITY_SECRET_CONFIG_KEYS:
@@ -339,8 +343,10 @@ def _data(body: Any) -> dict[str, Any]:
     return data
 
 
-def _changed(change: Change, *fields: str) -> bool:
-    return any(fc.field in fields or fc.field.split(".")[-1] in fields for fc in change.fields)
+def sends_credential(change: Change) -> bool:
+    """Whether a BYOK/observability write carries its write-only secrets: on create and rotation only."""
+    fields = ROTATION_FIELDS.get(change.kind, frozenset())
+    return change.action == "create" or any(fc.field.split(".")[-1] in fields for fc in change.fields)
 
 
 def _field_sets(change: Change, name: str) -> tuple[set[str], set[str]] | None:

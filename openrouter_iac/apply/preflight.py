@@ -1,0 +1,120 @@
+"""Check everything a plan's writes depend on before the first write: sinks and secret refs.
+
+A sink that turns out to be unusable *after* a key was created would leave a secret nobody
+holds; a missing BYOK credential would stop the run half-way. Both are found here, all at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from openrouter_iac.errors import ApplyError, OrctlError
+from openrouter_iac.live.writer import sends_credential
+from openrouter_iac.model.config import Config
+from openrouter_iac.model.enums import OBSERVABILITY_SECRET_CONFIG_KEYS
+from openrouter_iac.plan.model import Change, Plan
+from openrouter_iac.secrets import KeyRef, SecretSink, resolve_secret_ref
+
+SinkOpener = Callable[[str], SecretSink]
+
+
+def key_sinks(config: Config) -> dict[KeyRef, str | None]:
+    """The sink every configured key names."""
+    return {
+        KeyRef(slug, name): key.secret_sink
+        for slug, workspace in config.workspaces.items()
+        for name, key in workspace.keys.items()
+    }
+
+
+def preflight(plan: Plan, config: Config, *, open_sink: SinkOpener, config_base_dir: Path) -> list[str]:
+    """Every problem that would make a write of this plan fail part-way (empty when none)."""
+    problems: list[str] = []
+    sinks = key_sinks(config)
+    new_keys: dict[str, list[KeyRef]] = {}
+    created = set()
+    for change in plan.changes:
+        if change.kind == "api_key" and change.action in ("create", "replace"):
+            ref = KeyRef(change.workspace or "", change.name or "")
+            created.add(ref)
+            sink = (change.desired or {}).get("secret_sink")
+            if sink:
+                new_keys.setdefault(sink, []).append(ref)
+    for sink_name, refs in sorted(new_keys.items()):
+        problems.extend(_check_sink(open_sink, sink_name, refs, config))
+    for change in plan.changes:
+        if change.action == "delete":
+            continue
+        if change.kind == "preset":
+            problems.extend(_check_publisher(change, sinks, created, open_sink))
+        elif change.kind in ("byok_key", "observability_destination"):
+            problems.extend(_check_refs(change, config_base_dir))
+    return problems
+
+
+def check_preflight(plan: Plan, config: Config, *, open_sink: SinkOpener, config_base_dir: Path) -> None:
+    problems = preflight(plan, config, open_sink=open_sink, config_base_dir=config_base_dir)
+    if problems:
+        raise ApplyError(
+            "nothing was changed: the pre-flight check found "
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''}:\n" + "\n".join(f"  - {p}" for p in problems)
+        )
+
+
+def _check_sink(open_sink: SinkOpener, sink_name: str, refs: list[KeyRef], config: Config) -> list[str]:
+    if sink_name not in config.secret_sinks:
+        return [f"secret sink {sink_name!r} (named by {', '.join(map(str, refs))}) is not declared"]
+    try:
+        open_sink(sink_name).check_usable(refs)
+    except OrctlError as exc:
+        return [str(exc)]
+    return []
+
+
+def _check_publisher(
+    change: Change, sinks: dict[KeyRef, str | None], created: set[KeyRef], open_sink: SinkOpener
+) -> list[str]:
+    publisher = (change.desired or {}).get("publish_with")
+    if not publisher:
+        return [f"{change.address}: the preset needs publish_with (the key whose secret writes it)"]
+    ref = KeyRef(change.workspace or "", publisher)
+    sink_name = sinks.get(ref)
+    if sink_name is None:
+        return [f"{change.address}: its publisher key '{ref}' has no secret_sink, so its secret cannot be read"]
+    try:
+        sink = open_sink(sink_name)
+    except OrctlError as exc:
+        return [str(exc)]
+    if not sink.readable:
+        return [f"{change.address}: sink {sink_name!r} of publisher key '{ref}' cannot be read back"]
+    if ref not in created:  # a key created in this run is checked by its sink's check_usable
+        try:
+            secret = sink.read_secret(ref)
+        except OrctlError as exc:
+            return [f"{change.address}: {exc}"]
+        if not secret:
+            return [f"{change.address}: sink {sink_name!r} holds no secret for publisher key '{ref}'"]
+    return []
+
+
+def _check_refs(change: Change, base_dir: Path) -> list[str]:
+    desired = change.desired or {}
+    refs: list[tuple[str, object]] = []
+    if not sends_credential(change):
+        return []
+    if change.kind == "byok_key":
+        refs.append(("key", desired.get("key")))
+    if change.kind == "observability_destination":
+        config = desired.get("config") or {}
+        refs.extend((f"config.{k}", v) for k, v in sorted(config.items()) if k in OBSERVABILITY_SECRET_CONFIG_KEYS)
+    problems = []
+    for where, ref in refs:
+        if not isinstance(ref, str) or not ref:
+            problems.append(f"{change.address}: {where} has no secret reference")
+            continue
+        try:
+            resolve_secret_ref(ref, base_dir=base_dir)
+        except OrctlError as exc:
+            problems.append(f"{change.address}: {where}: {exc}")
+    return problems

@@ -1,0 +1,196 @@
+"""`orctl apply`: push a plan to the account, hand new secrets to their sinks, report the outcome."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import httpx
+
+from openrouter_iac.apply import (
+    ChangeOutcome,
+    check_preflight,
+    check_safety,
+    execute,
+    key_sinks,
+    render_report,
+)
+from openrouter_iac.cli.session import ApiOptions, ApiSession, api_options, api_session
+from openrouter_iac.client import OpenRouterClient
+from openrouter_iac.config.loader import load_config
+from openrouter_iac.errors import OrctlError, StalePlanError
+from openrouter_iac.live.reader import read_live
+from openrouter_iac.live.writer import ApplyContext, Writer
+from openrouter_iac.model.config import Config
+from openrouter_iac.plan.builder import build_plan
+from openrouter_iac.plan.model import Change, Plan
+from openrouter_iac.secrets import SecretSink, mask_for_ci, open_sink
+
+SYMBOLS = {"create": "+", "update": "~", "delete": "-", "replace": "-/+"}
+
+
+@click.command()
+@click.argument("planfile", required=False, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("-c", "--config", "config_path", type=click.Path(path_type=Path), help="Config file or directory.")
+@click.option("--auto-approve", is_flag=True, help="Apply without asking (required when stdin is not a terminal).")
+@click.option("--allow-destroy", is_flag=True, help="Allow deleting many or protected objects.")
+@click.option("--allow-rotate", is_flag=True, help="Allow replacing keys (their consumers need the new secret).")
+@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False), help="Write a JSON report.")
+@api_options
+def apply(
+    planfile: Path | None,
+    config_path: Path | None,
+    auto_approve: bool,
+    allow_destroy: bool,
+    allow_rotate: bool,
+    report_path: Path | None,
+    api: ApiOptions,
+) -> None:
+    """Make the account match the config (or apply a saved PLANFILE from `orctl plan --out`).
+
+    New key secrets go straight to the sink their key names and nowhere else. Exit 0 when the
+    account converged, 1 otherwise.
+    """
+    try:
+        code = _run(planfile, config_path, auto_approve, allow_destroy, allow_rotate, report_path, api)
+    except OrctlError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(exc.exit_code) from None
+    raise SystemExit(code)
+
+
+def _run(
+    planfile: Path | None,
+    config_path: Path | None,
+    auto_approve: bool,
+    allow_destroy: bool,
+    allow_rotate: bool,
+    report_path: Path | None,
+    api: ApiOptions,
+) -> int:
+    saved = Plan.model_validate_json(planfile.read_text(encoding="utf-8")) if planfile else None
+    if saved is not None:
+        config = Config.model_validate(saved.config)
+        base_dir = Path(saved.config_base_dir)
+    else:
+        loaded = load_config(config_path)
+        config, base_dir = loaded.config, loaded.base_dir
+    with api_session(api) as session:
+
+        def replan() -> Plan:
+            return build_plan(config, read_live(session.client, parallelism=session.parallelism), base_dir=base_dir)
+
+        live = read_live(session.client, parallelism=session.parallelism)
+        if saved is not None:
+            plan = saved
+            if live.fingerprint != plan.fingerprint:
+                if not build_plan(config, live, base_dir=base_dir).has_changes:
+                    raise StalePlanError("this plan was already applied: the account already matches its config")
+                raise StalePlanError("the account changed since this plan was made (stale plan): run orctl plan again")
+        else:
+            plan = build_plan(config, live, base_dir=base_dir)
+            click.echo(_show(plan))
+        check_safety(plan, allow_destroy=allow_destroy, allow_rotate=allow_rotate)
+        if not plan.has_changes:
+            click.echo("No changes. The account matches the config.")
+            return 0
+        if saved is None and not _confirmed(auto_approve):
+            return 1
+        sinks = _SinkCache(config)
+        check_preflight(plan, config, open_sink=sinks.get, config_base_dir=base_dir)
+        writer = Writer(
+            client=session.client,
+            context=ApplyContext(dict(live.ids)),
+            config_base_dir=base_dir,
+            sink_for=sinks.get,
+            publisher_client=lambda key: _publisher_client(session, key),
+            on_secret=mask_for_ci,
+            key_sinks=key_sinks(config),
+        )
+        report = execute(plan, writer, progress=_progress(), replan=replan)
+    if report_path is not None:
+        report_path.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    click.echo(render_report(report))
+    return report.exit_code
+
+
+class _SinkCache:
+    """Opens each named sink once; file paths are relative to where orctl runs."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.opened: dict[str, SecretSink] = {}
+
+    def get(self, name: str) -> SecretSink:
+        if name not in self.opened:
+            if name not in self.config.secret_sinks:
+                raise OrctlError(f"secret sink {name!r} is not declared in secret_sinks")
+            self.opened[name] = open_sink(name, self.config.secret_sinks[name], base_dir=Path.cwd())
+        return self.opened[name]
+
+
+def _publisher_client(session: ApiSession, key: str) -> OpenRouterClient:
+    # Presets are written with an inference key over the same connection as the session (the
+    # embedded emulator is reachable only through its transport, which the session does not expose).
+    http: httpx.Client = session.client._http
+    transport: Any = getattr(http, "_transport", None)
+    return OpenRouterClient(session.base_url, key, transport=transport if session.emulated else None)
+
+
+def _confirmed(auto_approve: bool) -> bool:
+    if auto_approve:
+        return True
+    if not sys.stdin.isatty():
+        click.echo("Error: refusing to apply unconfirmed: stdin is not a terminal; pass --auto-approve", err=True)
+        return False
+    answer: str = click.prompt("Apply these changes? Only 'yes' is accepted", default="", show_default=False)
+    if answer.strip() != "yes":
+        click.echo("Apply cancelled.", err=True)
+        return False
+    return True
+
+
+def _show(plan: Plan) -> str:
+    # The text renderer is a separate module; fall back to a plain list if it is not available.
+    try:
+        renderer: Any = importlib.import_module("openrouter_iac.render").render_text
+        text: str = renderer(plan, color=sys.stdout.isatty())
+        return text
+    except (ImportError, AttributeError):
+        lines = [f"  {SYMBOLS[c.action]} {c.address}" + (f"  ({c.reason})" if c.reason else "") for c in plan.changes]
+        counts = plan.summary()
+        summary = ", ".join(f"{n} to {action}" for action, n in counts.items())
+        return "\n".join([f"Plan: {summary}." if plan.has_changes else "Plan: no changes.", *lines])
+
+
+class _LineProgress:
+    """One line per finished change (logs, CI)."""
+
+    def started(self, index: int, total: int, change: Change) -> None:
+        return None
+
+    def finished(self, index: int, total: int, outcome: ChangeOutcome) -> None:
+        symbol = SYMBOLS[outcome.action]
+        result = outcome.detail if outcome.status == "done" else f"FAILED: {outcome.error}"
+        click.echo(f"{symbol} {outcome.address} ... {result} ({outcome.seconds:.2f}s)", err=True)
+
+
+class _LiveProgress:
+    """A single redrawn status line on a terminal; failures stay on screen."""
+
+    def started(self, index: int, total: int, change: Change) -> None:
+        line = f"[{index}/{total}] {SYMBOLS[change.action]} {change.address} ..."
+        click.echo(f"\r\x1b[K{line}", nl=False, err=True)
+
+    def finished(self, index: int, total: int, outcome: ChangeOutcome) -> None:
+        if outcome.status == "failed":
+            click.echo(f"\r\x1b[K! {outcome.address} ... FAILED: {outcome.error}", err=True)
+        elif index == total:
+            click.echo(f"\r\x1b[K[{total}/{total}] done", err=True)
+
+
+def _progress() -> _LineProgress | _LiveProgress:
+    return _LiveProgress() if sys.stderr.isatty() else _LineProgress()
