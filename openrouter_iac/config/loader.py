@@ -31,7 +31,9 @@ class LoadedConfig:
     """Directory that relative paths in the config (file sinks, file: refs) are resolved from."""
 
     def position(self, path: PathKey) -> Position | None:
-        return self.source_map.value_position(path)
+        """Where the node at ``path`` is declared: its mapping key (`intake-summarizer:`), or the
+        item itself inside a list; for a path that is not in the files, its nearest ancestor."""
+        return self.source_map.key_position(path)
 
 
 def _display(path: Path) -> str:
