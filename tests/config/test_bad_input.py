@@ -119,6 +119,12 @@ CASES: dict[str, list[str]] = {
     "observability-secret-literal.yaml": [
         "observability-secret-literal.yaml:9:19: workspaces.sandbox.observability.traces.config.apiKey: 'apiKey' is a secret: write a reference (env:NAME, keyring:SERVICE/NAME or file:PATH), not the value",
     ],
+    "previous-name-claimed-twice.yaml": [
+        "previous-name-claimed-twice.yaml:7:34: workspaces.sandbox.guardrails.lenient.previous_names[0]: previous name 'default-policy' is also claimed by guardrail 'strict'; only one guardrail can take it over",
+    ],
+    "moved-key-still-in-old-workspace.yaml": [
+        "moved-key-still-in-old-workspace.yaml:11:26: workspaces.beta.keys.bot.previous_names[0]: previous name 'alpha/bot' is still in use (API key 'bot' is declared in workspace 'alpha'); a previous name must name nothing declared now: remove it here, or rename the other one",
+    ],
     "preset-publish-with-command-sink.yaml": [
         "preset-publish-with-command-sink.yaml:11:23: workspaces.sandbox.presets.docs-answer.publish_with: key 'docs-bot' stores its secret in a 'command' sink, which orctl cannot read back to publish versions; use a keyring, file or env-file sink",
     ],
@@ -321,3 +327,18 @@ def test_installed_orctl_accepts_a_good_config() -> None:
     assert run.returncode == 0, run.stderr
     assert run.stderr == ""
     assert run.stdout.startswith("The config is valid (4 files: 3 workspaces")
+
+
+@pytest.mark.parametrize(
+    ("case", "secret"),
+    [
+        ("literal-secret-in-byok.yaml", "sk-proj-4fJ9x2LqT8vZ0aB7cD1eF3gH5iJ6kL"),
+        ("observability-secret-literal.yaml", "lsv2_pt_0123456789abcdef"),
+        ("secret-in-command-sink.yaml", "ghp_8fK2mQ9xZ4vL7nB3cW6tY1pR5sD0aH"),
+    ],
+)
+def test_a_secret_written_in_the_config_is_never_echoed(case: str, secret: str) -> None:
+    assert secret in (BAD / case).read_text(encoding="utf-8")
+    assert not any(secret in problem for problem in _problems(case))
+    result = CliRunner().invoke(main, ["validate", "-c", case])
+    assert secret not in result.output
