@@ -1,0 +1,76 @@
+"""The stable, documented JSON plan for machines (`orctl plan --json`).
+
+Keys come in a fixed order and values are canonicalised (mapping keys sorted), so the same plan
+always renders to the same bytes. Changes keep the plan's order, which is apply's order. Adding
+keys is a minor version bump of ``JSON_FORMAT_VERSION``; renaming or removing one is a major one.
+This is not the plan file written by `--out` (that is the Plan model itself).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from openrouter_iac.plan.model import Change, FieldChange, Plan, SafetyFacts, Unmanaged
+from openrouter_iac.render.summary import summary_counts
+from openrouter_iac.render.values import SENSITIVE, canonical
+
+JSON_FORMAT_VERSION = "1.0"
+
+
+def render_json(plan: Plan) -> str:
+    """The plan as indented JSON (2 spaces), without a trailing newline."""
+    document = {
+        "format_version": JSON_FORMAT_VERSION,
+        "orctl_version": plan.orctl_version,
+        "fingerprint": plan.fingerprint,
+        "changes": [_change(change) for change in plan.changes],
+        "summary": summary_counts(plan),
+        "unmanaged": [_unmanaged(item) for item in plan.unmanaged],
+        "warnings": list(plan.warnings),
+        "safety": _safety(plan.safety),
+    }
+    # default=str: plans hold JSON values only; an odd value is printed, not a crash mid-pipeline.
+    return json.dumps(document, indent=2, ensure_ascii=False, default=str)
+
+
+def _change(change: Change) -> dict[str, Any]:
+    return {
+        "action": change.action,
+        "kind": change.kind,
+        "address": change.address,
+        "workspace": change.workspace,
+        "name": change.name,
+        "layer": change.layer,
+        "reason": change.reason,
+        "rotation": change.rotation,
+        "fields": [_field(field, deleting=change.action == "delete") for field in change.fields],
+        "details": canonical(change.details),
+    }
+
+
+def _field(field: FieldChange, *, deleting: bool) -> dict[str, Any]:
+    before, after = canonical(field.before), canonical(field.after)
+    if field.sensitive:
+        # Never a value, whatever the planner put there. A sensitive field is one whose value is
+        # written, so `after` is "(sensitive)" even though the plan itself holds no value.
+        before = None if before is None else SENSITIVE
+        after = None if after is None and deleting else SENSITIVE
+    return {"field": field.field, "before": before, "after": after, "sensitive": field.sensitive}
+
+
+def _unmanaged(item: Unmanaged) -> dict[str, Any]:
+    return {"kind": item.kind, "address": item.address, "reason": item.reason}
+
+
+def _safety(safety: SafetyFacts) -> dict[str, Any]:
+    return {
+        "managed_objects": safety.managed_objects,
+        "deletes": safety.deletes,
+        "rotations": list(safety.rotations),
+        "protected_hits": list(safety.protected_hits),
+        "empty_config_against_populated_scope": safety.empty_config_against_populated_scope,
+        "max_delete_fraction": safety.max_delete_fraction,
+        "min_objects_for_fraction": safety.min_objects_for_fraction,
+        "delete_fraction_exceeded": safety.delete_fraction_exceeded,
+    }

@@ -1,0 +1,118 @@
+"""The plan as a pull-request comment: summary line, caution banner, policy highlights, a table
+of every change, and the full text diff collapsed at the end."""
+
+from __future__ import annotations
+
+from openrouter_iac.plan.model import Action, Change, Plan
+from openrouter_iac.render import markdown_syntax as md
+from openrouter_iac.render.grouping import display_order
+from openrouter_iac.render.highlights import highlights
+from openrouter_iac.render.layout import plan_lines, safety_alerts
+from openrouter_iac.render.notes import rotation_effect
+from openrouter_iac.render.presets import version_note
+from openrouter_iac.render.summary import plural, summary_phrase
+
+TITLE = "**orctl plan:**"
+ACTION_LABEL: dict[Action, str] = {
+    "create": "🟢 create",
+    "update": "🟡 update",
+    "delete": "🔴 delete",
+    "replace": "🟣 replace",
+}
+MAX_FIELDS_IN_TABLE = 6
+"""Beyond this, a table row says `+N more` (the full diff has them all)."""
+
+
+def render_markdown(plan: Plan, *, show_empty: bool = False) -> str:
+    """A PR comment for ``plan``; "" when nothing changes, unless ``show_empty``."""
+    if not plan.changes:
+        return f"{TITLE} no changes" if show_empty else ""
+    sections = [
+        f"{TITLE} {summary_phrase(plan)}",
+        _caution(plan),
+        _warnings(plan),
+        _highlights(plan),
+        _table(plan),
+        md.details(f"Full plan ({plural(len(plan.changes), 'change')})", _diff_block(plan)),
+        _unmanaged(plan),
+    ]
+    return "\n\n".join(section for section in sections if section)
+
+
+def _caution(plan: Plan) -> str:
+    """Deletions, replacements and secret rotations: the changes that can break a consumer."""
+    lines: list[str] = []
+    rotated: set[str] = set()
+    for change in display_order(plan.changes):
+        address = md.code(change.address)
+        if change.rotation:
+            rotated.add(change.address)
+            lines.append(f"- 🔑 Rotate {address}: {md.escape(rotation_effect(change))}")
+        elif change.action == "delete":
+            lines.append(f"- 🔴 Delete {address}" + (f": {md.escape(change.reason)}" if change.reason else ""))
+        elif change.action == "replace":
+            lines.append(f"- 🟣 Replace (delete, then create) {address}" + _reason(change))
+    lines.extend(f"- 🔑 Rotate {md.code(a)}" for a in plan.safety.rotations if a not in rotated)
+    lines.extend(f"- ⚠️ {md.escape(alert.capitalize())}" for alert in safety_alerts(plan.safety))
+    if not lines:
+        return ""
+    return md.alert("CAUTION", ["This plan deletes, replaces or rotates live objects:", *lines])
+
+
+def _reason(change: Change) -> str:
+    return f": {md.escape(change.reason)}" if change.reason else ""
+
+
+def _warnings(plan: Plan) -> str:
+    if not plan.warnings:
+        return ""
+    return md.alert("WARNING", [f"- {md.escape(warning)}" for warning in plan.warnings])
+
+
+def _highlights(plan: Plan) -> str:
+    blocks = []
+    for change in display_order(plan.changes):
+        bullets = highlights(change)
+        if bullets:
+            blocks.append(f"- {md.code(change.address)} ({change.action})")
+            blocks.extend(f"  - {bullet}" for bullet in bullets)
+    return "#### Policy and budget changes\n\n" + "\n".join(blocks) if blocks else ""
+
+
+def _table(plan: Plan) -> str:
+    rows = ["| Action | Address | Changes |", "|---|---|---|"]
+    for change in display_order(plan.changes):
+        cells = [ACTION_LABEL[change.action], md.code(change.address, in_table=True), _row_summary(change)]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def _row_summary(change: Change) -> str:
+    parts = []
+    if change.rotation:
+        parts.append("🔑 secret rotation")
+    version = version_note(change)
+    if version:
+        parts.append(md.escape(version))
+    names = [md.escape(field.field) for field in change.fields]
+    if len(names) > MAX_FIELDS_IN_TABLE:
+        names = [*names[:MAX_FIELDS_IN_TABLE], f"+{len(names) - MAX_FIELDS_IN_TABLE} more"]
+    if names:
+        parts.append(", ".join(names))
+    elif change.reason:
+        parts.append(md.escape(change.reason))
+    return "; ".join(parts) or "—"
+
+
+def _diff_block(plan: Plan) -> str:
+    lines = [line.for_diff_block() for line in plan_lines(plan)]
+    return md.fenced("\n".join(lines).strip("\n"), "diff")
+
+
+def _unmanaged(plan: Plan) -> str:
+    if not plan.unmanaged:
+        return ""
+    verb = "is" if len(plan.unmanaged) == 1 else "are"
+    title = f"{plural(len(plan.unmanaged), 'live object')} {verb} not managed by this config"
+    items = [f"- {md.code(item.address)}: {md.escape(item.reason)}" for item in plan.unmanaged]
+    return md.details(title, "\n".join(items))

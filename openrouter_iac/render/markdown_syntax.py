@@ -1,0 +1,51 @@
+"""Markdown building blocks that stay correct whatever text they are given."""
+
+from __future__ import annotations
+
+import html
+import re
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
+_BACKTICK_RUN = re.compile(r"`+")
+
+
+def escape(text: str) -> str:
+    """Plain text that renders literally, also inside a table cell (`|` and newlines included)."""
+    return _SPECIAL.sub(r"\\\1", _one_line(text))
+
+
+def code(text: str, *, in_table: bool = False) -> str:
+    """An inline code span around ``text``, whatever backticks it holds.
+
+    In a table, `|` must still be escaped: GitHub splits cells before it parses code spans.
+    """
+    text = _one_line(text)
+    fence = "`" * (_longest_backtick_run(text) + 1)
+    padded = f" {text} " if text.startswith("`") or text.endswith("`") else text
+    if in_table:
+        padded = padded.replace("|", "\\|")
+    return f"{fence}{padded}{fence}"
+
+
+def fenced(content: str, language: str = "") -> str:
+    """A fenced code block longer than any backtick run inside it (a prompt may hold ```)."""
+    fence = "`" * max(3, _longest_backtick_run(content) + 1)
+    return f"{fence}{language}\n{content}\n{fence}"
+
+
+def details(summary: str, body: str) -> str:
+    """A collapsed `<details>` section; ``summary`` is plain text (HTML-escaped here)."""
+    return f"<details><summary>{html.escape(summary)}</summary>\n\n{body}\n\n</details>"
+
+
+def alert(kind: str, lines: list[str]) -> str:
+    """A GitHub alert blockquote, e.g. ``alert("CAUTION", [...])``; lines are markdown already."""
+    return "\n".join([f"> [!{kind}]", *(f"> {line}" for line in lines)])
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.splitlines()) if "\n" in text or "\r" in text else text
+
+
+def _longest_backtick_run(text: str) -> int:
+    return max((len(run) for run in _BACKTICK_RUN.findall(text)), default=0)

@@ -1,0 +1,51 @@
+"""The terminal plan, Terraform-like: signs, addresses, notes, field diffs and a summary line."""
+
+from __future__ import annotations
+
+from openrouter_iac.plan.model import Plan, Unmanaged
+from openrouter_iac.render.colors import paint
+from openrouter_iac.render.layout import plan_lines, safety_alerts
+from openrouter_iac.render.lines import INDENT, Line
+from openrouter_iac.render.summary import plural, summary_phrase
+
+HEADER = "orctl will perform the following actions:"
+NO_CHANGES = "No changes. The account matches the configuration."
+
+
+def render_text(plan: Plan, *, color: bool) -> str:
+    """The plan for a terminal or a log; ANSI colors only when ``color``. No trailing newline."""
+    out: list[str] = []
+    if plan.changes:
+        out.append(paint(HEADER, "heading", color=color))
+        out.extend(_styled(line, color) for line in plan_lines(plan))
+        out.append("")
+    if plan.unmanaged:
+        out.extend(unmanaged_lines(plan.unmanaged))
+        out.append("")
+    for warning in plan.warnings:
+        out.append(paint(f"Warning: {warning}", "warning", color=color))
+    for alert in safety_alerts(plan.safety):
+        out.append(paint(f"Safety: {alert}", "warning", color=color))
+    if plan.warnings or safety_alerts(plan.safety):
+        out.append("")
+    out.append(paint(summary_line(plan), "heading", color=color))
+    return "\n".join(out)
+
+
+def summary_line(plan: Plan) -> str:
+    """`Plan: 3 to create, 2 to update, 1 to replace, 0 to delete.` or the no-changes sentence."""
+    return f"Plan: {summary_phrase(plan)}." if plan.changes else NO_CHANGES
+
+
+def unmanaged_lines(unmanaged: list[Unmanaged]) -> list[str]:
+    verb = "is" if len(unmanaged) == 1 else "are"
+    out = [f"{plural(len(unmanaged), 'live object')} {verb} not managed by this config:"]
+    out.extend(f"{INDENT}{item.address}  ({item.reason})" for item in unmanaged)
+    return out
+
+
+def _styled(line: Line, color: bool) -> str:
+    # Indent stays unpainted so colored blocks line up with plain ones.
+    plain = line.plain()
+    body = plain.lstrip(" ")
+    return plain[: len(plain) - len(body)] + paint(body, line.style, color=color)
