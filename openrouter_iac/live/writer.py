@@ -11,7 +11,9 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from openrouter_iac.client import OpenRouterClient
 from openrouter_iac.errors import ApplyError, NotFoundError
@@ -43,6 +45,8 @@ ROTATION_FIELDS = {
     "byok_key": frozenset({"key", "rotation"}),
     "observability_destination": frozenset({"rotation", "secret config", *OBSERVABILITY_SECRET_CONFIG_KEYS}),
 }
+
+SpecT = TypeVar("SpecT", bound=BaseModel)
 
 VERBS = {"create": "created", "update": "updated", "delete": "deleted", "replace": "replaced"}
 
@@ -106,7 +110,7 @@ class Writer:
             self.context.ids.pop(change.address, None)
             self.context.ids.pop(f"default_guardrail:{slug}", None)
             return
-        spec = Workspace.model_validate(change.desired)
+        spec = _spec(Workspace, change)
         if change.action == "create":
             body = self.client.post("/workspaces", json=workspace_body(spec, slug), resource=change.address)
             data = _data(body)
@@ -144,7 +148,7 @@ class Writer:
     def _default_guardrail(self, change: Change) -> None:
         guardrail_id = self.context.id_of(f"default_guardrail:{change.workspace}")
         # A default guardrail cannot be deleted; "deleting" it clears its policy.
-        policy = GuardrailPolicy() if change.action == "delete" else GuardrailPolicy.model_validate(change.desired)
+        policy = GuardrailPolicy() if change.action == "delete" else _spec(GuardrailPolicy, change)
         self.client.patch(f"/guardrails/{guardrail_id}", json=guardrail_body(policy, None), resource=change.address)
 
     def _guardrail(self, change: Change) -> None:
@@ -152,7 +156,7 @@ class Writer:
             self._delete(f"/guardrails/{change.live_id}", change)
             self.context.ids.pop(change.address, None)
             return
-        spec = Guardrail.model_validate(change.desired)
+        spec = _spec(Guardrail, change)
         name = _name(change)
         if change.action == "create":
             workspace_id = self.context.id_of(f"workspace:{change.workspace}")
@@ -213,7 +217,7 @@ class Writer:
             if self.context.ids.get(change.address) == change.live_id:
                 self.context.ids.pop(change.address, None)
             return None
-        spec = ApiKey.model_validate(change.desired)
+        spec = _spec(ApiKey, change)
         name = _name(change)
         if change.action == "update":
             key_hash = change.live_id or self.context.id_of(change.address)
@@ -237,7 +241,7 @@ class Writer:
     def _preset(self, change: Change) -> WriteResult | None:
         if change.action == "delete":
             return WriteResult("left alone (the API cannot delete presets)")
-        spec = Preset.model_validate(change.desired)
+        spec = _spec(Preset, change)
         workspace = change.workspace or ""
         publisher = spec.publish_with
         if publisher is None:
@@ -269,7 +273,7 @@ class Writer:
             self._delete(f"/byok/{change.live_id}", change)
             self.context.ids.pop(change.address, None)
             return
-        spec = ByokKey.model_validate(change.desired)
+        spec = _spec(ByokKey, change)
         live_name = name_with_rotation(_name(change), spec.rotation)
         hashes = self._key_hashes(change.workspace, spec.allowed_keys)
         rotating = sends_credential(change)
@@ -288,7 +292,7 @@ class Writer:
             self._delete(f"/observability/destinations/{change.live_id}", change)
             self.context.ids.pop(change.address, None)
             return
-        spec = ObservabilityDestination.model_validate(change.desired)
+        spec = _spec(ObservabilityDestination, change)
         rotating = sends_credential(change)
         config: dict[str, Any] = {}
         for key, value in spec.config.items():
@@ -328,6 +332,12 @@ class Writer:
             raise ApplyError(f"{change.address}: the plan gives no live id to delete")
         with contextlib.suppress(NotFoundError):  # already gone: the goal is reached
             self.client.delete(path, resource=change.address)
+
+
+def _spec(model: type[SpecT], change: Change) -> SpecT:
+    # The plan may carry extras beside the spec (e.g. a workspace's `slug`); only spec fields count.
+    desired = change.desired or {}
+    return model.model_validate({k: v for k, v in desired.items() if k in model.model_fields})
 
 
 def _name(change: Change) -> str:
