@@ -28,7 +28,8 @@ class LoadedConfig:
     source_map: SourceMap
     files: tuple[Path, ...]
     base_dir: Path
-    """Directory that relative paths in the config (file sinks, file: refs) are resolved from."""
+    """The config file's directory (or the config directory): relative `file:` secret references are
+    resolved from it. Secret sink paths are relative to the current directory instead."""
 
     def position(self, path: PathKey) -> Position | None:
         """Where the node at ``path`` is declared: its mapping key (`intake-summarizer:`), or the
