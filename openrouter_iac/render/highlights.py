@@ -32,6 +32,13 @@ _SWITCHES = {
 }
 
 
+class _New:
+    """The `before` of a field being created: nothing to compare with, so only `after` is shown."""
+
+
+NEW: Any = _New()
+
+
 def highlights(change: Change) -> list[str]:
     """Readable bullets for a guardrail, budget or key-cap change; [] for anything else."""
     if change.kind not in POLICY_KINDS:
@@ -46,7 +53,8 @@ def highlights(change: Change) -> list[str]:
 
 
 def _field_highlights(change: Change, field: FieldChange) -> list[str]:
-    name, before, after = field.field, field.before, field.after
+    name, after = field.field, field.after
+    before = NEW if change.action == "create" else field.before
     render = _RENDERERS.get(name)
     if render is not None:
         return render(before, after)
@@ -69,12 +77,11 @@ def _workspace_budget(change: Change) -> list[str]:
         return [f"Budget: {interval} cap removed"]
     out = []
     for field in change.fields:
+        before = NEW if change.action == "create" else field.before
         if field.field == "limit_usd":
-            out.append(f"Budget: {_transition(field.before, field.after, _money_or_none)} {interval}")
+            out.append(f"Budget: {_transition(before, field.after, _money_or_none)} {interval}")
         elif field.field == "include_byok_in_budgets":
-            out.append(
-                f"BYOK usage counts toward the {interval} budget: {_transition(field.before, field.after, _yes)}"
-            )
+            out.append(f"BYOK usage counts toward the {interval} budget: {_transition(before, field.after, _yes)}")
     return out
 
 
@@ -111,7 +118,7 @@ def _zdr(before: Any, after: Any) -> list[str]:
     groups = [g for g in dict.fromkeys([*new, *old]) if old.get(g) != new.get(g)]
     if not groups:
         return []
-    if before is None:
+    if before is NEW:
         return ["ZDR: " + ", ".join(f"{escape(g)} {_on(new.get(g))}" for g in groups)]
     return ["ZDR: " + ", ".join(f"{escape(g)} {_on(old.get(g))} → {_on(new.get(g))}" for g in groups)]
 
@@ -131,7 +138,7 @@ def _sensitive_info(before: Any, after: Any) -> list[str]:
     detectors = [d for d in dict.fromkeys([*new, *old]) if old.get(d) != new.get(d)]
     if not detectors:
         return []
-    if before is None:
+    if before is NEW:
         return ["Sensitive info: " + ", ".join(f"{code(d)} {_action(new.get(d))}" for d in detectors)]
     parts = [f"{code(d)} {_action(old.get(d))} → {_action(new.get(d))}" for d in detectors]
     return ["Sensitive info: " + ", ".join(parts)]
@@ -157,7 +164,7 @@ _RENDERERS: dict[str, Callable[[Any, Any], list[str]]] = {
 
 def _transition(before: Any, after: Any, show: Callable[[Any], str]) -> str:
     # A create has no before worth showing: `Budget: $40 monthly`, not `none → $40 monthly`.
-    return show(after) if before is None and after is not None else f"{show(before)} → {show(after)}"
+    return show(after) if before is NEW else f"{show(before)} → {show(after)}"
 
 
 def _cap(value: Any) -> str:
