@@ -140,6 +140,16 @@ def _tab_problems(text: str, display_name: str) -> list[YamlProblem]:
     return problems
 
 
+_SYNTAX_HINTS = (
+    (
+        "mapping values are not allowed here",
+        ": quote a value that holds ': ', or check the indentation of this line",
+    ),
+    ("expected <block end>", ": this line is not indented like the keys before it"),
+)
+"""PyYAML's wording for the commonest mistakes, followed by what usually causes them."""
+
+
 def read_yaml(path: Path, display_name: str) -> tuple[Any, SourceMap, list[YamlProblem]]:
     """Parse one YAML file. Returns the data, its source map and the problems found.
 
@@ -170,6 +180,7 @@ def read_yaml(path: Path, display_name: str) -> tuple[Any, SourceMap, list[YamlP
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = exc.problem or exc.context or "invalid YAML"
+        hint = next((hint for start, hint in _SYNTAX_HINTS if reason.startswith(start)), "")
         context = exc.context_mark
         if (
             exc.context
@@ -182,6 +193,7 @@ def read_yaml(path: Path, display_name: str) -> tuple[Any, SourceMap, list[YamlP
             reason += f" (in {construct} that starts at line {context.line + 1}, column {context.column + 1})"
         elif exc.context:
             reason = f"{exc.context} {reason}"
+        reason += hint
         return (
             None,
             SourceMap(),

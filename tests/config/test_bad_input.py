@@ -182,6 +182,12 @@ CASES: dict[str, list[str]] = {
     "two-yaml-documents.yaml": [
         "two-yaml-documents.yaml:2:1: YAML syntax: expected a single document in the stream but found another document",
     ],
+    "unquoted-colon-in-value.yaml": [
+        "unquoted-colon-in-value.yaml:5:22: YAML syntax: mapping values are not allowed here: quote a value that holds ': ', or check the indentation of this line",
+    ],
+    "key-indented-too-little.yaml": [
+        "key-indented-too-little.yaml:5:4: YAML syntax: expected <block end>, but found '<block mapping start>' (in a block mapping that starts at line 3, column 3): this line is not indented like the keys before it",
+    ],
     "unknown-byok-provider.yaml": [
         "unknown-byok-provider.yaml:7:19: workspaces.sandbox.byok.bedrock.provider: 'amazon-bedrok' is not a BYOK provider slug (did you mean 'amazon-bedrock'?)",
     ],
