@@ -74,7 +74,8 @@ def _field_highlights(change: Change, field: FieldChange) -> list[str]:
 def _workspace_budget(change: Change) -> list[str]:
     interval = escape(change.name or "")
     if change.action == "delete":
-        return [f"Budget: {interval} cap removed"]
+        was = next((f.before for f in change.fields if f.field == "limit_usd" and f.before is not None), None)
+        return [f"Budget: {interval} cap removed" + (f" (was {_money_or_none(was)})" if was is not None else "")]
     out = []
     for field in change.fields:
         before = NEW if change.action == "create" else field.before

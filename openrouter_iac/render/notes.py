@@ -31,10 +31,15 @@ def rotation_note(change: Change) -> str:
 def change_notes(change: Change) -> list[Note]:
     """Rotation first (it is what breaks things), then the planner's reason, then the preset version."""
     notes: list[Note] = []
-    if change.rotation:
-        notes.append(Note(rotation_note(change), warning=True))
-    if change.reason and not (change.rotation and change.reason.strip() == rotation_note(change)):
-        notes.append(Note(change.reason.strip()))
+    reason = (change.reason or "").strip()
+    if change.rotation and rotation_effect(change) in reason:
+        # The planner's reason already says what breaks; saying it twice adds nothing.
+        notes.append(Note(reason, warning=True))
+    else:
+        if change.rotation:
+            notes.append(Note(rotation_note(change), warning=True))
+        if reason:
+            notes.append(Note(reason))
     version = version_note(change)
     if version:
         notes.append(Note(version))

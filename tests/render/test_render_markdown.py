@@ -89,6 +89,20 @@ def test_highlights_of_a_created_guardrail_show_only_the_new_policy() -> None:
     ) in render_markdown(make_plan([change]))
 
 
+def test_deleted_budget_says_what_it_was() -> None:
+    change = Change(
+        action="delete",
+        kind="workspace_budget",
+        address="workspace_budget:w/daily",
+        workspace="w",
+        name="daily",
+        fields=[fc("limit_usd", 5, None)],
+    )
+    assert "- `workspace_budget:w/daily` (delete)\n  - Budget: daily cap removed (was $5)" in render_markdown(
+        make_plan([change])
+    )
+
+
 def test_table_rows(plan: Plan) -> None:
     text = render_markdown(plan)
     assert "| Action | Address | Changes |\n|---|---|---|\n" in text

@@ -171,3 +171,24 @@ def test_ansi_colors_by_action(plan: Plan) -> None:
     assert "\x1b[35m-/+ api_key:healthcare/intake-summarizer\x1b[0m" in text
     # Colors are the only difference.
     assert ANSI.sub("", text) == render_text(plan, color=False)
+
+
+def test_rotation_reason_that_already_says_what_breaks_is_shown_once() -> None:
+    reason = "secret rotation: expires_at cannot change in place; consumers of the old key will break"
+    change = Change(
+        action="replace", kind="api_key", address="api_key:w/k", workspace="w", rotation=True, reason=reason
+    )
+    assert block(render_text(make_plan([change]), color=False), "api_key:w/k") == (
+        f"  -/+ api_key:w/k\n      # {reason}"
+    )
+
+
+def test_sensitive_placeholders_from_the_planner() -> None:
+    change = Change(
+        action="update",
+        kind="observability_destination",
+        address="observability_destination:w/lf",
+        workspace="w",
+        fields=[fc("secret config", "(sensitive)", "(sensitive)", sensitive=True)],
+    )
+    assert "      secret config: (sensitive) → (sensitive)" in render_text(make_plan([change]), color=False)
