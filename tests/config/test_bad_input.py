@@ -74,6 +74,12 @@ CASES: dict[str, list[str]] = {
     "expires-at-not-utc.yaml": [
         "expires-at-not-utc.yaml:7:21: workspaces.sandbox.keys.docs-bot.expires_at: expires_at must be in UTC (end it with Z or +00:00); the API rejects other zones",
     ],
+    "file-sink-without-path.yaml": [
+        "file-sink-without-path.yaml:3:3: secret_sinks.local: required key 'path' is missing",
+    ],
+    "keyring-sink-with-path.yaml": [
+        "keyring-sink-with-path.yaml:5:5: secret_sinks.laptop.path: unknown key 'path' (allowed: type, service, allow_insecure_backend)",
+    ],
     "guardrail-budget-without-reset.yaml": [
         "guardrail-budget-without-reset.yaml:7:9: workspaces.sandbox.guardrails.cheap.budget: required key 'reset' is missing",
     ],
