@@ -354,3 +354,23 @@ def test_a_secret_written_in_the_config_is_never_echoed(case: str, secret: str) 
     assert not any(secret in problem for problem in _problems(case))
     result = CliRunner().invoke(main, ["validate", "-c", case])
     assert secret not in result.output
+
+
+def test_no_config_in_the_current_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: the configuration has 1 problem:\n"
+        f"no config found: pass -c PATH, or create orctl.yaml or an orctl/ directory in {tmp_path}\n"
+    )
+
+
+def test_default_location_is_orctl_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "orctl.yaml").write_text((BAD / "negative-limit.yaml").read_text(encoding="utf-8"))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate"])
+    assert result.exit_code == 1
+    assert result.stderr == _cli_stderr(
+        ["orctl.yaml:6:25: workspaces.sandbox.keys.docs-bot.limit: must be at least 0, got -5"]
+    )
