@@ -7,12 +7,14 @@ import click
 from openrouter_iac.cli import config_cmds
 from openrouter_iac.cli.apply_cmd import apply
 from openrouter_iac.cli.auth_cmd import auth
+from openrouter_iac.cli.plan_cmd import plan
 from openrouter_iac.cli.emulator_cmd import emulator
 
 ALL: list[click.Command] = [
     config_cmds.validate,
     config_cmds.schema,
     auth,
+    plan,
     apply,
     emulator,
 ]
