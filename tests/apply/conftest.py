@@ -28,8 +28,11 @@ class Harness:
     def orctl(self, *args: str, env: dict[str, str] | None = None) -> Result:
         return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
 
-    def keys(self) -> list[dict[str, Any]]:
-        client = OpenRouterClient(IN_PROCESS_BASE_URL, self.emulator.management_key, transport=self.emulator.transport())
+    def client(self) -> OpenRouterClient:
+        return OpenRouterClient(IN_PROCESS_BASE_URL, self.emulator.management_key, transport=self.emulator.transport())
+
+    def live_keys(self) -> list[dict[str, Any]]:
+        client = self.client()
         workspaces = client.list_all("/workspaces", resource="workspaces")
         rows: list[dict[str, Any]] = []
         for ws in workspaces:

@@ -44,12 +44,10 @@ def test_progress_is_one_line_per_change_on_stderr(harness: Harness) -> None:
 
 def test_saved_plan_is_applied_then_refused_as_already_applied(harness: Harness) -> None:
     from openrouter_iac.cli.apply_cmd import build_plan, read_live  # the same functions apply uses
-    from openrouter_iac.client import OpenRouterClient
     from openrouter_iac.config.loader import load_config
-    from openrouter_iac.emulator.app import IN_PROCESS_BASE_URL
 
     config = copy_example("minimal", harness.cwd)
-    client = OpenRouterClient(IN_PROCESS_BASE_URL, harness.emulator.management_key, transport=harness.emulator.transport())
+    client = harness.client()
     loaded = load_config(config)
     plan = build_plan(loaded.config, read_live(client), base_dir=loaded.base_dir)
     planfile = harness.cwd / "plan.json"
@@ -76,7 +74,7 @@ def test_report_file_lists_outcomes(harness: Harness) -> None:
 
 
 def _assert_one_key_per_name(harness: Harness) -> None:
-    names = [k["name"] for k in harness.keys()]
+    names = [k["name"] for k in harness.live_keys()]
     assert len(names) == len(set(names)), names
     assert not any("orctl-pending" in n for n in names), names
 
@@ -112,7 +110,7 @@ def test_500_on_key_create_relists_and_retries(harness: Harness) -> None:
     assert "failed: create api_key:sandbox/docs-summarizer" in failed.stdout
     assert "create failed twice" in failed.stdout
     harness.emulator.faults.configure(FaultConfig())
-    assert harness.keys() == []
+    assert harness.live_keys() == []
     assert harness.orctl("apply", "-c", str(config), "--auto-approve").exit_code == 0
     _assert_one_key_per_name(harness)
 
@@ -131,14 +129,14 @@ def test_failing_command_sink_disables_the_key_and_next_apply_replaces_it(harnes
     failed = harness.orctl("apply", "-c", str(config), "--auto-approve")
     assert failed.exit_code == 1
     assert "orphaned key: api_key:sandbox/docs-summarizer" in failed.stdout
-    (key,) = harness.keys()
+    (key,) = harness.live_keys()
     assert key["disabled"] is True and "orctl-pending" in key["name"]
     assert key["hash"] in failed.stdout
     _use_sink(config, {"type": "file", "path": ".orctl/secrets/{workspace}/{key}.key"})
     fixed = harness.orctl("apply", "-c", str(config), "--auto-approve")
     assert fixed.exit_code == 0, fixed.output
     assert "orphan" in fixed.stdout  # the plan shows why the key is replaced
-    (new,) = harness.keys()
+    (new,) = harness.live_keys()
     assert new["name"] == "docs-summarizer" and new["hash"] != key["hash"]
 
 
@@ -156,14 +154,15 @@ def test_unwritable_sink_is_caught_before_any_write(harness: Harness) -> None:
 def test_rotation_needs_allow_rotate(harness: Harness) -> None:
     config = copy_example("minimal", harness.cwd)
     assert harness.orctl("apply", "-c", str(config), "--auto-approve").exit_code == 0
-    text = (config / "orctl.yaml").read_text().replace("secret_sink: local-files", "secret_sink: local-files\n        expires_at: '2099-01-01T00:00:00Z'")
+    expiry = "secret_sink: local-files\n        expires_at: '2099-01-01T00:00:00Z'"
+    text = (config / "orctl.yaml").read_text().replace("secret_sink: local-files", expiry)
     (config / "orctl.yaml").write_text(text)
     refused = harness.orctl("apply", "-c", str(config), "--auto-approve")
     assert refused.exit_code == 1 and "--allow-rotate" in refused.stderr
-    before = {k["hash"] for k in harness.keys()}
+    before = {k["hash"] for k in harness.live_keys()}
     rotated = harness.orctl("apply", "-c", str(config), "--auto-approve", "--allow-rotate")
     assert rotated.exit_code == 0, rotated.output
-    after = harness.keys()
+    after = harness.live_keys()
     assert len(after) == 1 and after[0]["hash"] not in before
     secret_file = harness.cwd / ".orctl/secrets/sandbox/docs-summarizer.key"
     assert (secret_file.stat().st_mode & 0o777) == 0o600
