@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -63,3 +64,11 @@ def copy_example(name: str, into: Path) -> Path:
     target = into / name
     shutil.copytree(EXAMPLES / name, target)
     return target
+
+
+def use_sink(config: Path, sink: dict[str, object]) -> None:
+    """Point the minimal example's only sink `local-files` at ``sink``."""
+    text = (config / "orctl.yaml").read_text()
+    start, end = text.index("secret_sinks:"), text.index("workspaces:")
+    replaced = "secret_sinks:\n  local-files: " + json.dumps(sink) + "\n\n"
+    (config / "orctl.yaml").write_text(text[:start] + replaced + text[end:])

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from conftest import Harness, copy_example
+from conftest import Harness, copy_example, use_sink
 
 from openrouter_iac.emulator.faults import FaultConfig
 
@@ -115,24 +114,16 @@ def test_500_on_key_create_relists_and_retries(harness: Harness) -> None:
     _assert_one_key_per_name(harness)
 
 
-def _use_sink(config: Path, sink: dict[str, object]) -> None:
-    text = (config / "orctl.yaml").read_text()
-    start = text.index("secret_sinks:")
-    end = text.index("workspaces:")
-    sinks = "secret_sinks:\n  local-files: " + json.dumps(sink) + "\n\n"
-    (config / "orctl.yaml").write_text(text[:start] + sinks + text[end:])
-
-
 def test_failing_command_sink_disables_the_key_and_next_apply_replaces_it(harness: Harness) -> None:
     config = copy_example("minimal", harness.cwd)
-    _use_sink(config, {"type": "command", "run": ["false"]})
+    use_sink(config, {"type": "command", "run": ["false"]})
     failed = harness.orctl("apply", "-c", str(config), "--auto-approve")
     assert failed.exit_code == 1
     assert "orphaned key: api_key:sandbox/docs-summarizer" in failed.stdout
     (key,) = harness.live_keys()
     assert key["disabled"] is True and "orctl-pending" in key["name"]
     assert key["hash"] in failed.stdout
-    _use_sink(config, {"type": "file", "path": ".orctl/secrets/{workspace}/{key}.key"})
+    use_sink(config, {"type": "file", "path": ".orctl/secrets/{workspace}/{key}.key"})
     fixed = harness.orctl("apply", "-c", str(config), "--auto-approve")
     assert fixed.exit_code == 0, fixed.output
     assert "orphan" in fixed.stdout  # the plan shows why the key is replaced
@@ -144,7 +135,7 @@ def test_unwritable_sink_is_caught_before_any_write(harness: Harness) -> None:
     config = copy_example("minimal", harness.cwd)
     blocker = harness.cwd / "not-a-directory"
     blocker.write_text("")  # a file where the sink needs a directory (fails even as root)
-    _use_sink(config, {"type": "file", "path": str(blocker / "{key}.key")})
+    use_sink(config, {"type": "file", "path": str(blocker / "{key}.key")})
     result = harness.orctl("apply", "-c", str(config), "--auto-approve")
     assert result.exit_code == 1
     assert "pre-flight" in result.stderr
