@@ -168,3 +168,15 @@ def test_github_actions_masks_each_new_secret_first(harness: Harness) -> None:
     mask = lines.index(f"::add-mask::{secret}")
     assert not any("Apply complete" in line for line in lines[:mask])
     assert result.output.count(secret) == 1
+
+
+def test_dropped_key_create_is_found_by_relisting_and_reported(harness: Harness) -> None:
+    config = copy_example("minimal", harness.cwd)
+    harness.emulator.faults.configure(FaultConfig.single(operation="POST /keys", drop_nth=(1,)))
+    result = harness.orctl("apply", "-c", str(config), "--auto-approve")
+    assert result.exit_code == 0, result.output
+    assert "removed a key whose secret was lost after an ambiguous create" in result.stdout
+    assert harness.emulator.stats.count("POST /keys") == 2
+    (key,) = harness.live_keys()
+    stored = (harness.cwd / ".orctl/secrets/sandbox/docs-summarizer.key.hash").read_text().strip()
+    assert key["name"] == "docs-summarizer" and key["hash"] == stored
