@@ -95,7 +95,8 @@ def _run(
             click.echo(_show(plan))
         check_safety(plan, allow_destroy=allow_destroy, allow_rotate=allow_rotate)
         if not plan.has_changes:
-            click.echo("No changes. The account matches the config.")
+            if saved is not None:  # without a plan file, the plan shown above already says so
+                click.echo("No changes. The account matches the config.")
             return 0
         if saved is None and not _confirmed(auto_approve):
             return 1

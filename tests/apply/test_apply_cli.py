@@ -20,7 +20,7 @@ def test_apply_converges_and_second_apply_writes_nothing(harness: Harness, examp
     assert writes > 0
     second = harness.orctl("apply", "-c", str(config), "--auto-approve")
     assert second.exit_code == 0, second.output
-    assert "No changes." in second.stdout
+    assert "No changes" in second.stdout
     assert harness.emulator.stats.writes == writes
 
 
