@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
+import os
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
-import httpx
 
 from openrouter_iac.apply import (
     ChangeOutcome,
@@ -18,15 +16,17 @@ from openrouter_iac.apply import (
     key_sinks,
     render_report,
 )
-from openrouter_iac.cli.session import ApiOptions, ApiSession, api_options, api_session
-from openrouter_iac.client import OpenRouterClient
+from openrouter_iac.cli.plan_cmd import preset_history_wanted
+from openrouter_iac.cli.session import ApiOptions, api_options, api_session
 from openrouter_iac.config.loader import load_config
 from openrouter_iac.errors import OrctlError, StalePlanError
 from openrouter_iac.live.reader import read_live
+from openrouter_iac.live.snapshot import LiveSnapshot
 from openrouter_iac.live.writer import ApplyContext, Writer
 from openrouter_iac.model.config import Config
 from openrouter_iac.plan.builder import build_plan
 from openrouter_iac.plan.model import Change, Plan
+from openrouter_iac.render import render_text, should_color
 from openrouter_iac.secrets import SecretSink, mask_for_ci, open_sink
 
 SYMBOLS = {"create": "+", "update": "~", "delete": "-", "replace": "-/+"}
@@ -80,10 +80,15 @@ def _run(
         config, base_dir = loaded.config, loaded.base_dir
     with api_session(api) as session:
 
-        def replan() -> Plan:
-            return build_plan(config, read_live(session.client, parallelism=session.parallelism), base_dir=base_dir)
+        def read() -> LiveSnapshot:
+            return read_live(
+                session.client, parallelism=session.parallelism, wants_history=preset_history_wanted(config)
+            )
 
-        live = read_live(session.client, parallelism=session.parallelism)
+        def replan() -> Plan:
+            return build_plan(config, read(), base_dir=base_dir)
+
+        live = read()
         if saved is not None:
             plan = saved
             if live.fingerprint != plan.fingerprint:
@@ -107,7 +112,7 @@ def _run(
             context=ApplyContext(dict(live.ids)),
             config_base_dir=base_dir,
             sink_for=sinks.get,
-            publisher_client=lambda key: _publisher_client(session, key),
+            publisher_client=session.client_for,
             on_secret=mask_for_ci,
             key_sinks=key_sinks(config),
         )
@@ -133,14 +138,6 @@ class _SinkCache:
         return self.opened[name]
 
 
-def _publisher_client(session: ApiSession, key: str) -> OpenRouterClient:
-    # Presets are written with an inference key over the same connection as the session (the
-    # embedded emulator is reachable only through its transport, which the session does not expose).
-    http: httpx.Client = session.client._http
-    transport: Any = getattr(http, "_transport", None)
-    return OpenRouterClient(session.base_url, key, transport=transport if session.emulated else None)
-
-
 def _confirmed(auto_approve: bool) -> bool:
     if auto_approve:
         return True
@@ -155,16 +152,7 @@ def _confirmed(auto_approve: bool) -> bool:
 
 
 def _show(plan: Plan) -> str:
-    # The text renderer is a separate module; fall back to a plain list if it is not available.
-    try:
-        renderer: Any = importlib.import_module("openrouter_iac.render").render_text
-        text: str = renderer(plan, color=sys.stdout.isatty())
-        return text
-    except (ImportError, AttributeError):
-        lines = [f"  {SYMBOLS[c.action]} {c.address}" + (f"  ({c.reason})" if c.reason else "") for c in plan.changes]
-        counts = plan.summary()
-        summary = ", ".join(f"{n} to {action}" for action, n in counts.items())
-        return "\n".join([f"Plan: {summary}." if plan.has_changes else "Plan: no changes.", *lines])
+    return render_text(plan, color=should_color(sys.stdout.isatty(), False, os.environ))
 
 
 class _LineProgress:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import httpx
 
 from openrouter_iac.client import OpenRouterClient, resolve_base_url, resolve_management_key
 from openrouter_iac.client.credentials import can_prompt
@@ -93,6 +94,12 @@ class ApiSession:
     key_source: str
     parallelism: int
     emulated: bool
+    transport: httpx.BaseTransport | None = None
+    """The embedded emulator's transport (None for the real API)."""
+
+    def client_for(self, key: str) -> OpenRouterClient:
+        """A client calling as another key (e.g. the inference key that publishes a preset)."""
+        return OpenRouterClient(self.base_url, key, transport=self.transport)
 
 
 @contextmanager
@@ -105,7 +112,12 @@ def api_session(options: ApiOptions) -> Iterator[ApiSession]:
             client = OpenRouterClient(emulator.base_url, emulator.management_key, transport=emulator.transport)
             with client:
                 yield ApiSession(
-                    client, emulator.base_url, f"emulator {options.emulator_state}", options.parallelism, True
+                    client,
+                    emulator.base_url,
+                    f"emulator {options.emulator_state}",
+                    options.parallelism,
+                    True,
+                    emulator.transport,
                 )
         return
     base_url = resolve_base_url(options.base_url)

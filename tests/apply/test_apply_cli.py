@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import Harness, copy_example, use_sink
+from apply_harness import Harness, copy_example, use_sink
 
 from openrouter_iac.emulator.faults import FaultConfig
 

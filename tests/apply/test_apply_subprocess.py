@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import copy_example, use_sink
+from apply_harness import copy_example, use_sink
 
 ORCTL = [str(Path(sys.executable).parent / "orctl")]
 
