@@ -29,7 +29,7 @@ def validate(config_path: Path | None) -> None:
         "keys": sum(len(w.keys) for w in config.workspaces.values()),
         "presets": sum(len(w.presets) for w in config.workspaces.values()),
     }
-    summary = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+    summary = ", ".join(f"{n} {kind if n != 1 else kind.removesuffix('s')}" for kind, n in counts.items())
     files = len(loaded.files)
     click.echo(f"The config is valid ({files} file{'s' if files != 1 else ''}: {summary}).")
 

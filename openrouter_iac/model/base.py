@@ -13,4 +13,5 @@ class Spec(BaseModel):
         extra="forbid",
         populate_by_name=True,
         use_attribute_docstrings=True,
+        allow_inf_nan=False,  # .inf / .nan are valid YAML floats but never a valid cap
     )

@@ -164,7 +164,7 @@ class _Builder:
                     address=address,
                     workspace=slug,
                     name=slug,
-                    fields=[FieldChange(field="slug", after=slug), *fields],
+                    fields=[FieldChange(field="slug", after=slug), *declared_fields(desired, fields)],
                     desired={**desired.model_dump(mode="json", exclude=set(Workspace.CHILDREN)), "slug": slug},
                     source=self.source(("workspaces", slug)),
                 ),
@@ -282,6 +282,8 @@ class _Builder:
         fields = field_changes(before, after)
         if current is not None and not fields:
             return
+        if current is None:
+            fields = declared_fields(desired.default_guardrail, fields)
         self.add(
             "default_guardrail",
             Change(
@@ -381,7 +383,7 @@ class _Builder:
         phase = {"guardrail": "guardrail", "api_key": "api_key"}.get(kind, "attached")
         if live_spec is None:
             orphan = next((o for o in orphans if o.name == name), None) if kind == "api_key" else None
-            fields = field_changes(None, after)
+            fields = declared_fields(spec, field_changes(None, after))
             if orphan is not None:
                 orphans.remove(orphan)
                 self.add(
@@ -580,7 +582,7 @@ class _Builder:
                     address=address,
                     workspace=slug,
                     name=name,
-                    fields=field_changes(None, after),
+                    fields=declared_fields(spec, field_changes(None, after)),
                     desired=desired,
                     source=source,
                     details={"version_before": None, "version_after": 1, "restores_version": None},
@@ -630,6 +632,11 @@ class _Builder:
 
     def changes(self) -> list[Change]:
         return [change for phase in PHASES for change in self.phases[phase]]
+
+
+def declared_fields(spec: BaseModel, fields: list[FieldChange]) -> list[FieldChange]:
+    """On create, show what the config says, not every default the object will get."""
+    return [f for f in fields if f.field in spec.model_fields_set]
 
 
 def config_digest(config: Config) -> str:
