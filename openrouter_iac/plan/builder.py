@@ -474,7 +474,7 @@ class _Builder:
                     live_id=live_id,
                     desired=desired,
                     source=source,
-                    reason=f"renamed from '{live_name}'" if renamed else None,
+                    reason=_update_reason(live_name if renamed else None, marker_change is not None),
                     details={"renamed_from": live_name} if renamed else {},
                 ),
             )
@@ -632,6 +632,13 @@ class _Builder:
 
     def changes(self) -> list[Change]:
         return [change for phase in PHASES for change in self.phases[phase]]
+
+
+def _update_reason(renamed_from: str | None, rotated: bool) -> str | None:
+    parts = [f"renamed from '{renamed_from}'"] if renamed_from else []
+    if rotated:
+        parts.append("rotation marker changed: the write-only secret is sent again")
+    return "; ".join(parts) or None
 
 
 def declared_fields(spec: BaseModel, fields: list[FieldChange]) -> list[FieldChange]:

@@ -146,3 +146,15 @@ def test_budget_writes_keep_the_order_valid_at_every_step(
 def test_budget_steps_refuse_an_impossible_sequence() -> None:
     with pytest.raises(PlanError, match="no order of budget writes"):
         budget_steps({"monthly": 100, "daily": 90}, {"monthly": 10, "daily": 95}, "acme")
+
+
+def test_changed_byok_rotation_marker_resends_the_credential() -> None:
+    byok = {"provider": "openai", "key": "env:OPENAI_KEY"}
+    live = snapshot(config(byok={"shared": byok}).account(), rotation_markers={"byok_key:acme/shared": "2026-10"})
+    plan = build_plan(config(byok={"shared": {**byok, "rotation": "2026-11"}}), live, base_dir=Path("."))
+    (change,) = plan.changes
+    assert (change.action, change.address) == ("update", "byok_key:acme/shared")
+    assert [(f.field, f.sensitive) for f in change.fields] == [("key", True)]
+    assert change.reason == "rotation marker changed: the write-only secret is sent again"
+    same = build_plan(config(byok={"shared": {**byok, "rotation": "2026-10"}}), live, base_dir=Path("."))
+    assert same.changes == []
