@@ -51,7 +51,7 @@ COLLECTIONS: dict[str, Kind] = {
     "byok": "byok_key",
     "observability": "observability_destination",
 }
-WORKSPACE_SCALARS = frozenset(set(Workspace.model_fields) - set(Workspace.CHILDREN) - {"include_byok_in_budgets"})
+ORPHAN_REASON = "orphan: an interrupted apply created this key but never stored its secret; a new key replaces it"
 
 S = TypeVar("S", bound=BaseModel)
 
@@ -193,7 +193,7 @@ class _Builder:
         self.members(slug, desired, current)
         self.budgets(slug, desired, current)
         self.default_guardrail(slug, desired, live)
-        self.children(slug, desired, current, live is not None)
+        self.children(slug, desired, current)
         self.presets(slug, desired)
 
     def members(self, slug: str, desired: Workspace, live: Workspace) -> None:
@@ -301,7 +301,7 @@ class _Builder:
 
     # ------------------------------------------------------------ guardrails, keys, BYOK, observability
 
-    def children(self, slug: str, desired: Workspace, live: Workspace, live_exists: bool) -> None:
+    def children(self, slug: str, desired: Workspace, live: Workspace) -> None:
         orphans = [o for o in self.live.orphans if o.workspace == slug]
         for collection, kind in COLLECTIONS.items():
             declared: dict[str, Any] = getattr(desired, collection)
@@ -369,117 +369,77 @@ class _Builder:
         orphans: list[OrphanKey],
     ) -> None:
         address = f"{kind}:{slug}/{name}"
-        path = ("workspaces", slug, collection, name)
         catalogue = self.live.catalogue
         drop = frozenset({"guardrail"}) if kind == "api_key" else frozenset()
         after = normalize(spec, catalogue, drop=drop)
-        if kind == "guardrail" and spec.members is None:
-            after.pop("members", None)
         before = normalize(live_spec, catalogue, drop=drop) if live_spec is not None else None
-        if before is not None and kind == "guardrail" and spec.members is None:
-            before.pop("members", None)
-        desired = spec.model_dump(mode="json")
-        source = self.source(path)
+        if kind == "guardrail" and spec.members is None:  # members not managed
+            after.pop("members", None)
+            if before is not None:
+                before.pop("members", None)
         phase = {"guardrail": "guardrail", "api_key": "api_key"}.get(kind, "attached")
+        source = self.source(("workspaces", slug, collection, name))
+
+        def emit(action: Action, fields: list[FieldChange], **extra: Any) -> None:
+            self.add(
+                phase,
+                Change(
+                    action=action,
+                    kind=kind,
+                    address=address,
+                    workspace=slug,
+                    name=name,
+                    fields=fields,
+                    desired=spec.model_dump(mode="json"),
+                    source=source,
+                    **extra,
+                ),
+            )
+
+        new_key = live_spec is None
         if live_spec is None:
-            orphan = next((o for o in orphans if o.name == name), None) if kind == "api_key" else None
             fields = declared_fields(spec, field_changes(None, after))
+            orphan = next((o for o in orphans if o.name == name), None) if kind == "api_key" else None
             if orphan is not None:
                 orphans.remove(orphan)
-                self.add(
-                    phase,
-                    Change(
-                        action="replace",
-                        kind=kind,
-                        address=address,
-                        workspace=slug,
-                        name=name,
-                        fields=fields,
-                        live_id=orphan.key_hash,
-                        desired=desired,
-                        source=source,
-                        reason="orphan: an interrupted apply created this key but never stored its "
-                        "secret; a new key replaces it",
-                    ),
-                )
+                emit("replace", fields, live_id=orphan.key_hash, reason=ORPHAN_REASON)
             else:
                 if kind in ("byok_key", "observability_destination"):
-                    fields.append(
-                        FieldChange(
-                            field="key" if kind == "byok_key" else "secret config", after="(sensitive)", sensitive=True
-                        )
-                    )
-                self.add(
-                    phase,
-                    Change(
-                        action="create",
-                        kind=kind,
-                        address=address,
-                        workspace=slug,
-                        name=name,
-                        fields=fields,
-                        desired=desired,
-                        source=source,
-                    ),
-                )
-            if kind == "api_key" and spec.guardrail is not None:
-                self.assignment(slug, name, None, spec.guardrail, source)
-            return
-        live_id = self.live_id(f"{kind}:{slug}/{live_name}")
-        fields = field_changes(before, after)
-        immutable = [f for f in fields if f.field in getattr(spec, "IMMUTABLE", frozenset())]
-        renamed = live_name != name
-        if renamed:
-            fields.insert(0, FieldChange(field="name", before=live_name, after=name))
-        marker_change = self.rotation_marker_change(kind, address, spec)
-        if marker_change:
-            fields.append(marker_change)
-        if immutable:
-            rotation = kind == "api_key"
-            what = ", ".join(f.field for f in immutable)
-            reason = (
-                f"secret rotation: {what} cannot change in place; consumers of the old key will break"
-                if rotation
-                else f"{what} cannot change in place"
-            )
-            self.add(
-                phase,
-                Change(
-                    action="replace",
-                    kind=kind,
-                    address=address,
-                    workspace=slug,
-                    name=name,
-                    fields=fields,
+                    secret = "key" if kind == "byok_key" else "secret config"
+                    fields.append(FieldChange(field=secret, after="(sensitive)", sensitive=True))
+                emit("create", fields)
+        else:
+            live_id = self.live_id(f"{kind}:{slug}/{live_name}")
+            fields = field_changes(before, after)
+            immutable = [f.field for f in fields if f.field in getattr(spec, "IMMUTABLE", frozenset())]
+            renamed = live_name != name
+            if renamed:
+                fields.insert(0, FieldChange(field="name", before=live_name, after=name))
+            marker_change = self.rotation_marker_change(kind, address, spec)
+            if marker_change:
+                fields.append(marker_change)
+            if immutable:
+                new_key = True
+                rotation = kind == "api_key"
+                what = ", ".join(immutable)
+                reason = f"{what} cannot change in place"
+                if rotation:
+                    reason = f"secret rotation: {reason}; consumers of the old key will break"
+                emit("replace", fields, live_id=live_id, reason=reason, rotation=rotation)
+            elif fields:
+                emit(
+                    "update",
+                    fields,
                     live_id=live_id,
-                    desired=desired,
-                    source=source,
-                    reason=reason,
-                    rotation=rotation,
-                ),
-            )
-            if kind == "api_key" and spec.guardrail is not None:
-                self.assignment(slug, name, None, spec.guardrail, source)
-            return
-        if fields:
-            self.add(
-                phase,
-                Change(
-                    action="update",
-                    kind=kind,
-                    address=address,
-                    workspace=slug,
-                    name=name,
-                    fields=fields,
-                    live_id=live_id,
-                    desired=desired,
-                    source=source,
                     reason=_update_reason(live_name if renamed else None, marker_change is not None),
                     details={"renamed_from": live_name} if renamed else {},
-                ),
-            )
-        if kind == "api_key" and live_spec.guardrail != spec.guardrail:
-            self.assignment(slug, name, live_spec.guardrail, spec.guardrail, source)
+                )
+        if kind != "api_key":
+            return
+        # A new key starts with no guardrail; an existing one keeps its assignment until moved.
+        live_guardrail = None if new_key else live_spec.guardrail
+        if live_guardrail != spec.guardrail:
+            self.assignment(slug, name, live_guardrail, spec.guardrail, source)
 
     def rotation_marker_change(self, kind: Kind, address: str, spec: Any) -> FieldChange | None:
         if kind not in ("byok_key", "observability_destination"):

@@ -7,7 +7,7 @@ from typing import Any
 
 from openrouter_iac.plan.model import Change, FieldChange, Plan, SafetyFacts, Unmanaged
 
-SECRET = "sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+SECRET = "sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"  # fake, test-only
 """A secret-looking value that no renderer may ever print."""
 
 OLD_PROMPT = "You summarise intake notes.\nNever include the patient's name.\nAnswer in English."
