@@ -91,7 +91,9 @@ def plan(
         the_plan, _ = make_plan(loaded, api)
         text = render(the_plan, output, no_color=no_color, show_empty=show_empty)
         if text:
-            click.echo(text, nl=not text.endswith("\n"))
+            # click strips ANSI codes when stdout is not a terminal; FORCE_COLOR asked for them.
+            colored = output == "text" and should_color(sys.stdout.isatty(), no_color, os.environ)
+            click.echo(text, nl=not text.endswith("\n"), color=True if colored else None)
         if out is not None:
             write_plan_file(the_plan, out)
             click.echo(f"Saved the plan to {out}; apply it with: orctl apply {out}", err=True)

@@ -32,6 +32,9 @@ def check_base_url(raw: str, *, source: str) -> str:
         raise OrctlError(f"{source} {raw!r} is not a valid URL ({exc})", hint=hint) from None
     if url.scheme not in ("http", "https") or not url.host:
         raise OrctlError(f"{source} {raw!r} is not an http(s) URL with a host", hint=hint)
+    if (url.port is not None and not 0 < url.port < 65536) or any(ch.isspace() for ch in raw.strip()):
+        # httpx accepts both (it percent-encodes spaces in the host), and then every retry fails.
+        raise OrctlError(f"{source} {raw!r} is not a valid URL (bad port or spaces)", hint=hint)
     if url.userinfo or url.query or url.fragment:
         # Anything here would be echoed in error messages and sent on every request.
         raise OrctlError(f"{source} must not contain credentials, a query or a fragment", hint=hint)

@@ -9,14 +9,15 @@ per list, free to wait) and request workers (bounded by ``parallelism``, never w
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from openrouter_iac.client import OpenRouterClient
 from openrouter_iac.client.paging import collect_pages
-from openrouter_iac.errors import NotFoundError
+from openrouter_iac.errors import ApiError, ApiRequestError, MalformedResponseError, NotFoundError, OrctlError
 from openrouter_iac.live import mapping
 from openrouter_iac.live.snapshot import (
     PENDING_NAME,
@@ -130,6 +131,68 @@ def _preset_job(fetch: _Fetcher, slug: str, wants_history: WantsHistory | None) 
     return lambda: _read_preset(fetch, slug, wants_history)
 
 
+@contextmanager
+def _interpreting(resource: str) -> Iterator[None]:
+    """Report an answer orctl cannot interpret (a missing field, a wrong type) as one clear error."""
+    try:
+        yield
+    except OrctlError:
+        raise
+    except KeyError as exc:
+        raise _not_understood(resource, f"an item without the {str(exc.args[0])!r} field") from None
+    except (TypeError, AttributeError, ValueError) as exc:
+        raise _not_understood(resource, f"a value of an unexpected type ({type(exc).__name__})") from None
+
+
+def _not_understood(resource: str, problem: str) -> MalformedResponseError:
+    return MalformedResponseError(
+        f"{resource}: the API answered with {problem}",
+        resource=resource,
+        status=200,
+        hint="check that --base-url points at the OpenRouter API (…/api/v1); "
+        "if it does, the API has changed: please report it",
+    )
+
+
+def _account_list(work: Callable[[], Any], base_url: str, resource: str) -> Callable[[], Any]:
+    """An account-wide list cannot have been deleted: a 404 on it means the base URL is wrong."""
+
+    def run() -> Any:
+        try:
+            return work()
+        except NotFoundError as exc:
+            raise NotFoundError(
+                f"{resource}: {base_url} has no such list (HTTP 404)",
+                resource=resource,
+                status=exc.status,
+                hint="check --base-url / OPENROUTER_BASE_URL: it must point at the OpenRouter API, "
+                "e.g. https://openrouter.ai/api/v1",
+            ) from None
+
+    return run
+
+
+def _workspace_lists(fetch: _Fetcher, raw: dict[str, Any], jobs: dict[str, Future[Any]]) -> dict[str, Any]:
+    """The results of one workspace's lists; a workspace deleted meanwhile is reported as such."""
+    try:
+        return {name: job.result() for name, job in jobs.items()}
+    except (NotFoundError, ApiRequestError) as exc:
+        # The lists of a workspace that no longer exists answer 404 or 400 ("does not exist").
+        try:
+            fetch.get(f"/workspaces/{raw['id']}", f"workspace '{raw['slug']}'")
+        except NotFoundError:
+            raise NotFoundError(
+                f"workspace '{raw['slug']}' was deleted while the account was being read "
+                f"({exc.resource}: HTTP {exc.status})",
+                resource=f"workspace '{raw['slug']}'",
+                status=404,
+                hint="it was removed outside orctl during the read: run the command again",
+            ) from None
+        except ApiError:
+            pass
+        raise
+
+
 def _optional(work: Callable[[], Any]) -> Any:
     try:
         return work()
@@ -238,51 +301,83 @@ def read_live(
 ) -> LiveSnapshot:
     """A complete snapshot of the account. Raises the client's ApiError subclasses on failure."""
     fetch = _Fetcher(client, parallelism)
+    base_url = client.base_url
     try:
-        workspaces_job = fetch.later(lambda: fetch.paged("/workspaces", "workspaces"))
-        key_assign_job = fetch.later(lambda: fetch.paged("/guardrails/assignments/keys", "guardrail key assignments"))
+        workspaces_job = fetch.later(
+            _account_list(lambda: fetch.paged("/workspaces", "workspaces"), base_url, "workspaces")
+        )
+        key_assign_job = fetch.later(
+            _account_list(
+                lambda: fetch.paged("/guardrails/assignments/keys", "guardrail key assignments"),
+                base_url,
+                "guardrail key assignments",
+            )
+        )
         member_assign_job = fetch.later(
-            lambda: fetch.paged("/guardrails/assignments/members", "guardrail member assignments")
+            _account_list(
+                lambda: fetch.paged("/guardrails/assignments/members", "guardrail member assignments"),
+                base_url,
+                "guardrail member assignments",
+            )
         )
         settings_job = fetch.later(
             lambda: _optional(lambda: fetch.get("/organization/settings", "organization settings"))
         )
-        models_job = fetch.later(lambda: fetch.get("/models", "model catalogue", {"output_modalities": "all"}))
-        providers_job = fetch.later(lambda: fetch.get("/providers", "provider catalogue"))
-        presets_job = fetch.later(lambda: fetch.paged("/presets", "presets"))
+        models_job = fetch.later(
+            _account_list(
+                lambda: fetch.get("/models", "model catalogue", {"output_modalities": "all"}),
+                base_url,
+                "model catalogue",
+            )
+        )
+        providers_job = fetch.later(
+            _account_list(lambda: fetch.get("/providers", "provider catalogue"), base_url, "provider catalogue")
+        )
+        presets_job = fetch.later(_account_list(lambda: fetch.paged("/presets", "presets"), base_url, "presets"))
 
-        workspace_jobs = [(raw, _start_workspace(fetch, raw)) for raw in workspaces_job.result()]
+        workspaces_listed = workspaces_job.result()
+        with _interpreting("workspaces"):
+            workspace_jobs = [(raw, _start_workspace(fetch, raw)) for raw in workspaces_listed]
         presets = presets_job.result()
-        preset_jobs = {p["slug"]: fetch.later(_preset_job(fetch, p["slug"], wants_history)) for p in presets}
-        assembler = _Assembler(key_assign_job.result(), member_assign_job.result())
-        workspace_data = [
-            _WorkspaceData(raw, **{name: job.result() for name, job in jobs.items()}) for raw, jobs in workspace_jobs
-        ]
-        histories = {slug: job.result() for slug, job in preset_jobs.items()}
-        catalogue = _catalogue(models_job.result()["data"], providers_job.result()["data"])
+        with _interpreting("presets"):
+            preset_jobs = {p["slug"]: fetch.later(_preset_job(fetch, p["slug"], wants_history)) for p in presets}
+        key_assignments, member_assignments = key_assign_job.result(), member_assign_job.result()
+        with _interpreting("guardrail assignments"):
+            assembler = _Assembler(key_assignments, member_assignments)
+        workspace_data = [_WorkspaceData(raw, **_workspace_lists(fetch, raw, jobs)) for raw, jobs in workspace_jobs]
+        with _interpreting("presets"):
+            histories = {slug: job.result() for slug, job in preset_jobs.items()}
+        models, providers = models_job.result(), providers_job.result()
+        with _interpreting("model and provider catalogues"):
+            catalogue = _catalogue(models["data"], providers["data"])
         settings = settings_job.result()
     finally:
         fetch.close()
 
     slug_of = {data.raw["id"]: data.raw["slug"] for data in workspace_data}
-    workspaces = {data.raw["slug"]: assembler.workspace(data) for data in workspace_data}
+    workspaces: dict[str, Workspace] = {}
+    for data in workspace_data:
+        with _interpreting(f"workspace '{data.raw['slug']}'"):
+            workspaces[data.raw["slug"]] = assembler.workspace(data)
     preset_workspaces: dict[str, str] = {}
-    for preset in presets:
-        slug = slug_of.get(preset.get("workspace_id") or "", DEFAULT_WORKSPACE_SLUG)
-        history = histories[preset["slug"]]
-        designated = history.versions.get(history.designated_version)
-        if slug not in workspaces or designated is None:
-            continue
-        preset_workspaces[preset["slug"]] = slug
-        assembler.ids[f"preset:{slug}/{preset['slug']}"] = preset["id"]
-        ws = workspaces[slug]
-        spec = mapping.preset_from_version(designated)
-        workspaces[slug] = ws.model_copy(update={"presets": {**ws.presets, preset["slug"]: spec}})
+    with _interpreting("presets"):
+        for preset in presets:
+            slug = slug_of.get(preset.get("workspace_id") or "", DEFAULT_WORKSPACE_SLUG)
+            history = histories[preset["slug"]]
+            designated = history.versions.get(history.designated_version)
+            if slug not in workspaces or designated is None:
+                continue
+            preset_workspaces[preset["slug"]] = slug
+            assembler.ids[f"preset:{slug}/{preset['slug']}"] = preset["id"]
+            ws = workspaces[slug]
+            spec = mapping.preset_from_version(designated)
+            workspaces[slug] = ws.model_copy(update={"presets": {**ws.presets, preset["slug"]: spec}})
     organization = None
     if settings is not None:
-        organization = OrganizationSettings(
-            filtered_model_catalog=settings["data"].get("is_filtered_model_catalog_enabled")
-        )
+        with _interpreting("organization settings"):
+            organization = OrganizationSettings(
+                filtered_model_catalog=settings["data"].get("is_filtered_model_catalog_enabled")
+            )
     return LiveSnapshot(
         state=AccountState(organization=organization, workspaces=workspaces),
         ids=assembler.ids,
