@@ -19,6 +19,7 @@ from openrouter_iac.client import OpenRouterClient
 from openrouter_iac.client.paging import collect_pages
 from openrouter_iac.errors import ApiError, ApiRequestError, MalformedResponseError, NotFoundError, OrctlError
 from openrouter_iac.live import mapping
+from openrouter_iac.live.pool import NORMAL, URGENT, PriorityPool
 from openrouter_iac.live.snapshot import (
     PENDING_NAME,
     Catalogue,
@@ -40,15 +41,16 @@ WantsHistory = Callable[[str, dict[str, Any]], bool]
 class _Fetcher:
     def __init__(self, client: OpenRouterClient, parallelism: int) -> None:
         self.client = client
-        self.requests = ThreadPoolExecutor(max_workers=parallelism, thread_name_prefix="orctl-read")
+        self.requests = PriorityPool(parallelism, "orctl-read")
         self.coordinators = ThreadPoolExecutor(max_workers=64, thread_name_prefix="orctl-list")
 
     def close(self) -> None:
         self.coordinators.shutdown(wait=True, cancel_futures=True)
-        self.requests.shutdown(wait=True, cancel_futures=True)
+        self.requests.shutdown()
 
-    def get(self, path: str, resource: str, params: Mapping[str, Any] | None = None) -> Any:
-        return self.requests.submit(self.client.get, path, params=dict(params or {}), resource=resource).result()
+    def get(self, path: str, resource: str, params: Mapping[str, Any] | None = None, priority: int = NORMAL) -> Any:
+        query = dict(params or {})
+        return self.requests.submit(lambda: self.client.get(path, params=query, resource=resource), priority).result()
 
     def later(self, work: Callable[[], Any]) -> Future[Any]:
         return self.coordinators.submit(work)
@@ -56,8 +58,9 @@ class _Fetcher:
     def paged(self, path: str, resource: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         base = dict(params or {})
         if path == "/keys":
+            # /keys reports no total, so its pages form a chain: each hop goes first.
             return collect_pages(
-                lambda offset: self.get(path, resource, {**base, "offset": offset}),
+                lambda offset: self.get(path, resource, {**base, "offset": offset}, URGENT),
                 resource=resource,
                 page_size=KEYS_PAGE,
             )
@@ -66,12 +69,7 @@ class _Fetcher:
         total = first.get("total_count")
         if isinstance(total, int) and total > LIST_PAGE:
             offsets = range(LIST_PAGE, total, LIST_PAGE)
-            futures = {
-                offset: self.requests.submit(
-                    self.client.get, path, params={**base, "offset": offset, "limit": LIST_PAGE}, resource=resource
-                )
-                for offset in offsets
-            }
+            futures = {offset: self.requests.submit(self._page(path, resource, base, offset)) for offset in offsets}
             pages.update({offset: future.result() for offset, future in futures.items()})
 
         def fetch(offset: int) -> Any:
@@ -81,6 +79,9 @@ class _Fetcher:
             return self.get(path, resource, {**base, "offset": offset, "limit": LIST_PAGE})
 
         return collect_pages(fetch, resource=resource, page_size=LIST_PAGE)
+
+    def _page(self, path: str, resource: str, base: dict[str, Any], offset: int) -> Callable[[], Any]:
+        return lambda: self.client.get(path, params={**base, "offset": offset, "limit": LIST_PAGE}, resource=resource)
 
 
 @dataclass
