@@ -54,11 +54,17 @@ class Query:
         return number
 
     def integer(
-        self, name: str, *, default: int | None, minimum: int | None = None, maximum: int | None = None
+        self,
+        name: str,
+        *,
+        default: int | None,
+        minimum: int | None = None,
+        maximum: int | None = None,
+        nullable: bool = False,
     ) -> int | None:
         value = self.text(name)
-        # The spec types ``offset`` as integer|null; an empty value or "null" means "not given".
-        if value is None or value == "" or value == "null":
+        # ``offset`` is typed integer|null in the spec: there "" or "null" means "not given".
+        if value is None or (nullable and value in ("", "null")):
             return default
         try:
             number = int(value, 10)
@@ -71,7 +77,7 @@ class Query:
         return number
 
     def offset(self) -> int:
-        value = self.integer("offset", default=0, minimum=0)
+        value = self.integer("offset", default=0, minimum=0, nullable=True)
         assert value is not None
         return value
 

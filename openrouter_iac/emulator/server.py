@@ -12,6 +12,7 @@ import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import Any
 
 from openrouter_iac.emulator.app import ADMIN_PREFIX, API_PREFIX, Emulator
 from openrouter_iac.emulator.wire import Request
@@ -71,6 +72,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_OPTIONS(self) -> None:
         self._serve()
+
+    def __getattr__(self, name: str) -> Any:
+        # Any other method token (TRACE, QUERY, ...) reaches the core, which answers 405 with an
+        # Allow header instead of http.server's HTML 501.
+        if name.startswith("do_") and name[3:].isalpha() and name[3:].isupper():
+            return self._serve
+        raise AttributeError(name)
 
     def _read_body(self) -> bytes | None:
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():

@@ -64,8 +64,8 @@ def _filtered(ctx: Ctx) -> list[dict[str, Any]]:
     q.choice("region", ("eu", "us"))
     for name, maximum in _IGNORED_NUMBERS.items():
         q.number(name, minimum=0, maximum=maximum)
-    q.integer("min_age_days", default=None, minimum=0)
-    q.integer("max_age_days", default=None, minimum=0)
+    q.integer("min_age_days", default=None, minimum=0, nullable=True)
+    q.integer("max_age_days", default=None, minimum=0, nullable=True)
     sort = q.choice("sort", SORTS)
     min_context = q.integer("context", default=None, minimum=1)
     outputs = q.csv("output_modalities") or ["text"]
