@@ -113,7 +113,14 @@ def build_emulator(options: ServeOptions) -> Emulator:
     return Emulator(faults=options.faults)
 
 
-def serve(options: ServeOptions, *, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def serve(
+    options: ServeOptions,
+    *,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+    stop: threading.Event | None = None,
+) -> int:
+    """Serve until SIGINT/SIGTERM (or until ``stop`` is set, for callers running this in a thread)."""
     if not is_loopback(options.host):
         if not options.host_explicit:
             raise ServeError(f"refusing to bind the emulator to non-loopback address {options.host}")
@@ -129,7 +136,7 @@ def serve(options: ServeOptions, *, out: TextIO = sys.stdout, err: TextIO = sys.
         handle = start_server(emulator, options.host, options.port, allow_non_loopback=True)
     except OSError as exc:
         raise ServeError(f"cannot listen on {options.host}:{options.port}: {exc.strerror}") from exc
-    stop = threading.Event()
+    stop = stop or threading.Event()
     _install_signal_handlers(stop)
     info = {
         "base_url": handle.base_url,
