@@ -71,7 +71,7 @@ def contract(request: pytest.FixtureRequest, mode: Mode) -> Iterator[Contract]:
         decode_compressed_response=True,
     )
     with recorder.use_cassette(str(cassette_path)) as cassette:
-        contract = Contract(OpenRouterClient(mode.base_url, mode.key, sleep=lambda _: None), mode)
+        contract = Contract(OpenRouterClient(mode.base_url, mode.key, sleep=mode.sleep), mode)
         try:
             yield contract
         finally:

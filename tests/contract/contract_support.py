@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +59,11 @@ class Mode:
     prefix: str
     cassettes: Path
 
+    def sleep(self, seconds: float) -> None:
+        """Retry waits: real ones while recording (a real API's Retry-After matters), none in replay."""
+        if self.recording:
+            time.sleep(seconds)
+
 
 def current_mode() -> Mode:
     """Replay unless record.py asked to record; the run prefix comes from the recording."""
@@ -88,7 +94,7 @@ class Contract:
 
     def client_with(self, key: str) -> OpenRouterClient:
         """A client calling with another key (an inference key, an unknown key)."""
-        other = OpenRouterClient(self.mode.base_url, key, sleep=lambda _: None)
+        other = OpenRouterClient(self.mode.base_url, key, sleep=self.mode.sleep)
         self._clients.append(other)
         return other
 
