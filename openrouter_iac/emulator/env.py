@@ -62,10 +62,10 @@ class Env:
         alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
         raw = int(self._hex(20), 16)
         chars = []
-        for _ in range(27):
+        for _ in range(26):
             raw, digit = divmod(raw, len(alphabet))
             chars.append(alphabet[digit])
-        return "user_" + "".join(chars)
+        return "user_2" + "".join(chars)
 
     def new_org_id(self) -> str:
         return "org_" + self.new_user_id()[5:]

@@ -105,10 +105,11 @@ def test_serve_subprocess_prints_json_and_persists_across_restarts(tmp_path: Pat
         ok(httpx.get(info["base_url"] + "/workspaces", headers=headers))
         assert time.monotonic() - started < 5
         created = ok(httpx.post(info["base_url"] + "/keys", json={"name": "survivor"}, headers=headers), 201)
-        # Never printed: the new inference key.
-        assert created["key"] not in (process.stdout.read(0) if process.stdout else "")
     finally:
         _stop(process)
+    assert process.stdout is not None and process.stderr is not None
+    printed = process.stdout.read() + process.stderr.read()
+    assert created["key"] not in printed and "survivor" not in printed  # no request logging at all
     saved = json.loads(state.read_text())
     assert [k["name"] for k in saved["keys"].values()] == ["survivor"]
     assert created["key"] not in state.read_text()
