@@ -9,6 +9,8 @@ per list, free to wait) and request workers (bounded by ``parallelism``, never w
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -80,6 +82,68 @@ class _Fetcher:
 
         return collect_pages(fetch, resource=resource, page_size=LIST_PAGE)
 
+    def get_async(self, path: str, resource: str, params: Mapping[str, Any] | None = None) -> Future[Any]:
+        """One request, no waiting thread: the future completes on a request worker."""
+        query = dict(params or {})
+        return self.requests.submit(lambda: self.client.get(path, params=query, resource=resource))
+
+    def paged_async(self, path: str, resource: str, params: Mapping[str, Any] | None = None) -> Future[Any]:
+        """Every item of a list that reports total_count, chained by callbacks (no waiting thread)."""
+        base = dict(params or {})
+        outcome: Future[Any] = Future()
+        pages: dict[int, Any] = {}
+        lock = threading.Lock()
+
+        def fail(exc: BaseException) -> None:
+            with lock:
+                if not outcome.done():
+                    outcome.set_exception(exc)
+
+        def finish() -> None:
+            try:
+                # A page shorter or longer than asked makes collect_pages read on, synchronously.
+                result = collect_pages(
+                    lambda offset: pages[offset] if offset in pages else self._page(path, resource, base, offset)(),
+                    resource=resource,
+                    page_size=LIST_PAGE,
+                )
+            except BaseException as exc:
+                fail(exc)
+                return
+            with lock:
+                if not outcome.done():
+                    outcome.set_result(result)
+
+        def on_page(offset: int, remaining: list[int], done: Future[Any]) -> None:
+            if done.exception() is not None:
+                fail(done.exception())  # type: ignore[arg-type]
+                return
+            with lock:
+                pages[offset] = done.result()
+                remaining[0] -= 1
+                last = remaining[0] == 0
+            if last:
+                finish()
+
+        def on_first(done: Future[Any]) -> None:
+            if done.exception() is not None:
+                fail(done.exception())  # type: ignore[arg-type]
+                return
+            first = done.result()
+            pages[0] = first
+            total = first.get("total_count") if isinstance(first, dict) else None
+            offsets = list(range(LIST_PAGE, total, LIST_PAGE)) if isinstance(total, int) else []
+            if not offsets:
+                finish()
+                return
+            remaining = [len(offsets)]
+            for offset in offsets:
+                future = self.requests.submit(self._page(path, resource, base, offset))
+                future.add_done_callback(functools.partial(on_page, offset, remaining))
+
+        self.requests.submit(self._page(path, resource, base, 0)).add_done_callback(on_first)
+        return outcome
+
     def _page(self, path: str, resource: str, base: dict[str, Any], offset: int) -> Callable[[], Any]:
         return lambda: self.client.get(path, params={**base, "offset": offset, "limit": LIST_PAGE}, resource=resource)
 
@@ -96,40 +160,46 @@ class _WorkspaceData:
 
 
 def _start_workspace(fetch: _Fetcher, raw: dict[str, Any]) -> dict[str, Future[Any]]:
-    """Start every list of one workspace; each job only waits for its own requests (no nesting)."""
+    """Start every list of one workspace. Only /keys (no total: a chain of pages) needs a waiting thread."""
     ws_id, slug = raw["id"], raw["slug"]
     scoped = {"workspace_id": ws_id}
     jobs = {
         "keys": fetch.later(
             lambda: fetch.paged("/keys", f"API keys of workspace '{slug}'", {**scoped, "include_disabled": "true"})
         ),
-        "guardrails": fetch.later(lambda: fetch.paged("/guardrails", f"guardrails of workspace '{slug}'", scoped)),
-        "budgets": fetch.later(lambda: fetch.get(f"/workspaces/{ws_id}/budgets", f"budgets of workspace '{slug}'")),
-        "members": fetch.later(lambda: fetch.paged(f"/workspaces/{ws_id}/members", f"members of workspace '{slug}'")),
-        "byok": fetch.later(lambda: fetch.paged("/byok", f"BYOK credentials of workspace '{slug}'", scoped)),
-        "observability": fetch.later(
-            lambda: fetch.paged(
-                "/observability/destinations", f"observability destinations of workspace '{slug}'", scoped
-            )
+        "guardrails": fetch.paged_async("/guardrails", f"guardrails of workspace '{slug}'", scoped),
+        "budgets": fetch.get_async(f"/workspaces/{ws_id}/budgets", f"budgets of workspace '{slug}'"),
+        "members": fetch.paged_async(f"/workspaces/{ws_id}/members", f"members of workspace '{slug}'"),
+        "byok": fetch.paged_async("/byok", f"BYOK credentials of workspace '{slug}'", scoped),
+        "observability": fetch.paged_async(
+            "/observability/destinations", f"observability destinations of workspace '{slug}'", scoped
         ),
     }
     return jobs
 
 
-def _read_preset(fetch: _Fetcher, slug: str, wants_history: WantsHistory | None) -> PresetHistory:
-    data = fetch.get(f"/presets/{slug}", f"preset '{slug}'")["data"]
-    designated = data.get("designated_version") or {}
-    number = int(designated.get("version") or 0)
-    versions = {number: designated} if designated else {}
-    content = mapping.preset_content(mapping.preset_from_version(designated)) if designated else {}
-    if wants_history is not None and wants_history(slug, content):
-        for version in fetch.paged(f"/presets/{slug}/versions", f"versions of preset '{slug}'"):
-            versions[int(version["version"])] = version
-    return PresetHistory(number, versions)
-
-
-def _preset_job(fetch: _Fetcher, slug: str, wants_history: WantsHistory | None) -> Callable[[], PresetHistory]:
-    return lambda: _read_preset(fetch, slug, wants_history)
+def _read_presets(
+    fetch: _Fetcher, presets: list[dict[str, Any]], wants_history: WantsHistory | None
+) -> dict[str, PresetHistory]:
+    """Each preset's designated version (one read each); all versions only where the content differs."""
+    designated_jobs = {p["slug"]: fetch.get_async(f"/presets/{p['slug']}", f"preset '{p['slug']}'") for p in presets}
+    designated: dict[str, dict[str, Any]] = {
+        slug: job.result()["data"].get("designated_version") or {} for slug, job in designated_jobs.items()
+    }
+    history_jobs = {
+        slug: fetch.paged_async(f"/presets/{slug}/versions", f"versions of preset '{slug}'")
+        for slug, version in designated.items()
+        if wants_history is not None
+        and wants_history(slug, mapping.preset_content(mapping.preset_from_version(version)) if version else {})
+    }
+    histories = {}
+    for slug, version in designated.items():
+        number = int(version.get("version") or 0)
+        versions = {number: version} if version else {}
+        if slug in history_jobs:
+            versions.update({int(v["version"]): v for v in history_jobs[slug].result()})
+        histories[slug] = PresetHistory(number, versions)
+    return histories
 
 
 @contextmanager
@@ -341,13 +411,13 @@ def read_live(
             workspace_jobs = [(raw, _start_workspace(fetch, raw)) for raw in workspaces_listed]
         presets = presets_job.result()
         with _interpreting("presets"):
-            preset_jobs = {p["slug"]: fetch.later(_preset_job(fetch, p["slug"], wants_history)) for p in presets}
+            histories_job = fetch.later(lambda: _read_presets(fetch, presets, wants_history))
         key_assignments, member_assignments = key_assign_job.result(), member_assign_job.result()
         with _interpreting("guardrail assignments"):
             assembler = _Assembler(key_assignments, member_assignments)
         workspace_data = [_WorkspaceData(raw, **_workspace_lists(fetch, raw, jobs)) for raw, jobs in workspace_jobs]
         with _interpreting("presets"):
-            histories = {slug: job.result() for slug, job in preset_jobs.items()}
+            histories = histories_job.result()
         models, providers = models_job.result(), providers_job.result()
         with _interpreting("model and provider catalogues"):
             catalogue = _catalogue(models["data"], providers["data"])
