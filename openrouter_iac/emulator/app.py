@@ -54,7 +54,12 @@ class Emulator:
         id_seed: int | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.env = Env(clock, id_seed)
+        if state is not None and id_seed is not None:
+            # A loaded account already holds ids drawn from this seed: continue on another
+            # stream (keyed by the account's revision) so new ids cannot repeat old ones.
+            self.env = Env(clock, f"{id_seed}/{state.revision}/{len(state.keys)}")
+        else:
+            self.env = Env(clock, id_seed)
         self.state = state if state is not None else State.fresh(self.env)
         self.catalogue = catalogue or default_catalogue()
         self.faults = FaultInjector(faults)

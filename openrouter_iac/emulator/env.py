@@ -31,7 +31,9 @@ def derived_uuid(kind: str, parent_id: str) -> str:
 class Env:
     """Source of time, uuids and key material. ``id_seed`` makes ids and secrets reproducible."""
 
-    def __init__(self, clock: Callable[[], datetime] | None = None, id_seed: int | None = None) -> None:
+    def __init__(
+        self, clock: Callable[[], datetime] | None = None, id_seed: int | str | None = None
+    ) -> None:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._random = random.Random(id_seed) if id_seed is not None else None
         self._lock = threading.Lock()

@@ -46,14 +46,14 @@ def load_seed_file(path: Path) -> dict[str, Any]:
 
 def emulator_from_seed(seed: Mapping[str, Any], **emulator_kwargs: Any) -> Emulator:
     """A fresh emulator with ``seed`` applied."""
-    from openrouter_iac.emulator.env import Env
-    from openrouter_iac.emulator.state import State
-
     secret = seed.get("management_key")
     if secret is not None and (not isinstance(secret, str) or not secret.startswith("sk-or-")):
         raise SeedError("management_key must be a string starting with 'sk-or-'")
-    env = Env(emulator_kwargs.get("clock"), emulator_kwargs.get("id_seed"))
-    emulator = Emulator(State.fresh(env, management_secret=secret), **emulator_kwargs)
+    emulator = Emulator(**emulator_kwargs)
+    if secret is not None:
+        with emulator.locked() as state:
+            state.management_keys.clear()
+            state.add_management_key(secret, "orctl emulator", emulator.env.now_iso())
     apply_seed(emulator, seed)
     return emulator
 
