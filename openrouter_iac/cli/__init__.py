@@ -7,7 +7,14 @@ import click
 from openrouter_iac import __version__
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _OrderedGroup(click.Group):
+    """Lists commands in workflow order (validate, plan, apply, ...) rather than alphabetically."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group(cls=_OrderedGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="orctl")
 def main() -> None:
     """orctl: run an OpenRouter account as code.

@@ -97,7 +97,8 @@ def _run(
                 raise StalePlanError("the account changed since this plan was made (stale plan): run orctl plan again")
         else:
             plan = build_plan(config, live, base_dir=base_dir)
-            click.echo(_show(plan))
+            colored = should_color(sys.stdout.isatty(), False, os.environ)
+            click.echo(render_text(plan, color=colored), color=True if colored else None)
         check_safety(plan, allow_destroy=allow_destroy, allow_rotate=allow_rotate)
         if not plan.has_changes:
             if saved is not None:  # without a plan file, the plan shown above already says so
@@ -149,10 +150,6 @@ def _confirmed(auto_approve: bool) -> bool:
         click.echo("Apply cancelled.", err=True)
         return False
     return True
-
-
-def _show(plan: Plan) -> str:
-    return render_text(plan, color=should_color(sys.stdout.isatty(), False, os.environ))
 
 
 class _LineProgress:

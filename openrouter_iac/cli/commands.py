@@ -12,9 +12,9 @@ from openrouter_iac.cli.plan_cmd import plan
 
 ALL: list[click.Command] = [
     config_cmds.validate,
-    config_cmds.schema,
-    auth,
     plan,
     apply,
+    config_cmds.schema,
+    auth,
     emulator,
 ]
