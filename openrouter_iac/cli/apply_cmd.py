@@ -21,9 +21,9 @@ from openrouter_iac.cli.session import ApiOptions, api_options, api_session
 from openrouter_iac.config.loader import load_config
 from openrouter_iac.errors import OrctlError, StalePlanError
 from openrouter_iac.live.reader import read_live
-from openrouter_iac.live.snapshot import LiveSnapshot
 from openrouter_iac.live.writer import ApplyContext, Writer
 from openrouter_iac.model.config import Config
+from openrouter_iac.model.snapshot import LiveSnapshot
 from openrouter_iac.plan.builder import build_plan
 from openrouter_iac.plan.model import Change, Plan
 from openrouter_iac.render import render_text, should_color

@@ -13,10 +13,9 @@ from openrouter_iac.cli.config_cmds import CONFIG_OPTION_HELP
 from openrouter_iac.cli.failures import reported_errors
 from openrouter_iac.cli.session import ApiOptions, api_options, api_session
 from openrouter_iac.config.loader import LoadedConfig, load_config
-from openrouter_iac.live.mapping import preset_content
 from openrouter_iac.live.reader import WantsHistory, read_live
-from openrouter_iac.live.snapshot import LiveSnapshot
 from openrouter_iac.model.config import Config
+from openrouter_iac.model.snapshot import LiveSnapshot
 from openrouter_iac.plan.builder import build_plan
 from openrouter_iac.plan.model import Plan
 from openrouter_iac.render import render_json, render_markdown, render_text, should_color
@@ -24,7 +23,7 @@ from openrouter_iac.render import render_json, render_markdown, render_text, sho
 
 def preset_history_wanted(config: Config) -> WantsHistory:
     """Read a preset's older versions only when its designated content differs from the config."""
-    desired = {name: preset_content(p) for ws in config.workspaces.values() for name, p in ws.presets.items()}
+    desired = {name: p.content() for ws in config.workspaces.values() for name, p in ws.presets.items()}
 
     def wants(slug: str, designated: dict[str, Any]) -> bool:
         return slug in desired and desired[slug] != designated

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
 import typing
@@ -12,14 +11,11 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from openrouter_iac.config.yaml_source import PathKey
+from openrouter_iac.suggest import suggest
+
+__all__ = ["model_at", "problems_from", "reason", "suggest"]
 from openrouter_iac.model.config import CONFIG_VERSION
 from openrouter_iac.model.enums import PROMPT_INJECTION_SLUG
-
-
-def suggest(word: str, choices: typing.Iterable[str]) -> str:
-    """` (did you mean 'x'?)` when a choice is close to ``word``, else an empty string."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _unwrap(annotation: Any) -> list[Any]:

@@ -8,61 +8,15 @@ them, and can then tell a UTC offset from another zone).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-PathKey = tuple[str | int, ...]
-"""A path to a node: mapping keys and sequence indexes from the document root."""
+from openrouter_iac.model.positions import PathKey, Position, SourceMap, dotted
 
-
-def dotted(path: PathKey) -> str:
-    """`workspaces.acme.keys.bot`, with list indexes as `[2]`."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += ("." if text else "") + part
-    return text
-
-
-@dataclass(frozen=True, order=True)
-class Position:
-    """Where a node starts: 1-based line and column."""
-
-    file: str
-    line: int
-    column: int
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
-
-
-@dataclass
-class SourceMap:
-    """Positions of every value (``values``) and every mapping key (``keys``) by path."""
-
-    values: dict[PathKey, Position] = field(default_factory=dict)
-    keys: dict[PathKey, Position] = field(default_factory=dict)
-
-    def update(self, other: SourceMap) -> None:
-        self.values.update(other.values)
-        self.keys.update(other.keys)
-
-    def value_position(self, path: PathKey) -> Position | None:
-        """The position of the value at ``path``, or of its nearest ancestor that has one."""
-        for end in range(len(path), -1, -1):
-            found = self.values.get(path[:end])
-            if found is not None:
-                return found
-        return None
-
-    def key_position(self, path: PathKey) -> Position | None:
-        """The position of the mapping key that names ``path`` (else of the value, or an ancestor)."""
-        return self.keys.get(path) or self.value_position(path)
+__all__ = ["PathKey", "Position", "SourceMap", "YamlProblem", "dotted", "read_yaml"]
 
 
 @dataclass(frozen=True)

@@ -278,18 +278,8 @@ def preset_from_version(version: dict[str, Any]) -> Preset:
     return Preset(system_prompt=version.get("system_prompt"), parameters=config, **structural)
 
 
-def preset_content(spec: Preset) -> dict[str, Any]:
-    """The canonical content of a preset version: what decides whether a new version is needed."""
-    config: dict[str, Any] = dict(spec.parameters)
-    for key in PRESET_STRUCTURAL_KEYS:
-        value = getattr(spec, key)
-        if value is not None:
-            config[key] = value
-    return {"system_prompt": spec.system_prompt, "config": config}
-
-
 def preset_request_body(spec: Preset) -> dict[str, Any]:
     """A chat-completions body that the create-from-request endpoint turns into this content."""
-    content = preset_content(spec)
+    content = spec.content()
     messages = [{"role": "system", "content": spec.system_prompt}] if spec.system_prompt is not None else []
     return {**content["config"], "messages": messages}

@@ -22,7 +22,8 @@ from openrouter_iac.client.paging import collect_pages
 from openrouter_iac.errors import ApiError, ApiRequestError, MalformedResponseError, NotFoundError, OrctlError
 from openrouter_iac.live import mapping
 from openrouter_iac.live.pool import NORMAL, URGENT, PriorityPool
-from openrouter_iac.live.snapshot import (
+from openrouter_iac.model.resources import AccountState, OrganizationSettings, Preset, Workspace
+from openrouter_iac.model.snapshot import (
     PENDING_NAME,
     Catalogue,
     LiveSnapshot,
@@ -30,7 +31,6 @@ from openrouter_iac.live.snapshot import (
     PresetHistory,
     split_rotation,
 )
-from openrouter_iac.model.resources import AccountState, OrganizationSettings, Workspace
 
 KEYS_PAGE = 100
 LIST_PAGE = 100
@@ -183,22 +183,23 @@ def _read_presets(
 ) -> dict[str, PresetHistory]:
     """Each preset's designated version (one read each); all versions only where the content differs."""
     designated_jobs = {p["slug"]: fetch.get_async(f"/presets/{p['slug']}", f"preset '{p['slug']}'") for p in presets}
-    designated: dict[str, dict[str, Any]] = {
-        slug: job.result()["data"].get("designated_version") or {} for slug, job in designated_jobs.items()
-    }
+    designated: dict[str, Preset | None] = {}
+    numbers: dict[str, int] = {}
+    for slug, job in designated_jobs.items():
+        version = job.result()["data"].get("designated_version") or {}
+        numbers[slug] = int(version.get("version") or 0)
+        designated[slug] = mapping.preset_from_version(version) if version else None
     history_jobs = {
         slug: fetch.paged_async(f"/presets/{slug}/versions", f"versions of preset '{slug}'")
-        for slug, version in designated.items()
-        if wants_history is not None
-        and wants_history(slug, mapping.preset_content(mapping.preset_from_version(version)) if version else {})
+        for slug, spec in designated.items()
+        if wants_history is not None and wants_history(slug, spec.content() if spec else {})
     }
     histories = {}
-    for slug, version in designated.items():
-        number = int(version.get("version") or 0)
-        versions = {number: version} if version else {}
+    for slug, spec in designated.items():
+        versions = {numbers[slug]: spec} if spec else {}
         if slug in history_jobs:
-            versions.update({int(v["version"]): v for v in history_jobs[slug].result()})
-        histories[slug] = PresetHistory(number, versions)
+            versions.update({int(v["version"]): mapping.preset_from_version(v) for v in history_jobs[slug].result()})
+        histories[slug] = PresetHistory(numbers[slug], versions)
     return histories
 
 
@@ -441,8 +442,7 @@ def read_live(
             preset_workspaces[preset["slug"]] = slug
             assembler.ids[f"preset:{slug}/{preset['slug']}"] = preset["id"]
             ws = workspaces[slug]
-            spec = mapping.preset_from_version(designated)
-            workspaces[slug] = ws.model_copy(update={"presets": {**ws.presets, preset["slug"]: spec}})
+            workspaces[slug] = ws.model_copy(update={"presets": {**ws.presets, preset["slug"]: designated}})
     organization = None
     if settings is not None:
         with _interpreting("organization settings"):

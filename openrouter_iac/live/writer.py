@@ -25,7 +25,6 @@ from openrouter_iac.live.mapping import (
     preset_request_body,
     workspace_body,
 )
-from openrouter_iac.live.snapshot import name_with_rotation
 from openrouter_iac.live.writer_keys import KeyWriter
 from openrouter_iac.model.enums import OBSERVABILITY_SECRET_CONFIG_KEYS
 from openrouter_iac.model.resources import (
@@ -37,6 +36,7 @@ from openrouter_iac.model.resources import (
     Preset,
     Workspace,
 )
+from openrouter_iac.model.snapshot import name_with_rotation
 from openrouter_iac.plan.model import Change
 from openrouter_iac.secrets import KeyRef, SecretSink, resolve_secret_ref
 

@@ -23,8 +23,8 @@ from openrouter_iac.errors import (
     OrctlError,
 )
 from openrouter_iac.live.mapping import key_create_body, key_patch_body
-from openrouter_iac.live.snapshot import pending_name
 from openrouter_iac.model.resources import ApiKey
+from openrouter_iac.model.snapshot import pending_name
 from openrouter_iac.secrets import KeyRef, SecretSink
 
 

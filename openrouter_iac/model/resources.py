@@ -225,6 +225,15 @@ class Preset(Spec):
     publish_with: str | None = None
     """Name of a key of this workspace whose secret (read from its sink) publishes new versions."""
 
+    def content(self) -> dict[str, Any]:
+        """The canonical content of a version: what decides whether a new version is needed."""
+        config: dict[str, Any] = dict(self.parameters)
+        for key in ("model", "models", "provider"):
+            value = getattr(self, key)
+            if value is not None:
+                config[key] = value
+        return {"system_prompt": self.system_prompt, "config": config}
+
 
 class ByokKey(Spec):
     """A bring-your-own-key provider credential."""

@@ -17,12 +17,11 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from openrouter_iac.config.yaml_source import SourceMap
 from openrouter_iac.errors import AmbiguityError
-from openrouter_iac.live.mapping import preset_content, preset_from_version
-from openrouter_iac.live.snapshot import LiveSnapshot, OrphanKey
 from openrouter_iac.model.config import Config
+from openrouter_iac.model.positions import SourceMap
 from openrouter_iac.model.resources import ApiKey, Preset, Workspace
+from openrouter_iac.model.snapshot import LiveSnapshot, OrphanKey
 from openrouter_iac.plan import checks
 from openrouter_iac.plan.budgets import budget_steps
 from openrouter_iac.plan.model import Action, Change, FieldChange, Kind, Plan, Unmanaged
@@ -529,7 +528,7 @@ class _Builder:
         address = f"preset:{slug}/{name}"
         history = self.live.presets.get(name)
         live_ws = self.live.preset_workspaces.get(name)
-        want = preset_content(spec)
+        want = spec.content()
         desired = spec.model_dump(mode="json")
         source = self.source(("workspaces", slug, "presets", name))
         after = normalize(spec, None)
@@ -556,15 +555,15 @@ class _Builder:
                 "upstream a preset follows the key that publishes it"
             )
         designated = history.versions.get(history.designated_version)
-        live_spec = preset_from_version(designated) if designated else Preset()
-        if preset_content(live_spec) == want:
+        live_spec = designated or Preset()
+        if live_spec.content() == want:
             return
         newest = max(history.versions) if history.versions else history.designated_version
         restores = next(
             (
                 number
                 for number, version in sorted(history.versions.items())
-                if number != history.designated_version and preset_content(preset_from_version(version)) == want
+                if number != history.designated_version and version.content() == want
             ),
             None,
         )

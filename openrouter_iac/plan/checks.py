@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from openrouter_iac.config.merge import dotted
-from openrouter_iac.config.schema_errors import suggest
-from openrouter_iac.config.yaml_source import PathKey, SourceMap
 from openrouter_iac.errors import ServerRuleError
-from openrouter_iac.live.snapshot import Catalogue, LiveSnapshot
 from openrouter_iac.model.config import Config
+from openrouter_iac.model.positions import PathKey, SourceMap, dotted
 from openrouter_iac.model.resources import GuardrailPolicy
+from openrouter_iac.model.snapshot import Catalogue, LiveSnapshot
 from openrouter_iac.plan.model import Change, SafetyFacts
+from openrouter_iac.suggest import suggest
 
 
 def _policy_slugs(policy: GuardrailPolicy, path: PathKey) -> Iterator[tuple[PathKey, str, str]]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from openrouter_iac.live.snapshot import Catalogue
+from openrouter_iac.model.snapshot import Catalogue
 from openrouter_iac.plan.model import FieldChange
 
 SET_LIKE = frozenset(

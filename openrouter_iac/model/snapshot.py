@@ -1,4 +1,6 @@
-"""What the live reader hands to the planner: the account in spec form plus the ids behind it."""
+"""What the live reader hands to the planner: the account in spec form plus the ids behind it.
+
+It lives in model/ because both sides use it: live/ fills it, plan/ reads it (plan imports no I/O)."""
 
 from __future__ import annotations
 
@@ -6,9 +8,8 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
-from openrouter_iac.model.resources import AccountState
+from openrouter_iac.model.resources import AccountState, Preset
 
 PENDING_NAME = re.compile(r"^(?P<name>.+) \[orctl-pending (?P<nonce>[0-9a-f]{8})\]$")
 """Provisional name a key carries between its creation and its secret being stored."""
@@ -44,7 +45,7 @@ class PresetHistory:
     """The designated version of a preset and the content of the versions read."""
 
     designated_version: int
-    versions: dict[int, dict[str, Any]] = field(default_factory=dict)
+    versions: dict[int, Preset] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,56 @@
+"""Where each config node was declared: kept for every node, so errors, plans and lint findings can
+point at file:line:column. Pure data, shared by config/ (which fills it) and plan/ (which cites it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PathKey = tuple[str | int, ...]
+"""A path to a node: mapping keys and sequence indexes from the document root."""
+
+
+def dotted(path: PathKey) -> str:
+    """`workspaces.acme.keys.bot`, with list indexes as `[2]`."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + part
+    return text
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """Where a node starts: 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass
+class SourceMap:
+    """Positions of every value (``values``) and every mapping key (``keys``) by path."""
+
+    values: dict[PathKey, Position] = field(default_factory=dict)
+    keys: dict[PathKey, Position] = field(default_factory=dict)
+
+    def update(self, other: SourceMap) -> None:
+        self.values.update(other.values)
+        self.keys.update(other.keys)
+
+    def value_position(self, path: PathKey) -> Position | None:
+        """The position of the value at ``path``, or of its nearest ancestor that has one."""
+        for end in range(len(path), -1, -1):
+            found = self.values.get(path[:end])
+            if found is not None:
+                return found
+        return None
+
+    def key_position(self, path: PathKey) -> Position | None:
+        """The position of the mapping key that names ``path`` (else of the value, or an ancestor)."""
+        return self.keys.get(path) or self.value_position(path)
