@@ -16,7 +16,12 @@ _DERIVED_NAMESPACE = uuid.UUID("6f1c5a0e-3d2b-4c7e-9a41-0b8f2d7e5c93")
 
 def iso(moment: datetime) -> str:
     """Upstream style timestamp: ``2025-08-24T10:30:00.000Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    utc = moment.astimezone(UTC)
+    # Not strftime: its %Y gives "17", not "0017", for early years on glibc.
+    return (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T"
+        f"{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}.{utc.microsecond // 1000:03d}Z"
+    )
 
 
 def sha256_hex(text: str) -> str:
@@ -31,9 +36,7 @@ def derived_uuid(kind: str, parent_id: str) -> str:
 class Env:
     """Source of time, uuids and key material. ``id_seed`` makes ids and secrets reproducible."""
 
-    def __init__(
-        self, clock: Callable[[], datetime] | None = None, id_seed: int | str | None = None
-    ) -> None:
+    def __init__(self, clock: Callable[[], datetime] | None = None, id_seed: int | str | None = None) -> None:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._random = random.Random(id_seed) if id_seed is not None else None
         self._lock = threading.Lock()

@@ -39,7 +39,7 @@ class Query:
 
     def number(self, name: str, *, minimum: float | None = None, maximum: float | None = None) -> float | None:
         value = self.text(name)
-        if value is None or value == "" or value == "null":
+        if value is None or value == "null":  # the numeric filters are number|null
             return None
         try:
             number = float(value)
@@ -63,8 +63,8 @@ class Query:
         nullable: bool = False,
     ) -> int | None:
         value = self.text(name)
-        # ``offset`` is typed integer|null in the spec: there "" or "null" means "not given".
-        if value is None or (nullable and value in ("", "null")):
+        # ``offset`` is typed integer|null in the spec: there "null" means "not given".
+        if value is None or (nullable and value == "null"):
             return default
         try:
             number = int(value, 10)

@@ -25,6 +25,7 @@ Excluded or adapted checks, and why (also listed in openrouter_iac/emulator/READ
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -132,11 +133,13 @@ def _load_spec() -> dict[str, Any]:
     return raw
 
 
+# Small for CI; raise it locally for a deeper hunt, e.g. ORCTL_CONFORMANCE_EXAMPLES=50.
+MAX_EXAMPLES = int(os.environ.get("ORCTL_CONFORMANCE_EXAMPLES", "6"))
 _RAW = _load_spec()  # once per test session (per xdist worker)
 _CONFIG = schemathesis.Config.from_dict(
     {
         "seed": 20260302,
-        "generation": {"max-examples": 6, "mode": "all", "allow-extra-parameters": False},
+        "generation": {"max-examples": MAX_EXAMPLES, "mode": "all", "allow-extra-parameters": False},
         "phases": {"stateful": {"enabled": False}},
         "operations": [
             {
@@ -183,12 +186,12 @@ def test_conformance(case: Any, server: ServerHandle) -> None:
     if operation in INFERENCE_BODIES:
         excluded.append(openapi_checks.negative_data_rejection)
     headers = {"Authorization": f"Bearer {server.emulator.management_key}"}
+    errors_before = server.emulator.stats.snapshot()["internal_errors"]
     case.call_and_validate(
         base_url=server.base_url,
         headers=headers,
         excluded_checks=excluded,
         additional_checks=[_status_code_conformance],
     )
-    assert server.emulator.stats.snapshot()["internal_errors"] == 0, server.emulator.stats.snapshot()[
-        "last_internal_error"
-    ]
+    stats = server.emulator.stats.snapshot()
+    assert stats["internal_errors"] == errors_before, stats["last_internal_error"]

@@ -86,6 +86,8 @@ def test_list_pages_by_exactly_100_and_ignores_limit(client: httpx.Client, emula
     assert names[0] == "k249"  # newest first
     error(client.get("/keys", params={"offset": -1}), 400)
     error(client.get("/keys", params={"offset": "ten"}), 400)
+    error(client.get("/keys", params={"offset": ""}), 400)
+    assert len(ok(client.get("/keys", params={"offset": "null"}))["data"]) == 100
 
 
 def test_duplicate_names_are_accepted(client: httpx.Client) -> None:
@@ -114,6 +116,7 @@ def test_create_in_unknown_workspace_is_400(client: httpx.Client) -> None:
         ({"name": "x", "expires_at": "2030-01-01T00:00:00+02:00"}, "must be in UTC"),
         ({"name": "x", "expires_at": "2030-01-01"}, "must be a full date-time in UTC"),
         ({"name": "x", "expires_at": "2020-01-01T00:00:00Z"}, "expires_at must be in the future"),
+        ({"name": "x", "expires_at": "0017-01-26T00:00:00Z"}, "expires_at must be in the future"),
         ({"name": "x", "workspace_id": "default"}, '"workspace_id" must be a UUID'),
         ({"name": "x", "creator_user_id": "user_nobody"}, "is not a member of this organization"),
         ({"name": "x", "color": "red"}, 'unknown field "color"'),
