@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from openrouter_iac.errors import AmbiguityError, PlanError, ServerRuleError
-from openrouter_iac.model.snapshot import Catalogue, LiveSnapshot, OrphanKey
 from openrouter_iac.model.config import Config
 from openrouter_iac.model.resources import AccountState
+from openrouter_iac.model.snapshot import Catalogue, LiveSnapshot, OrphanKey
 from openrouter_iac.plan.budgets import budget_steps
 from openrouter_iac.plan.builder import build_plan
 
