@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from openrouter_iac.emulator import validation as v
@@ -342,34 +343,13 @@ def assign_keys(ctx: Ctx) -> Reply:
                 f"workspace: {', '.join(foreign)}",
                 metadata={"field": "key_hashes", "foreign": foreign},
             )
-    now = ctx.env.now_iso()
-    assigned = 0
-    for key_hash in hashes:
-        current = ctx.state.key_assignments.get(key_hash)
-        if current is not None and current["guardrail_id"] == guardrail["id"]:
-            continue
-        # A key holds at most one guardrail: assigning replaces (moves) the old assignment.
-        ctx.state.key_assignments[key_hash] = {
-            "id": ctx.env.new_uuid(),
-            "key_hash": key_hash,
-            "guardrail_id": guardrail["id"],
-            "assigned_by": ctx.acting_user_id,
-            "created_at": now,
-        }
-        assigned += 1
-    return Reply(200, {"assigned_count": assigned})
+    return Reply(200, {"assigned_count": _assign(ctx, ctx.state.key_assignments, "key_hash", hashes, guardrail)})
 
 
 def unassign_keys(ctx: Ctx) -> Reply:
     guardrail = _guardrail(ctx)
     hashes = set(v.validate(ctx.json_body(), KEY_HASHES)["key_hashes"])
-    removed = 0
-    for key_hash in hashes:
-        current = ctx.state.key_assignments.get(key_hash)
-        if current is not None and current["guardrail_id"] == guardrail["id"]:
-            del ctx.state.key_assignments[key_hash]
-            removed += 1
-    return Reply(200, {"unassigned_count": removed})
+    return Reply(200, {"unassigned_count": _unassign(ctx.state.key_assignments, hashes, guardrail)})
 
 
 def list_member_assignments(ctx: Ctx) -> Reply:
@@ -390,33 +370,46 @@ def assign_members(ctx: Ctx) -> Reply:
     unknown = [u for u in user_ids if u not in ctx.state.members]
     if unknown:
         raise ApiError(400, f"Not members of this organization: {', '.join(unknown)}", metadata={"unknown": unknown})
-    now = ctx.env.now_iso()
-    assigned = 0
-    for user_id in user_ids:
-        current = ctx.state.member_assignments.get(user_id)
-        if current is not None and current["guardrail_id"] == guardrail["id"]:
-            continue
-        ctx.state.member_assignments[user_id] = {
-            "id": ctx.env.new_uuid(),
-            "user_id": user_id,
-            "guardrail_id": guardrail["id"],
-            "assigned_by": ctx.acting_user_id,
-            "created_at": now,
-        }
-        assigned += 1
+    assigned = _assign(ctx, ctx.state.member_assignments, "user_id", user_ids, guardrail)
     return Reply(200, {"assigned_count": assigned})
 
 
 def unassign_members(ctx: Ctx) -> Reply:
     guardrail = _guardrail(ctx)
     user_ids = set(v.validate(ctx.json_body(), MEMBER_IDS)["member_user_ids"])
-    removed = 0
-    for user_id in user_ids:
-        current = ctx.state.member_assignments.get(user_id)
+    return Reply(200, {"unassigned_count": _unassign(ctx.state.member_assignments, user_ids, guardrail)})
+
+
+def _assign(
+    ctx: Ctx, table: dict[str, dict[str, Any]], id_field: str, ids: Iterable[str], guardrail: dict[str, Any]
+) -> int:
+    """Assign each id to ``guardrail``. A key or member holds at most one guardrail: assigning moves it."""
+    now = ctx.env.now_iso()
+    assigned = 0
+    for item_id in ids:
+        current = table.get(item_id)
         if current is not None and current["guardrail_id"] == guardrail["id"]:
-            del ctx.state.member_assignments[user_id]
+            continue
+        table[item_id] = {
+            "id": ctx.env.new_uuid(),
+            id_field: item_id,
+            "guardrail_id": guardrail["id"],
+            "assigned_by": ctx.acting_user_id,
+            "created_at": now,
+        }
+        assigned += 1
+    return assigned
+
+
+def _unassign(table: dict[str, dict[str, Any]], ids: Iterable[str], guardrail: dict[str, Any]) -> int:
+    """Remove the assignments of ``ids`` to ``guardrail`` (others are left alone); returns how many."""
+    removed = 0
+    for item_id in ids:
+        current = table.get(item_id)
+        if current is not None and current["guardrail_id"] == guardrail["id"]:
+            del table[item_id]
             removed += 1
-    return Reply(200, {"unassigned_count": removed})
+    return removed
 
 
 def register(router: Router) -> None:
