@@ -64,6 +64,8 @@ class _Builder:
     unmanaged: list[Unmanaged] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     managed_objects: int = 0
+    moves: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Live key address → (workspace, name) of the declared key it moves to (`previous_names: [ws/name]`)."""
 
     # ------------------------------------------------------------ helpers
 
@@ -123,6 +125,7 @@ class _Builder:
 
     def workspaces(self) -> None:
         live_workspaces = self.live.state.workspaces
+        self.moves = self.key_moves()
         claimed: set[str] = set()
         for slug, desired in self.config.workspaces.items():
             live_slug, live = self.match(slug, desired.previous_names, live_workspaces, lambda s: f"workspace:{s}")
@@ -144,6 +147,18 @@ class _Builder:
                 self.unmanaged.append(
                     Unmanaged(kind="workspace", address=f"workspace:{slug}", reason=f"{reason} ({counts})")
                 )
+
+    def key_moves(self) -> dict[str, tuple[str, str]]:
+        """Keys declared in one workspace with a previous name in another that exists live."""
+        moves = {}
+        for slug, workspace in self.config.workspaces.items():
+            for name, key in workspace.keys.items():
+                for previous in key.previous_names:
+                    old_slug, _, old_name = previous.rpartition("/")
+                    old_ws = self.live.state.workspaces.get(old_slug)
+                    if old_slug and old_slug != slug and old_ws is not None and old_name in old_ws.keys:
+                        moves[f"api_key:{old_slug}/{old_name}"] = (slug, name)
+        return moves
 
     def workspace(self, slug: str, desired: Workspace, live_slug: str | None, live: Workspace | None) -> None:
         address = f"workspace:{slug}"
@@ -317,9 +332,9 @@ class _Builder:
                     self.managed_objects += 1
                 self.child(slug, collection, kind, name, spec, live_name, live_spec, orphans)
             for name, live_spec in live_items.items():
-                if name in claimed:
-                    continue
                 address = f"{kind}:{slug}/{name}"
+                if name in claimed or address in self.moves:
+                    continue
                 if self.prune(desired):
                     self.managed_objects += 1
                     self.delete_child(slug, kind, name, live_spec, reason="not declared (pruning is on)")
@@ -396,7 +411,19 @@ class _Builder:
             )
 
         new_key = live_spec is None
-        if live_spec is None:
+        moved_from = next((src for src, dst in self.moves.items() if dst == (slug, name)), None)
+        if live_spec is None and kind == "api_key" and moved_from is not None:
+            old_workspace, old_name = moved_from.split(":", 1)[1].split("/", 1)
+            old_key = self.live.state.workspaces[old_workspace].keys[old_name]
+            fields = [FieldChange(field="workspace", before=old_workspace, after=slug)]
+            fields += field_changes(normalize(old_key, catalogue, drop=drop), after)
+            reason = (
+                f"secret rotation: moved from workspace '{old_workspace}'; a key's workspace cannot change in "
+                "place; consumers of the old key will break"
+            )
+            self.managed_objects += 1
+            emit("replace", fields, live_id=self.live_id(moved_from), reason=reason, rotation=True)
+        elif live_spec is None:
             fields = declared_fields(spec, field_changes(None, after))
             orphan = next((o for o in orphans if o.name == name), None) if kind == "api_key" else None
             if orphan is not None:

@@ -158,3 +158,39 @@ def test_changed_byok_rotation_marker_resends_the_credential() -> None:
     assert change.reason == "rotation marker changed: the write-only secret is sent again"
     same = build_plan(config(byok={"shared": {**byok, "rotation": "2026-10"}}), live, base_dir=Path("."))
     assert same.changes == []
+
+
+def test_moving_a_key_to_another_workspace_is_a_rotation() -> None:
+    live = snapshot(
+        Config.model_validate(
+            {
+                "version": 1,
+                "workspaces": {"acme": {"name": "Acme", "keys": {"bot": {"limit": 1}}}, "beta": {"name": "B"}},
+            }
+        ).account()
+    )
+    desired = Config.model_validate(
+        {
+            "version": 1,
+            "workspaces": {
+                "acme": {"name": "Acme"},
+                "beta": {"name": "B", "keys": {"bot": {"limit": 1, "previous_names": ["acme/bot"]}}},
+            },
+        }
+    )
+    plan = build_plan(desired, live, base_dir=Path("."))
+    (change,) = plan.changes
+    assert (change.action, change.address, change.live_id, change.rotation) == (
+        "replace",
+        "api_key:beta/bot",
+        "hash-bot",
+        True,
+    )
+    assert change.fields[0].model_dump() == {
+        "field": "workspace",
+        "before": "acme",
+        "after": "beta",
+        "sensitive": False,
+    }
+    assert "moved from workspace 'acme'" in (change.reason or "")
+    assert plan.unmanaged == []  # the old key is the one being replaced, not an unmanaged leftover
