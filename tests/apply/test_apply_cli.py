@@ -180,3 +180,28 @@ def test_dropped_key_create_is_found_by_relisting_and_reported(harness: Harness)
     (key,) = harness.live_keys()
     stored = (harness.cwd / ".orctl/secrets/sandbox/docs-summarizer.key.hash").read_text().strip()
     assert key["name"] == "docs-summarizer" and key["hash"] == stored
+
+
+def test_moving_a_key_to_another_workspace_rotates_it(harness: Harness) -> None:
+    config = copy_example("minimal", harness.cwd)
+    assert harness.orctl("apply", "-c", str(config), "--auto-approve").exit_code == 0
+    (old,) = harness.live_keys()
+    text = (config / "orctl.yaml").read_text()
+    key_block = text[text.index("    keys:\n") :]
+    moved = key_block.replace(
+        "      docs-summarizer:\n", "      docs-summarizer:\n        previous_names: [sandbox/docs-summarizer]\n"
+    )
+    text = text.replace(key_block, "") + "  sandbox-two:\n    name: Sandbox two\n" + moved
+    (config / "orctl.yaml").write_text(text)
+
+    refused = harness.orctl("apply", "-c", str(config), "--auto-approve")
+    assert refused.exit_code == 1 and "--allow-rotate" in refused.stderr
+    result = harness.orctl("apply", "-c", str(config), "--auto-approve", "--allow-rotate")
+    assert result.exit_code == 0, result.output
+    assert "moved from workspace 'sandbox'" in result.stdout
+    (new,) = harness.live_keys()  # the old key is gone: no duplicate
+    assert new["hash"] != old["hash"] and new["name"] == "docs-summarizer"
+    stored = (harness.cwd / ".orctl/secrets/sandbox-two/docs-summarizer.key.hash").read_text().strip()
+    assert stored == new["hash"]
+    again = harness.orctl("apply", "-c", str(config), "--auto-approve")
+    assert again.exit_code == 0 and "No changes" in again.stdout
