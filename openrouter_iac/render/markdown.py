@@ -23,20 +23,31 @@ MAX_FIELDS_IN_TABLE = 6
 """Beyond this, a table row says `+N more` (the full diff has them all)."""
 
 
+COMMENT_LIMIT = 65_000
+"""GitHub caps a comment at 65,536 characters."""
+TOO_LONG_NOTE = "_The full plan is too long for a comment: run `orctl plan` (or see the job log) to read it._"
+
+
 def render_markdown(plan: Plan, *, show_empty: bool = False) -> str:
     """A PR comment for ``plan``; "" when nothing changes, unless ``show_empty``."""
     if not plan.changes:
         return f"{TITLE} no changes" if show_empty else ""
+    full_plan = md.details(f"Full plan ({plural(len(plan.changes), 'change')})", _diff_block(plan))
     sections = [
         f"{TITLE} {summary_phrase(plan)}",
         _caution(plan),
         _warnings(plan),
         _highlights(plan),
         _table(plan),
-        md.details(f"Full plan ({plural(len(plan.changes), 'change')})", _diff_block(plan)),
+        full_plan,
         _unmanaged(plan),
     ]
-    return "\n\n".join(section for section in sections if section)
+    text = "\n\n".join(section for section in sections if section)
+    if len(text) > COMMENT_LIMIT:
+        # GitHub refuses longer comments: keep the review-critical parts, point at the full plan.
+        sections[sections.index(full_plan)] = TOO_LONG_NOTE
+        text = "\n\n".join(section for section in sections if section)[:COMMENT_LIMIT]
+    return text
 
 
 def _caution(plan: Plan) -> str:

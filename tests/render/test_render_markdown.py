@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from render_support import fc, make_plan
 
-from openrouter_iac.plan.model import Change, Plan
+from openrouter_iac.plan.model import Change, FieldChange, Plan, SafetyFacts
 from openrouter_iac.render import render_markdown
+from openrouter_iac.render.markdown import COMMENT_LIMIT, TOO_LONG_NOTE
 
 
 def update(kind: str, address: str, *fields: object, **extra: object) -> Change:
@@ -149,3 +150,32 @@ def test_warnings_alert(plan: Plan) -> None:
 def test_empty_plan(empty_plan: Plan) -> None:
     assert render_markdown(empty_plan) == ""
     assert render_markdown(empty_plan, show_empty=True) == "**orctl plan:** no changes"
+
+
+def test_a_plan_too_long_for_a_github_comment_drops_the_full_diff() -> None:
+
+    prompt = "x" * 2_000
+    changes = [
+        Change(
+            action="update",
+            kind="preset",
+            address=f"preset:ws/p{i}",
+            workspace="ws",
+            name=f"p{i}",
+            fields=[FieldChange(field="system_prompt", before=prompt, after=prompt + "y")],
+            details={"version_before": 1, "version_after": 2, "restores_version": None},
+        )
+        for i in range(60)
+    ]
+    plan = Plan(
+        fingerprint="sha256:x",
+        changes=changes,
+        safety=SafetyFacts(managed_objects=60, deletes=0),
+        config_digest="sha256:y",
+        config={},
+        config_base_dir=".",
+    )
+    text = render_markdown(plan)
+    assert len(text) <= COMMENT_LIMIT
+    assert TOO_LONG_NOTE in text
+    assert "`preset:ws/p59`" in text  # the table of changes is kept
