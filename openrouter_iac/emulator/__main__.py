@@ -1,5 +1,5 @@
-"""``python -m openrouter_iac.emulator``: serve the emulator (see ``runner.build_parser``)."""
+"""``python -m openrouter_iac.emulator``: the same as `orctl emulator serve`."""
 
-from openrouter_iac.emulator.runner import main
+from openrouter_iac.emulator.cli import serve
 
-raise SystemExit(main())
+serve(prog_name="python -m openrouter_iac.emulator")

@@ -1,12 +1,11 @@
 """``serve``: run the emulator over HTTP until Ctrl-C/SIGTERM, saving state as it changes.
 
-Shared by ``python -m openrouter_iac.emulator`` (argparse, below) and ``orctl emulator serve``
-(click, in ``openrouter_iac/cli/emulator_cmd.py``); both build a :class:`ServeOptions`.
+The click command in ``cli.py`` (``orctl emulator serve`` and ``python -m openrouter_iac.emulator``)
+turns its flags into a :class:`ServeOptions`.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import signal
@@ -18,12 +17,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from openrouter_iac.emulator.app import Emulator
+from openrouter_iac.emulator.cli import SERVE_STATE_DEFAULT
 from openrouter_iac.emulator.faults import FaultConfig, FaultConfigError, FaultRule
 from openrouter_iac.emulator.seed import SeedError, emulator_from_seed, load_seed_file
 from openrouter_iac.emulator.server import is_loopback, start_server
 from openrouter_iac.emulator.state import State, StateFileError
 
-DEFAULT_SERVE_STATE = Path(".orctl/emulator-server.json")
 DEFAULT_HOST = "127.0.0.1"
 
 
@@ -36,7 +35,7 @@ class ServeOptions:
     host: str = DEFAULT_HOST
     host_explicit: bool = False
     port: int = 0
-    state: Path | None = DEFAULT_SERVE_STATE  # None: in memory only
+    state: Path | None = SERVE_STATE_DEFAULT  # None: in memory only
     seed: Path | None = None
     fresh: bool = False
     print_json: bool = False
@@ -179,75 +178,3 @@ def _install_signal_handlers(stop: threading.Event) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-
-
-# -- argparse front end (python -m openrouter_iac.emulator) -------------------------------------
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m openrouter_iac.emulator",
-        description="Serve the OpenRouter management API emulator on loopback (same as `orctl emulator serve`).",
-    )
-    parser.add_argument("--host", default=None, help=f"address to bind (default {DEFAULT_HOST})")
-    parser.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free port (default)")
-    parser.add_argument("--state", type=Path, default=DEFAULT_SERVE_STATE, help="state file (default %(default)s)")
-    parser.add_argument("--ephemeral", action="store_true", help="keep state in memory only; save nothing")
-    parser.add_argument("--seed", type=Path, default=None, help="start from this seed file (implies --fresh)")
-    parser.add_argument("--fresh", action="store_true", help="ignore an existing state file; start a new account")
-    parser.add_argument("--print-json", action="store_true", help="print one JSON line with the URLs and key")
-    faults = parser.add_argument_group("faults")
-    faults.add_argument("--faults", type=Path, default=None, help="JSON fault configuration file")
-    faults.add_argument("--latency-ms", type=float, default=0.0)
-    faults.add_argument("--throttle-rate", type=float, default=0.0, help="fraction answered 429")
-    faults.add_argument("--retry-after", type=int, default=1, help="Retry-After seconds on 429/503")
-    faults.add_argument("--error-rate", type=float, default=0.0, help="fraction answered 500/502/503")
-    faults.add_argument("--error-status", type=int, action="append", default=[], choices=[500, 502, 503])
-    faults.add_argument("--drop-rate", type=float, default=0.0, help="fraction of writes committed then dropped")
-    faults.add_argument("--drop-next", type=int, default=0, help="commit then drop the next N writes")
-    faults.add_argument("--drop-nth", type=int, action="append", default=[], help="commit then drop the Nth write")
-    faults.add_argument("--fault-method", action="append", default=[], help="only requests with this method")
-    faults.add_argument("--fault-path", default=None, help="only paths with this prefix (after /api/v1)")
-    faults.add_argument("--fault-operation", default=None, help='only this operation, e.g. "POST /keys"')
-    faults.add_argument("--rps", type=float, default=None, help="requests per second before 429")
-    faults.add_argument("--burst", type=int, default=None, help="token bucket size for --rps")
-    faults.add_argument("--fault-seed", type=int, default=None, help="seed for random faults")
-    return parser
-
-
-def options_from_args(args: argparse.Namespace) -> ServeOptions:
-    return ServeOptions(
-        host=args.host or DEFAULT_HOST,
-        host_explicit=args.host is not None,
-        port=args.port,
-        state=None if args.ephemeral else args.state,
-        seed=args.seed,
-        fresh=args.fresh or args.seed is not None,
-        print_json=args.print_json,
-        faults=fault_config_from_flags(
-            faults_file=args.faults,
-            latency_ms=args.latency_ms,
-            throttle_rate=args.throttle_rate,
-            retry_after=args.retry_after,
-            error_rate=args.error_rate,
-            error_statuses=args.error_status,
-            drop_rate=args.drop_rate,
-            drop_next=args.drop_next,
-            drop_nth=args.drop_nth,
-            methods=args.fault_method,
-            path_prefix=args.fault_path,
-            operation=args.fault_operation,
-            rps=args.rps,
-            burst=args.burst,
-            seed=args.fault_seed,
-        ),
-    )
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return serve(options_from_args(args))
-    except ServeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2

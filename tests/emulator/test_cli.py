@@ -1,8 +1,10 @@
-"""`orctl emulator` commands, and flag parity with `python -m openrouter_iac.emulator`."""
+"""`orctl emulator` commands, also run as `python -m openrouter_iac.emulator`."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -10,26 +12,18 @@ from click.testing import CliRunner
 from emulator_support import REPO_ROOT
 
 from openrouter_iac.cli import main
-from openrouter_iac.cli.emulator_cmd import serve
 from openrouter_iac.emulator import EmbeddedEmulator
-from openrouter_iac.emulator.runner import build_parser
+from openrouter_iac.emulator.cli import serve
 
 
-def test_serve_flags_match_the_module_entry_point() -> None:
-    argparse_flags = {
-        option
-        for action in build_parser()._actions
-        for option in action.option_strings
-        if option.startswith("--") and option != "--help"
-    }
-    click_flags = {
-        option
-        for param in serve.params
-        if isinstance(param, click.Option)
-        for option in param.opts
-        if option != "--help"
-    }
-    assert click_flags == argparse_flags
+def test_module_entry_point_is_the_serve_command() -> None:
+    # One command, one set of flags: `python -m openrouter_iac.emulator` runs `orctl emulator serve`.
+    result = subprocess.run(
+        [sys.executable, "-m", "openrouter_iac.emulator", "--help"], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.startswith("Usage: python -m openrouter_iac.emulator [OPTIONS]")
+    flags = {opt for param in serve.params if isinstance(param, click.Option) for opt in param.opts}
+    assert flags - {"--help"} and all(flag in result.stdout for flag in flags)
 
 
 def test_emulator_group_is_registered() -> None:
