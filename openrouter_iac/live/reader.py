@@ -66,21 +66,7 @@ class _Fetcher:
                 resource=resource,
                 page_size=KEYS_PAGE,
             )
-        first = self.get(path, resource, {**base, "offset": 0, "limit": LIST_PAGE})
-        pages: dict[int, Any] = {0: first}
-        total = first.get("total_count")
-        if isinstance(total, int) and total > LIST_PAGE:
-            offsets = range(LIST_PAGE, total, LIST_PAGE)
-            futures = {offset: self.requests.submit(self._page(path, resource, base, offset)) for offset in offsets}
-            pages.update({offset: future.result() for offset, future in futures.items()})
-
-        def fetch(offset: int) -> Any:
-            if offset in pages:
-                return pages[offset]
-            # Only reached when a page came back shorter or longer than asked: read on serially.
-            return self.get(path, resource, {**base, "offset": offset, "limit": LIST_PAGE})
-
-        return collect_pages(fetch, resource=resource, page_size=LIST_PAGE)
+        return self.paged_async(path, resource, base).result()  # type: ignore[no-any-return]
 
     def get_async(self, path: str, resource: str, params: Mapping[str, Any] | None = None) -> Future[Any]:
         """One request, no waiting thread: the future completes on a request worker."""
