@@ -16,6 +16,7 @@ from openrouter_iac.apply import (
     key_sinks,
     render_report,
 )
+from openrouter_iac.cli.failures import reported_errors
 from openrouter_iac.cli.plan_cmd import preset_history_wanted
 from openrouter_iac.cli.session import ApiOptions, api_options, api_session
 from openrouter_iac.config.loader import load_config
@@ -25,7 +26,7 @@ from openrouter_iac.live.writer import ApplyContext, Writer
 from openrouter_iac.model.config import Config
 from openrouter_iac.model.snapshot import LiveSnapshot
 from openrouter_iac.plan.builder import build_plan
-from openrouter_iac.plan.model import Change, Plan
+from openrouter_iac.plan.model import Change, Plan, parse_plan
 from openrouter_iac.render import render_text, should_color
 from openrouter_iac.secrets import SecretSink, mask_for_ci, open_sink
 
@@ -54,11 +55,8 @@ def apply(
     New key secrets go straight to the sink their key names and nowhere else. Exit 0 when the
     account converged, 1 otherwise.
     """
-    try:
+    with reported_errors():
         code = _run(planfile, config_path, auto_approve, allow_destroy, allow_rotate, report_path, api)
-    except OrctlError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        raise SystemExit(exc.exit_code) from None
     raise SystemExit(code)
 
 
@@ -71,13 +69,14 @@ def _run(
     report_path: Path | None,
     api: ApiOptions,
 ) -> int:
-    saved = Plan.model_validate_json(planfile.read_text(encoding="utf-8")) if planfile else None
+    saved = parse_plan(planfile.read_text(encoding="utf-8"), str(planfile)) if planfile else None
+    source_map = None
     if saved is not None:
         config = Config.model_validate(saved.config)
         base_dir = Path(saved.config_base_dir)
     else:
         loaded = load_config(config_path)
-        config, base_dir = loaded.config, loaded.base_dir
+        config, base_dir, source_map = loaded.config, loaded.base_dir, loaded.source_map
     with api_session(api) as session:
 
         def read() -> LiveSnapshot:
@@ -86,7 +85,7 @@ def _run(
             )
 
         def replan() -> Plan:
-            return build_plan(config, read(), base_dir=base_dir)
+            return build_plan(config, read(), base_dir=base_dir, source_map=source_map)
 
         live = read()
         if saved is not None:
@@ -96,7 +95,7 @@ def _run(
                     raise StalePlanError("this plan was already applied: the account already matches its config")
                 raise StalePlanError("the account changed since this plan was made (stale plan): run orctl plan again")
         else:
-            plan = build_plan(config, live, base_dir=base_dir)
+            plan = build_plan(config, live, base_dir=base_dir, source_map=source_map)
             colored = should_color(sys.stdout.isatty(), False, os.environ)
             click.echo(render_text(plan, color=colored), color=True if colored else None)
         check_safety(plan, allow_destroy=allow_destroy, allow_rotate=allow_rotate)

@@ -3,11 +3,13 @@ from, and what apply needs to check before it writes. Saved as JSON (no secret i
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from openrouter_iac import __version__
+from openrouter_iac.errors import PlanError
 
 PLAN_FORMAT_VERSION = "1.0"
 
@@ -141,3 +143,29 @@ class Plan(_Frozen):
         for change in self.changes:
             counts[change.action] += 1
         return counts
+
+
+def parse_plan(text: str, source: str) -> Plan:
+    """A saved plan from its JSON text; PlanError (never a traceback) when it is not one we can apply."""
+    try:
+        raw = json.loads(text)
+    except ValueError as exc:
+        raise PlanError(f"{source} is not a saved plan: not JSON ({exc})", hint=_PLAN_HINT) from None
+    version = raw.get("format_version") if isinstance(raw, dict) else None
+    if isinstance(version, str) and version.split(".")[0] != PLAN_FORMAT_VERSION.split(".")[0]:
+        raise PlanError(
+            f"{source} has plan format {version}; this orctl ({__version__}) applies format {PLAN_FORMAT_VERSION}",
+            hint="apply it with the orctl version that made it, or plan again",
+        )
+    try:
+        return Plan.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        raise PlanError(
+            f"{source} is not a saved plan: {where}: {first['msg']} ({exc.error_count()} problem(s))",
+            hint=_PLAN_HINT,
+        ) from None
+
+
+_PLAN_HINT = "make one with `orctl plan --out PLANFILE`"

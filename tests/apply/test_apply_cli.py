@@ -205,3 +205,20 @@ def test_moving_a_key_to_another_workspace_rotates_it(harness: Harness) -> None:
     assert stored == new["hash"]
     again = harness.orctl("apply", "-c", str(config), "--auto-approve")
     assert again.exit_code == 0 and "No changes" in again.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("garbage", "plan.json is not a saved plan: not JSON"),
+        ('{"nope": 1}', "plan.json is not a saved plan: fingerprint: Field required"),
+        ('{"format_version": "2.0"}', "plan.json has plan format 2.0; this orctl"),
+    ],
+)
+def test_a_file_that_is_not_a_usable_plan_is_refused_cleanly(harness: Harness, content: str, message: str) -> None:
+    planfile = harness.cwd / "plan.json"
+    planfile.write_text(content)
+    result = harness.orctl("apply", "plan.json")  # the harness runs in its cwd, as a user would
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {message}")
+    assert "Traceback" not in result.output and harness.emulator.stats.writes == 0
