@@ -15,7 +15,6 @@ from openrouter_iac.cli.session import ApiOptions, api_options, api_session
 from openrouter_iac.config.loader import LoadedConfig, load_config
 from openrouter_iac.live.reader import WantsHistory, read_live
 from openrouter_iac.model.config import Config
-from openrouter_iac.model.snapshot import LiveSnapshot
 from openrouter_iac.plan.builder import build_plan
 from openrouter_iac.plan.model import Plan
 from openrouter_iac.render import render_json, render_markdown, render_text, should_color
@@ -31,14 +30,13 @@ def preset_history_wanted(config: Config) -> WantsHistory:
     return wants
 
 
-def make_plan(loaded: LoadedConfig, api: ApiOptions) -> tuple[Plan, LiveSnapshot]:
-    """Read the account and build the plan (used by plan and apply)."""
+def make_plan(loaded: LoadedConfig, api: ApiOptions) -> Plan:
+    """Read the account and build the plan."""
     with api_session(api) as session:
         live = read_live(
             session.client, parallelism=session.parallelism, wants_history=preset_history_wanted(loaded.config)
         )
-    plan = build_plan(loaded.config, live, base_dir=loaded.base_dir, source_map=loaded.source_map)
-    return plan, live
+    return build_plan(loaded.config, live, base_dir=loaded.base_dir, source_map=loaded.source_map)
 
 
 def render(plan: Plan, output: str, *, no_color: bool, show_empty: bool = False) -> str:
@@ -87,7 +85,7 @@ def plan(
     """Show what `orctl apply` would change in the account. Writes nothing to OpenRouter."""
     with reported_errors():
         loaded = load_config(config_path)
-        the_plan, _ = make_plan(loaded, api)
+        the_plan = make_plan(loaded, api)
         text = render(the_plan, output, no_color=no_color, show_empty=show_empty)
         if text:
             # click strips ANSI codes when stdout is not a terminal; FORCE_COLOR asked for them.

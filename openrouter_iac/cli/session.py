@@ -91,9 +91,7 @@ def api_options(command: F) -> F:
 class ApiSession:
     client: OpenRouterClient
     base_url: str
-    key_source: str
     parallelism: int
-    emulated: bool
     transport: httpx.BaseTransport | None = None
     """The embedded emulator's transport (None for the real API)."""
 
@@ -111,16 +109,9 @@ def api_session(options: ApiOptions) -> Iterator[ApiSession]:
         with EmbeddedEmulator(options.emulator_state) as emulator:
             client = OpenRouterClient(emulator.base_url, emulator.management_key, transport=emulator.transport)
             with client:
-                yield ApiSession(
-                    client,
-                    emulator.base_url,
-                    f"emulator {options.emulator_state}",
-                    options.parallelism,
-                    True,
-                    emulator.transport,
-                )
+                yield ApiSession(client, emulator.base_url, options.parallelism, emulator.transport)
         return
     base_url = resolve_base_url(options.base_url)
     key = resolve_management_key(options.management_key_file, allow_prompt=can_prompt(sys.stdin, os.environ))
     with OpenRouterClient(base_url, key.value) as client:
-        yield ApiSession(client, base_url, key.source, options.parallelism, False)
+        yield ApiSession(client, base_url, options.parallelism)

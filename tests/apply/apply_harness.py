@@ -56,7 +56,7 @@ def make_harness(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Ha
             IN_PROCESS_BASE_URL, emulator.management_key, transport=transport, sleep=lambda _: None
         )
         with client:
-            yield ApiSession(client, IN_PROCESS_BASE_URL, "test emulator", 4, True, transport)
+            yield ApiSession(client, IN_PROCESS_BASE_URL, 4, transport)
 
     monkeypatch.setattr(apply_cmd, "api_session", session)
     monkeypatch.chdir(tmp_path)
