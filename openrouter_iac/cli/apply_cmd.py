@@ -20,12 +20,12 @@ from openrouter_iac.cli.failures import reported_errors
 from openrouter_iac.cli.plan_cmd import preset_history_wanted
 from openrouter_iac.cli.session import ApiOptions, api_options, api_session
 from openrouter_iac.config.loader import load_config
-from openrouter_iac.errors import OrctlError, StalePlanError
+from openrouter_iac.errors import OrctlError, PlanError, StalePlanError
 from openrouter_iac.live.reader import read_live
 from openrouter_iac.live.writer import ApplyContext, Writer
 from openrouter_iac.model.config import Config
 from openrouter_iac.model.snapshot import LiveSnapshot
-from openrouter_iac.plan.builder import build_plan
+from openrouter_iac.plan.builder import build_plan, config_digest
 from openrouter_iac.plan.model import Change, Plan, parse_plan
 from openrouter_iac.render import render_text, should_color
 from openrouter_iac.secrets import SecretSink, mask_for_ci, open_sink
@@ -35,7 +35,14 @@ SYMBOLS = {"create": "+", "update": "~", "delete": "-", "replace": "-/+"}
 
 @click.command()
 @click.argument("planfile", required=False, type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("-c", "--config", "config_path", type=click.Path(path_type=Path), help="Config file or directory.")
+@click.option(
+    "-c",
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="Config file or directory (default: orctl.yaml or orctl/ here). With PLANFILE, it must be the "
+    "config the plan was made from.",
+)
 @click.option("--auto-approve", is_flag=True, help="Apply without asking (required when stdin is not a terminal).")
 @click.option("--allow-destroy", is_flag=True, help="Allow deleting many or protected objects.")
 @click.option("--allow-rotate", is_flag=True, help="Allow replacing keys (their consumers need the new secret).")
@@ -54,6 +61,12 @@ def apply(
 
     New key secrets go straight to the sink their key names and nowhere else. Exit 0 when the
     account converged, 1 otherwise.
+
+    \b
+    Examples:
+      orctl apply -c examples/agency --emulator
+      orctl plan -c orctl/ --out plan.bin && orctl apply plan.bin
+      orctl apply -c orctl/ --auto-approve --report apply-report.json     # in CI
     """
     with reported_errors():
         code = _run(planfile, config_path, auto_approve, allow_destroy, allow_rotate, report_path, api)
@@ -70,6 +83,8 @@ def _run(
     api: ApiOptions,
 ) -> int:
     saved = parse_plan(planfile.read_text(encoding="utf-8"), str(planfile)) if planfile else None
+    if saved is not None and planfile is not None and config_path is not None:
+        check_same_config(saved, planfile, config_path)
     source_map = None
     if saved is not None:
         config = Config.model_validate(saved.config)
@@ -121,6 +136,17 @@ def _run(
         report_path.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
     click.echo(render_report(report))
     return report.exit_code
+
+
+def check_same_config(saved: Plan, planfile: Path, config_path: Path) -> None:
+    """A saved plan applies its own config; a different `-c` beside it is a mistake, not an override."""
+    given = load_config(config_path).config
+    if config_digest(given) != saved.config_digest:
+        raise PlanError(
+            f"{planfile} was made from another config than {config_path}; a saved plan applies the config "
+            "it was made from",
+            hint=f"drop -c to apply {planfile} as planned, or run `orctl plan -c {config_path} --out PLANFILE` again",
+        )
 
 
 class _SinkCache:

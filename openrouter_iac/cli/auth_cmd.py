@@ -119,6 +119,11 @@ def status(key_file: str | None, check: bool, base_url: str | None) -> None:
     """Show which management key source is in use (never the key itself).
 
     Exits 1 when no key is found or, with --check, when the API rejects it.
+
+    \b
+    Examples:
+      orctl auth status
+      OPENROUTER_MANAGEMENT_KEY=... orctl auth status --check
     """
     with _as_click_errors():
         backend, secure = current_backend()
@@ -132,7 +137,12 @@ def status(key_file: str | None, check: bool, base_url: str | None) -> None:
 
 @auth.command("logout")
 def logout() -> None:
-    """Remove the management key from the OS keyring (stored by `orctl auth login`)."""
+    """Remove the management key from the OS keyring (stored by `orctl auth login`).
+
+    \b
+    Examples:
+      orctl auth logout
+    """
     with _as_click_errors():
         if delete_from_keyring():
             click.echo(f"Removed the management key from {KEYRING_SOURCE}.")

@@ -9,11 +9,13 @@ from openrouter_iac.cli.apply_cmd import apply
 from openrouter_iac.cli.auth_cmd import auth
 from openrouter_iac.cli.emulator_cmd import emulator
 from openrouter_iac.cli.plan_cmd import plan
+from openrouter_iac.cli.show_cmd import show
 
 ALL: list[click.Command] = [
     config_cmds.validate,
     plan,
     apply,
+    show,
     config_cmds.schema,
     auth,
     emulator,

@@ -56,7 +56,11 @@ def write_plan_file(plan: Plan, path: Path) -> None:
 @click.command()
 @click.option("-c", "--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_OPTION_HELP)
 @click.option(
-    "--out", "out", type=click.Path(path_type=Path, dir_okay=False), help="Save the plan for `orctl apply PLANFILE`."
+    "-o",
+    "--out",
+    "out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Save the plan to this file for `orctl apply PLANFILE` and `orctl show PLANFILE`.",
 )
 @click.option(
     "--output",
@@ -82,7 +86,14 @@ def plan(
     detailed_exitcode: bool,
     api: ApiOptions,
 ) -> None:
-    """Show what `orctl apply` would change in the account. Writes nothing to OpenRouter."""
+    """Show what `orctl apply` would change in the account. Writes nothing to OpenRouter.
+
+    \b
+    Examples:
+      orctl plan -c examples/agency --emulator
+      orctl plan -c orctl/ --out plan.bin --output markdown > comment.md
+      orctl plan --output json --detailed-exitcode     # exit 2 when there are changes
+    """
     with reported_errors():
         loaded = load_config(config_path)
         the_plan = make_plan(loaded, api)

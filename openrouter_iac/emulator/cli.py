@@ -80,6 +80,11 @@ def serve(
 
     Prints the base URL and a management key to use. The account is kept in --state and
     survives restarts. Binds loopback only unless --host names another address.
+
+    \b
+    Examples:
+      orctl emulator serve --port 8080
+      orctl emulator serve --seed examples/emulator-seeds/messy-account.json --latency-ms 50
     """
     from openrouter_iac.emulator.runner import (
         DEFAULT_HOST,
@@ -131,8 +136,12 @@ def serve(
 def init(state: Path, seed: Path | None, force: bool) -> None:
     """Create the emulator state used by --emulator, optionally from a seed file.
 
-    Try `orctl emulator init --seed examples/emulator-seeds/messy-account.json --force`, then
-    export or plan against it with --emulator.
+    Then plan or apply against it with --emulator.
+
+    \b
+    Examples:
+      orctl emulator init
+      orctl emulator init --seed examples/emulator-seeds/messy-account.json --force
     """
     from openrouter_iac.emulator import Emulator, SeedError, emulator_from_seed, load_seed_file
 

@@ -1,0 +1,42 @@
+"""`orctl show PLANFILE`: render a saved plan again, in any format, without calling the API."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from openrouter_iac.cli.failures import reported_errors
+from openrouter_iac.cli.plan_cmd import render
+from openrouter_iac.plan.model import parse_plan
+from openrouter_iac.render import should_color
+
+
+@click.command()
+@click.argument("planfile", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option(
+    "--output",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text for terminals, json for machines (same format as `plan --output json`), markdown for PR comments.",
+)
+@click.option("--no-color", is_flag=True, help="No ANSI colors (also: NO_COLOR=1).")
+@click.option("--show-empty", is_flag=True, help="With --output markdown, print a line even when nothing changes.")
+def show(planfile: Path, output: str, no_color: bool, show_empty: bool) -> None:
+    """Show a saved plan (from `orctl plan --out PLANFILE`). Reads only the file: no API call.
+
+    \\b
+    Examples:
+      orctl show plan.bin
+      orctl show plan.bin --output markdown > comment.md
+      orctl show plan.bin --output json | jq '.summary'
+    """
+    with reported_errors():
+        saved = parse_plan(planfile.read_text(encoding="utf-8"), str(planfile))
+        text = render(saved, output, no_color=no_color, show_empty=show_empty)
+    if text:
+        colored = output == "text" and should_color(sys.stdout.isatty(), no_color, os.environ)
+        click.echo(text, nl=not text.endswith("\n"), color=True if colored else None)

@@ -1,0 +1,68 @@
+"""Config problems for machines: JSON, and GitHub workflow-command annotations.
+
+Problems arrive as orctl's one-line texts (`file:line:column: path: reason`, or a bare sentence
+when there is no position); they are split here rather than carried twice through the loader.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+_LOCATED = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<message>.*)$", re.DOTALL)
+ANNOTATION_TITLE = "orctl validate"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One config problem; ``file`` is None when it has no position (e.g. no config found)."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+
+def parse_problem(text: str) -> Problem:
+    """`a.yaml:3:7: workspaces.x.limit: must be at least 0` → its parts (line 0 means unknown)."""
+    found = _LOCATED.match(text)
+    if found is None or found["file"] == "?" or int(found["line"]) == 0:
+        return Problem(message=found["message"] if found else text)
+    return Problem(found["message"], found["file"], int(found["line"]), int(found["column"]))
+
+
+def render_problems_json(problems: list[str], *, files: list[str], counts: dict[str, int]) -> str:
+    """`{"valid": ..., "files": [...], "counts": {...}, "problems": [{file, line, column, message}]}`."""
+    document = {
+        "valid": not problems,
+        "files": files,
+        "counts": counts,
+        "problems": [
+            {"file": p.file, "line": p.line, "column": p.column, "message": p.message}
+            for p in map(parse_problem, problems)
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def render_problems_github(problems: list[str]) -> str:
+    """One `::error file=…,line=…,col=…::message` line per problem (GitHub shows them on the diff)."""
+    return "\n".join(_annotation(parse_problem(text)) for text in problems)
+
+
+def _annotation(problem: Problem) -> str:
+    properties = []
+    if problem.file is not None:
+        properties += [f"file={_property(problem.file)}", f"line={problem.line}", f"col={problem.column}"]
+    properties.append(f"title={_property(ANNOTATION_TITLE)}")
+    return f"::error {','.join(properties)}::{_data(problem.message)}"
+
+
+def _data(text: str) -> str:
+    # The escapes of GitHub's workflow commands (actions/toolkit, command.ts).
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")

@@ -1,0 +1,68 @@
+"""Conventions across every command: `--output` is a format, `--out`/`-o` a file, and every
+command's help ends with examples to copy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pytest
+from review_support import orctl
+
+from openrouter_iac.cli import main
+
+
+def leaf_commands(group: click.Group = main, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from leaf_commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name)
+
+
+def command_at(path: tuple[str, ...]) -> click.Command:
+    command: click.Command = main
+    for name in path:
+        assert isinstance(command, click.Group)
+        command = command.commands[name]
+    return command
+
+
+@pytest.mark.parametrize("path", list(leaf_commands()), ids=" ".join)
+def test_every_command_help_has_examples(path: tuple[str, ...]) -> None:
+    result = orctl(*path, "--help")
+    assert result.exit_code == 0, result.output
+    assert "Example" in result.stdout, f"`orctl {' '.join(path)} --help` shows no example"
+    # Each example is a runnable orctl line.
+    after = result.stdout.split("Example", 1)[1]
+    assert f"orctl {' '.join(path)}" in after
+
+
+@pytest.mark.parametrize("path", list(leaf_commands()), ids=" ".join)
+def test_output_is_a_format_and_out_is_a_file(path: tuple[str, ...]) -> None:
+    for param in command_at(path).params:
+        if not isinstance(param, click.Option) or param.hidden:
+            continue
+        if "--output" in param.opts:
+            assert isinstance(param.type, click.Choice), f"orctl {' '.join(path)} --output must be a format"
+        if "--out" in param.opts or "-o" in param.opts:
+            assert isinstance(param.type, click.Path), f"orctl {' '.join(path)} --out/-o must be a file"
+            assert set(param.opts) == {"-o", "--out"}
+
+
+def test_schema_out_writes_the_file(tmp_path: Path) -> None:
+    for flag in ("-o", "--out"):
+        target = tmp_path / f"schema{flag}.json"
+        result = orctl("schema", flag, target)
+        assert result.exit_code == 0, result.output
+        assert target.read_text(encoding="utf-8") == orctl("schema").stdout
+
+
+def test_schema_output_file_still_works_but_says_it_is_deprecated(tmp_path: Path) -> None:
+    target = tmp_path / "schema.json"
+    result = orctl("schema", "--output", target)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "Warning: `orctl schema --output FILE` is deprecated; use --out/-o FILE\n"
+    assert target.read_text(encoding="utf-8") == orctl("schema").stdout
+    assert "--output" not in orctl("schema", "--help").stdout
