@@ -1,22 +1,20 @@
-"""The list of top-level commands. Add one line per command module."""
+"""The top-level commands, in the order `orctl --help` lists them. Add one line per command.
+
+Each line: name -> ("module:attribute", one-line help for `orctl --help`). A command's module is
+imported only when that command runs, so its imports never slow down the others; the help line
+must equal the first sentence of the command's docstring (tests/cli checks it).
+"""
 
 from __future__ import annotations
 
-import click
-
-from openrouter_iac.cli import config_cmds
-from openrouter_iac.cli.apply_cmd import apply
-from openrouter_iac.cli.auth_cmd import auth
-from openrouter_iac.cli.emulator_cmd import emulator
-from openrouter_iac.cli.plan_cmd import plan
-from openrouter_iac.cli.show_cmd import show
-
-ALL: list[click.Command] = [
-    config_cmds.validate,
-    plan,
-    apply,
-    show,
-    config_cmds.schema,
-    auth,
-    emulator,
-]
+# fmt: off
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("openrouter_iac.cli.config_cmds:validate", "Check a config without calling the API."),
+    "plan": ("openrouter_iac.cli.plan_cmd:plan", "Show what `orctl apply` would change in the account."),
+    "apply": ("openrouter_iac.cli.apply_cmd:apply", "Make the account match the config (or apply a saved PLANFILE from `orctl plan --out`)."),  # noqa: E501
+    "show": ("openrouter_iac.cli.show_cmd:show", "Show a saved plan (from `orctl plan --out PLANFILE`)."),
+    "schema": ("openrouter_iac.cli.config_cmds:schema", "Print the JSON Schema of the config language (draft-07, for yaml-language-server)."),  # noqa: E501
+    "auth": ("openrouter_iac.cli.auth_cmd:auth", "Store, inspect and remove the management key orctl uses."),
+    "emulator": ("openrouter_iac.emulator.cli:emulator", "Run a local emulator of the OpenRouter management API."),
+}
+# fmt: on

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from openrouter_iac.config.json_schema import config_schema_text
 from openrouter_iac.config.loader import load_config
 from openrouter_iac.errors import ConfigError
 from openrouter_iac.model.config import Config
@@ -78,6 +77,8 @@ def schema(output: Path | None, deprecated_output: Path | None) -> None:
     if deprecated_output is not None:
         click.echo("Warning: `orctl schema --output FILE` is deprecated; use --out/-o FILE", err=True)
         output = output or deprecated_output
+    from openrouter_iac.config.json_schema import config_schema_text  # only this command needs it
+
     text = config_schema_text()
     if output is None:
         click.echo(text, nl=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from openrouter_iac.config.field_docs import add_descriptions, models_by_name
 from openrouter_iac.model.config import CONFIG_VERSION, Config
 from openrouter_iac.model.enums import BYOK_PROVIDERS
 from openrouter_iac.model.resources import SLUG_PATTERN
@@ -34,6 +35,11 @@ def config_schema() -> dict[str, Any]:
     """The schema as a dict."""
     raw = Config.model_json_schema(mode="validation")
     definitions = raw.pop("$defs", {})
+    add_descriptions(raw, Config)
+    models = models_by_name(Config)
+    for name, definition in definitions.items():
+        if name in models:
+            add_descriptions(definition, models[name])
     schema: dict[str, Any] = {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": SCHEMA_ID,

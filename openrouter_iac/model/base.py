@@ -12,6 +12,7 @@ class Spec(BaseModel):
         frozen=True,
         extra="forbid",
         populate_by_name=True,
-        use_attribute_docstrings=True,
+        # Attribute docstrings become schema descriptions in config/field_docs.py, not here:
+        # parsing every class's source at import would slow down every command's start.
         allow_inf_nan=False,  # .inf / .nan are valid YAML floats but never a valid cap
     )
