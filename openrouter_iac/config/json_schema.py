@@ -13,7 +13,7 @@ from typing import Any
 from openrouter_iac.config.field_docs import add_descriptions, models_by_name
 from openrouter_iac.model.config import CONFIG_VERSION, Config
 from openrouter_iac.model.enums import BYOK_PROVIDERS
-from openrouter_iac.model.resources import SLUG_PATTERN
+from openrouter_iac.model.names import SECRET_SINK_NAME, WORKSPACE_NAMES, WORKSPACE_SLUG
 
 SCHEMA_ID = "https://github.com/openrouter-iac/orctl/schemas/orctl.schema.json"
 
@@ -48,7 +48,8 @@ def config_schema() -> dict[str, Any]:
     }
     schema["title"] = "orctl configuration"
     schema["properties"]["version"]["enum"] = [CONFIG_VERSION]
-    schema["properties"]["workspaces"]["propertyNames"] = {"pattern": SLUG_PATTERN, "maxLength": 50}
+    schema["properties"]["workspaces"]["propertyNames"] = WORKSPACE_SLUG.json_schema()
+    schema["properties"]["secret_sinks"]["propertyNames"] = SECRET_SINK_NAME.json_schema()
     _config_only_rules(schema["definitions"])
     return schema
 
@@ -79,7 +80,8 @@ def _config_only_rules(definitions: dict[str, Any]) -> None:
         "title": "Publish With",
     }
     workspace = definitions["Workspace"]["properties"]
-    workspace["presets"]["propertyNames"] = {"pattern": SLUG_PATTERN}
+    for collection, rule in WORKSPACE_NAMES.items():
+        workspace[collection]["propertyNames"] = rule.json_schema()
 
 
 def config_schema_text() -> str:

@@ -21,12 +21,12 @@ from openrouter_iac.model.enums import (
     OBSERVABILITY_REQUIRED_CONFIG,
     OBSERVABILITY_SECRET_CONFIG_KEYS,
 )
+from openrouter_iac.model.names import SECRET_SINK_NAME, WORKSPACE_NAMES, WORKSPACE_SLUG
 from openrouter_iac.secrets.refs import looks_like_secret_literal, parse_secret_ref
 
 Problem = tuple[PathKey, bool, str]
 """(path, about the mapping key rather than the value, reason)."""
 
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PROTECT_KINDS = ("workspace", "guardrail", "api_key", "preset", "byok_key", "observability_destination")
 _UNREADABLE_SINK_TYPES = frozenset({"command"})
 
@@ -55,17 +55,18 @@ def _check_version(data: dict[str, Any]) -> Iterator[Problem]:
         yield ("version",), False, f"version must be {CONFIG_VERSION}"
 
 
-def _check_slug(slug: str) -> Iterator[Problem]:
-    path = ("workspaces", slug)
-    if not 1 <= len(slug) <= 50:
-        yield path, True, f"workspace slug '{slug}' must be 1 to 50 characters long"
-    elif not _SLUG.match(slug):
-        yield (
-            path,
-            True,
-            f"workspace slug '{slug}' must be lowercase letters and digits in groups separated by "
-            "single dashes (pattern ^[a-z0-9]+(?:-[a-z0-9]+)*$)",
-        )
+def _check_names(data: dict[str, Any]) -> Iterator[Problem]:
+    """The one set of name rules (model/names.py), for every named kind."""
+    for name in _mapping(data.get("secret_sinks")):
+        if problem := SECRET_SINK_NAME.problem(str(name)):
+            yield ("secret_sinks", name), True, problem
+    for slug, workspace in _workspaces(data):
+        if problem := WORKSPACE_SLUG.problem(str(slug)):
+            yield ("workspaces", slug), True, problem
+        for collection, rule in WORKSPACE_NAMES.items():
+            for name in _mapping(workspace.get(collection)):
+                if problem := rule.problem(str(name)):
+                    yield ("workspaces", slug, collection, name), True, problem
 
 
 def _reference(
@@ -128,8 +129,6 @@ def _check_keys(slug: str, workspace: dict[str, Any], data: dict[str, Any]) -> I
         path: PathKey = ("workspaces", slug, "keys", name)
         if isinstance(prefix, str) and prefix and not name.startswith(prefix):
             yield path, True, f"key name '{name}' must start with ownership.key_name_prefix '{prefix}'"
-        if not name.strip() or name != name.strip():
-            yield path, True, "key names may not be empty or start or end with spaces"
         if not isinstance(key, dict):
             continue
         yield from _reference(
@@ -155,10 +154,7 @@ def _check_policy(policy: Any, path: PathKey) -> Iterator[Problem]:
 def _check_guardrails(slug: str, workspace: dict[str, Any]) -> Iterator[Problem]:
     yield from _check_policy(workspace.get("default_guardrail"), ("workspaces", slug, "default_guardrail"))
     for name, guardrail in _mapping(workspace.get("guardrails")).items():
-        path: PathKey = ("workspaces", slug, "guardrails", name)
-        if not 1 <= len(name) <= 200:
-            yield path, True, "guardrail names must be 1 to 200 characters long"
-        yield from _check_policy(guardrail, path)
+        yield from _check_policy(guardrail, ("workspaces", slug, "guardrails", name))
 
 
 def _check_presets(
@@ -168,8 +164,6 @@ def _check_presets(
     sinks = _mapping(data.get("secret_sinks"))
     for name, preset in _mapping(workspace.get("presets")).items():
         path: PathKey = ("workspaces", slug, "presets", name)
-        if not _SLUG.match(name):
-            yield path, True, f"preset slug '{name}' must be lowercase letters and digits separated by dashes"
         publisher = _mapping(preset).get("publish_with")
         if publisher is None:
             if preset is not None:
@@ -206,8 +200,6 @@ def _check_byok(slug: str, workspace: dict[str, Any], other_keys: dict[str, list
     keys = _mapping(workspace.get("keys"))
     for name, byok in _mapping(workspace.get("byok")).items():
         path: PathKey = ("workspaces", slug, "byok", name)
-        if len(name) > 255:
-            yield path, True, "BYOK credential names must be at most 255 characters long"
         if not isinstance(byok, dict):
             continue
         provider = byok.get("provider")
@@ -470,8 +462,6 @@ def _check_sink_sharing(data: dict[str, Any]) -> Iterator[Problem]:
 
 def _check_sinks(data: dict[str, Any]) -> Iterator[Problem]:
     for name, sink in _mapping(data.get("secret_sinks")).items():
-        if not re.match(r"^[A-Za-z0-9_.-]+$", name):
-            yield ("secret_sinks", name), True, "sink names may use letters, digits, '.', '_' and '-' only"
         if isinstance(sink, dict):
             yield from _check_sink_templates(name, sink)
         if isinstance(sink, dict) and sink.get("type") == "command" and isinstance(sink.get("run"), list):
@@ -486,14 +476,13 @@ def _check_sinks(data: dict[str, Any]) -> Iterator[Problem]:
 
 def check_rules(data: dict[str, Any]) -> list[Problem]:
     """Every rule problem in the merged raw document."""
-    problems: list[Problem] = [*_check_version(data), *_check_sinks(data), *_check_protect(data)]
+    problems: list[Problem] = [*_check_version(data), *_check_names(data), *_check_sinks(data), *_check_protect(data)]
     problems.extend(_check_preset_slugs_unique(data))
     problems.extend(_check_previous_names(data))
     problems.extend(_check_sink_sharing(data))
     key_names = _names_by_workspace(data, "keys")
     for slug, workspace in _workspaces(data):
         other_keys = _elsewhere(key_names, slug)
-        problems.extend(_check_slug(slug))
         problems.extend(_check_keys(slug, workspace, data))
         problems.extend(_check_guardrails(slug, workspace))
         problems.extend(_check_presets(slug, workspace, data, other_keys))

@@ -10,11 +10,14 @@ PathKey = tuple[str | int, ...]
 
 
 def dotted(path: PathKey) -> str:
-    """`workspaces.acme.keys.bot`, with list indexes as `[2]`."""
+    """`workspaces.acme.keys.bot`, with list indexes as `[2]`, and a name that would be unreadable
+    bare (empty, white space at an end, a line break) quoted: `guardrails[' lab-cap ']`."""
     text = ""
     for part in path:
         if isinstance(part, int):
             text += f"[{part}]"
+        elif not part or part != part.strip() or not part.isprintable():
+            text += f"[{part!r}]"
         else:
             text += ("." if text else "") + part
     return text

@@ -27,10 +27,6 @@ from openrouter_iac.model.enums import (
     ScanScope,
 )
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-NAME_PATTERN = r"^\S(?:.*\S)?$"
-"""Names used as identities may not start or end with white space (it would hide duplicates)."""
-
 
 class Budgets(Spec):
     """Workspace spending caps in USD per period. Strictly lifetime > monthly > weekly > daily."""

@@ -25,7 +25,7 @@ from openrouter_iac.errors import ConfigError
 BAD = Path(__file__).parent / "fixtures" / "bad"
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
-MIN_CASES = 34
+MIN_CASES = 70
 
 CASES: dict[str, list[str]] = {
     "backreference.yaml": [
@@ -174,7 +174,7 @@ CASES: dict[str, list[str]] = {
         "six-webhooks-in-one-workspace.yaml:11:7: workspaces.sandbox.observability.hook-6: at most 5 webhook destinations per workspace; this is number 6 (hook-1, hook-2, hook-3, hook-4, hook-5, hook-6)",
     ],
     "slug-too-long.yaml": [
-        "slug-too-long.yaml:3:3: workspaces.a-workspace-slug-that-is-much-longer-than-fifty-chars: workspace slug 'a-workspace-slug-that-is-much-longer-than-fifty-chars' must be 1 to 50 characters long",
+        "slug-too-long.yaml:3:3: workspaces.a-workspace-slug-that-is-much-longer-than-fifty-chars: workspace slug 'a-workspace-slug-that-is-much-longer-than-fifty-chars' must be 1 to 50 characters long (it has 53)",
     ],
     "tab-indentation.yaml": [
         "tab-indentation.yaml:4:1: tab character in indentation; YAML allows spaces only",
@@ -232,6 +232,35 @@ CASES: dict[str, list[str]] = {
     ],
     "zdr-not-a-boolean.yaml": [
         "zdr-not-a-boolean.yaml:6:12: workspaces.sandbox.default_guardrail.zdr: expected true, false or a mapping of provider groups such as {anthropic: true, openai: true}, got string 'always'",
+    ],
+    # One set of name rules for every named kind (model/names.py).
+    "byok-name-with-spaces.yaml": [
+        "byok-name-with-spaces.yaml:6:7: workspaces.sandbox.byok[' openai-main']: BYOK credential name ' openai-main' must not start or end with white space",
+    ],
+    "guardrail-name-too-long.yaml": [
+        "guardrail-name-too-long.yaml:6:7: workspaces.sandbox.guardrails."
+        + "a" * 201
+        + ": guardrail name '"
+        + "a" * 201
+        + "' must be 1 to 200 characters long (it has 201)",
+    ],
+    "guardrail-name-with-spaces.yaml": [
+        "guardrail-name-with-spaces.yaml:6:7: workspaces.sandbox.guardrails[' lab-cap ']: guardrail name ' lab-cap ' must not start or end with white space",
+    ],
+    "key-name-with-slash.yaml": [
+        "key-name-with-slash.yaml:6:7: workspaces.sandbox.keys.team/docs-bot: key name 'team/docs-bot' must not contain '/' (previous_names uses workspace/name)",
+    ],
+    "key-name-with-spaces.yaml": [
+        "key-name-with-spaces.yaml:6:7: workspaces.sandbox.keys['docs-bot ']: key name 'docs-bot ' must not start or end with white space",
+    ],
+    "observability-name-with-line-break.yaml": [
+        "observability-name-with-line-break.yaml:6:7: workspaces.sandbox.observability['ops\\ntraces']: observability destination name 'ops\\ntraces' must not contain control characters (tabs, line breaks)",
+    ],
+    "preset-slug-not-a-slug.yaml": [
+        "preset-slug-not-a-slug.yaml:8:7: workspaces.sandbox.presets.Docs_Answer: preset slug 'Docs_Answer' must be lowercase letters and digits in groups separated by single dashes (pattern ^[a-z0-9]+(?:-[a-z0-9]+)*$)",
+    ],
+    "sink-name-with-space.yaml": [
+        "sink-name-with-space.yaml:3:3: secret_sinks.my laptop: secret sink name 'my laptop' must be letters, digits, '.', '_' and '-' only (pattern ^[A-Za-z0-9_.-]+$)",
     ],
 }
 

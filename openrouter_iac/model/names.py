@@ -1,0 +1,93 @@
+"""The name rules of every named kind, in one place: the config checks and the JSON Schema use them.
+
+A name is the mapping key an object is declared under (`keys: {docs-bot: ...}`). Every kind shares
+one base rule: not empty, no white space at either end (`" lab-cap "` and `"lab-cap"` would look
+like one object in a plan but be two upstream) and no control characters (they would break the
+one-line addresses of plans and reports). On top of it each kind has the API's own limits: the
+length the spec allows, and for slugs (workspaces, presets) the slug character set.
+
+The rules apply to names written in a config only. Live objects keep whatever name the API holds,
+so the live-state models never check them: a key named with a trailing space in the dashboard is
+reported as unmanaged, not a crash; `previous_names` may name it to take it over.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+"""Workspace and preset slugs: lowercase letters and digits in groups separated by single dashes."""
+
+NAME_PATTERN = r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$"
+"""Any other name: no white space at either end, no control characters. Written so that Python's
+`re` and the ECMAScript regexes of JSON Schema read it the same way."""
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class NameRule:
+    """What a name of one kind may be."""
+
+    what: str
+    """How messages call the name, e.g. `guardrail name`."""
+    max_length: int | None
+    """The API's limit (None: the spec sets none)."""
+    pattern: str | None = None
+    """A character set instead of free text (e.g. :data:`SLUG_PATTERN`), and how to say it."""
+    pattern_says: str = ""
+    forbidden: str = ""
+    """Characters orctl reserves in this kind's names (with the reason after them in ``why``)."""
+    why: str = ""
+
+    def problem(self, name: str) -> str | None:
+        """Why ``name`` breaks the rule, or None."""
+        length = len(name)
+        if self.max_length is not None and not 1 <= length <= self.max_length:
+            return f"{self.what} {name!r} must be 1 to {self.max_length} characters long (it has {length})"
+        if length == 0:
+            return f"{self.what} must not be empty"
+        if self.pattern is not None:
+            if not re.fullmatch(self.pattern, name):
+                return f"{self.what} {name!r} must be {self.pattern_says} (pattern {self.pattern})"
+            return None
+        if name != name.strip():
+            return f"{self.what} {name!r} must not start or end with white space"
+        if _CONTROL.search(name):
+            return f"{self.what} {name!r} must not contain control characters (tabs, line breaks)"
+        for char in self.forbidden:
+            if char in name:
+                return f"{self.what} {name!r} must not contain '{char}' ({self.why})"
+        return None
+
+    def json_schema(self) -> dict[str, Any]:
+        """The same rule as a JSON Schema for `propertyNames`."""
+        schema: dict[str, Any] = {"minLength": 1, "pattern": self.pattern or NAME_PATTERN}
+        if self.max_length is not None:
+            schema["maxLength"] = self.max_length
+        if self.forbidden:
+            escaped = "".join(re.escape(c) for c in self.forbidden)
+            schema = {"allOf": [schema, {"pattern": f"^[^{escaped}]*$"}]}
+        return schema
+
+
+_SLUG_SAYS = "lowercase letters and digits in groups separated by single dashes"
+
+WORKSPACE_SLUG = NameRule("workspace slug", 50, SLUG_PATTERN, _SLUG_SAYS)
+"""Spec CreateWorkspaceRequest.slug: 1 to 50, the slug pattern."""
+
+WORKSPACE_NAMES: dict[str, NameRule] = {
+    "guardrails": NameRule("guardrail name", 200),  # CreateGuardrailRequest.name: 1 to 200
+    # POST /keys name: minLength 1, no maximum. `workspace/name` in previous_names names a key
+    # of another workspace, so a key name cannot hold the slash itself.
+    "keys": NameRule("key name", None, forbidden="/", why="previous_names uses workspace/name"),
+    "presets": NameRule("preset slug", 100, SLUG_PATTERN, _SLUG_SAYS),  # path {slug}: URL-safe
+    "byok": NameRule("BYOK credential name", 255),  # CreateBYOKKeyRequest.name: at most 255
+    "observability": NameRule("observability destination name", 255),
+}
+"""The rule for each named collection of a workspace."""
+
+SECRET_SINK_NAME = NameRule("secret sink name", 100, r"^[A-Za-z0-9_.-]+$", "letters, digits, '.', '_' and '-' only")
+"""Sinks exist only in the config (a name may end up in a file name or an environment variable)."""
