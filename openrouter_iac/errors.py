@@ -47,6 +47,18 @@ def redact(text: str, *secrets: str | None) -> str:
     return _BEARER_PATTERN.sub(r"\1(sensitive)", text)
 
 
+ISSUES_URL = "https://github.com/openrouter-iac/orctl/issues"
+"""Where an internal error (a bug, not a user mistake) should be reported."""
+
+
+def internal_error_message(exc: BaseException) -> str:
+    """`internal error: Type: message, please report it at ...`: one line, redacted. An error that
+    is not an :class:`OrctlError` is a bug in orctl; the line says so instead of a traceback."""
+    text = " ".join(str(exc).split())
+    what = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return redact(f"internal error: {what}, please report it at {ISSUES_URL}")
+
+
 class OrctlError(Exception):
     """Root of every error orctl raises on purpose. ``hint`` says what to do next."""
 

@@ -28,19 +28,64 @@ ALLOWED: dict[str, set[str]] = {
 }
 
 
-def imported_packages(path: Path) -> set[str]:
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        names = []
-        if isinstance(node, ast.ImportFrom) and node.module:
-            names = [node.module]
+def _absolute(node: ast.ImportFrom, path: Path) -> str:
+    """The module an import names, with a relative one (`from ..plan import x`) made absolute."""
+    if not node.level:
+        return node.module or ""
+    package = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    if path.name != "__init__.py":
+        package = package[:-1]
+    base = package[: len(package) - (node.level - 1)]
+    return ".".join([*base, *([node.module] if node.module else [])])
+
+
+def imported_modules(path: Path, source: str | None = None) -> set[str]:
+    """Every module ``path`` imports, absolute: `from openrouter_iac import cli` counts as
+    `openrouter_iac.cli`, and relative imports are resolved."""
+    found: set[str] = set()
+    text = path.read_text(encoding="utf-8") if source is None else source
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.ImportFrom):
+            module = _absolute(node, path)
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
         elif isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        for name in names:
-            parts = name.split(".")
-            if parts[0] == "openrouter_iac" and len(parts) > 1:
-                found.add(parts[1])
+            found.update(alias.name for alias in node.names)
     return found
+
+
+def imported_packages(path: Path, source: str | None = None) -> set[str]:
+    """The orctl packages (and leaf modules) ``path`` imports (``source``: its text, if not on disk)."""
+    packages = {m.split(".")[1] for m in imported_modules(path, source) if m.startswith("openrouter_iac.")}
+    # `from openrouter_iac import __version__` names a value of the package root, not a package.
+    return {p for p in packages if (PACKAGE / p).is_dir() or (PACKAGE / f"{p}.py").exists()}
+
+
+def test_imports_are_absolute() -> None:
+    """The project writes absolute imports only: one spelling per module keeps this test honest."""
+    offenders = sorted(
+        f"{path.relative_to(PACKAGE)}:{node.lineno}"
+        for path in PACKAGE.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and node.level
+    )
+    assert not offenders, offenders
+
+
+@pytest.mark.parametrize(
+    ("source", "file", "expected"),
+    [
+        ("from openrouter_iac import cli", "plan/x.py", {"cli"}),
+        ("from openrouter_iac import __version__", "plan/x.py", set()),
+        ("import openrouter_iac.live.reader", "plan/x.py", {"live"}),
+        ("from ..live import reader", "plan/x.py", {"live"}),
+        ("from . import builder", "plan/x.py", {"plan"}),
+        ("from .. import config", "plan/x.py", {"config"}),
+        ("from ...apply import execute", "plan/sub/x.py", {"apply"}),
+    ],
+)
+def test_every_import_spelling_is_seen(source: str, file: str, expected: set[str]) -> None:
+    assert imported_packages(PACKAGE / file, source) == expected
 
 
 @pytest.mark.parametrize("package", sorted(ALLOWED))

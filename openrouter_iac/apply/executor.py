@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Protocol
 
 from openrouter_iac.apply.report import ApplyReport, ChangeOutcome, LeftBehindKey
-from openrouter_iac.errors import OrctlError, redact
+from openrouter_iac.errors import OrctlError, internal_error_message, redact
 from openrouter_iac.live.writer import Writer
 from openrouter_iac.live.writer_keys import KeyHandOffError
 from openrouter_iac.plan.model import Change, Plan
+
+_log = logging.getLogger(__name__)
 
 
 class Progress(Protocol):
@@ -71,6 +74,10 @@ def _run_one(writer: Writer, change: Change, report: ApplyReport) -> ChangeOutco
         return _failed(change, str(exc))
     except OrctlError as exc:
         return _failed(change, str(exc))
+    except Exception as exc:
+        # A bug, not an API answer: stop like any failure, so the report of what was done survives.
+        _log.debug("internal error applying %s", change.address, exc_info=True)
+        return _failed(change, internal_error_message(exc))
     report.removed_orphans.extend(result.orphans_removed)
     report.warnings.extend(f"{change.address}: {note}" for note in result.notes)
     return ChangeOutcome(

@@ -9,16 +9,20 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 import httpx
 
 from openrouter_iac.client import OpenRouterClient, resolve_base_url, resolve_management_key
 from openrouter_iac.client.credentials import can_prompt
+from openrouter_iac.errors import OrctlError
+
+if TYPE_CHECKING:
+    from openrouter_iac.emulator import EmbeddedEmulator
 
 DEFAULT_EMULATOR_STATE = Path(".orctl/emulator.json")
 DEFAULT_PARALLELISM = 10
@@ -104,9 +108,7 @@ class ApiSession:
 def api_session(options: ApiOptions) -> Iterator[ApiSession]:
     """A client for the real API, or for the embedded emulator (its state saved on exit)."""
     if options.emulator:
-        from openrouter_iac.emulator.embedded import EmbeddedEmulator
-
-        with EmbeddedEmulator(options.emulator_state) as emulator:
+        with _embedded_emulator(options.emulator_state) as emulator:
             client = OpenRouterClient(emulator.base_url, emulator.management_key, transport=emulator.transport)
             with client:
                 yield ApiSession(client, emulator.base_url, options.parallelism, emulator.transport)
@@ -115,3 +117,21 @@ def api_session(options: ApiOptions) -> Iterator[ApiSession]:
     key = resolve_management_key(options.management_key_file, allow_prompt=can_prompt(sys.stdin, os.environ))
     with OpenRouterClient(base_url, key.value) as client:
         yield ApiSession(client, base_url, options.parallelism)
+
+
+@contextmanager
+def _embedded_emulator(state_path: Path) -> Iterator[EmbeddedEmulator]:
+    """The embedded emulator; an unreadable or busy state file is one clear error."""
+    from openrouter_iac.emulator import EmbeddedEmulator, EmulatorBusyError, StateFileError
+
+    with ExitStack() as stack:
+        try:
+            emulator = stack.enter_context(EmbeddedEmulator(state_path))
+        except StateFileError as exc:
+            raise OrctlError(
+                f"{exc}",
+                hint=f"move it away (or run: orctl emulator init --force --state {state_path}) to start a new account",
+            ) from None
+        except EmulatorBusyError as exc:
+            raise OrctlError(f"{exc}", hint="wait for it to finish, or pass another --emulator-state") from None
+        yield emulator

@@ -124,7 +124,7 @@ def serve(
         run(options)
     except ServeError as exc:
         click.echo(f"Error: {exc}", err=True)
-        raise SystemExit(2) from None
+        raise SystemExit(1) from None
 
 
 @emulator.command("init")
@@ -147,12 +147,12 @@ def init(state: Path, seed: Path | None, force: bool) -> None:
 
     if state.exists() and not force:
         click.echo(f"Error: {state} already exists; pass --force to replace it", err=True)
-        raise SystemExit(2)
+        raise SystemExit(1)
     try:
         emu = emulator_from_seed(load_seed_file(seed)) if seed is not None else Emulator()
     except SeedError as exc:
         click.echo(f"Error: {exc}", err=True)
-        raise SystemExit(2) from None
+        raise SystemExit(1) from None
     emu.save(state)
     with emu.locked() as account:
         counts = (len(account.workspaces), len(account.keys), len(account.guardrails))

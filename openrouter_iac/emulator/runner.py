@@ -27,7 +27,7 @@ DEFAULT_HOST = "127.0.0.1"
 
 
 class ServeError(Exception):
-    """A problem to report in one line, with exit status 2."""
+    """A problem to report in one line, with exit status 1."""
 
 
 @dataclass

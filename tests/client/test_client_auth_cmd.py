@@ -62,7 +62,7 @@ def test_login_prompts_hidden_on_a_terminal(memory_keyring, monkeypatch):
 
 def test_login_without_a_terminal_asks_for_a_file(memory_keyring):
     result = run("login", env={"CI": "1"})
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # a usage error: 2 would read as "there are changes"
     assert "no terminal to prompt on: pass --management-key-file PATH, or '-'" in result.stderr
     assert memory_keyring.store == {}
 

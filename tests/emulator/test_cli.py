@@ -44,7 +44,7 @@ def test_init_writes_state_from_seed_for_embedded_mode(tmp_path: Path) -> None:
         status, payload = emu.emulator.call("GET", "/workspaces")
         assert status == 200 and payload["total_count"] == 4
     again = runner.invoke(main, ["emulator", "init", "--state", str(state)])
-    assert again.exit_code == 2 and "--force" in again.output
+    assert again.exit_code == 1 and "--force" in again.output
     forced = runner.invoke(main, ["emulator", "init", "--state", str(state), "--force"])
     assert forced.exit_code == 0 and "1 workspace(s), 0 API key(s)" in forced.output
 
@@ -53,11 +53,11 @@ def test_init_reports_bad_seed(tmp_path: Path) -> None:
     seed = tmp_path / "seed.json"
     seed.write_text(json.dumps({"workspaces": [{"slug": "NOPE"}]}), encoding="utf-8")
     result = CliRunner().invoke(main, ["emulator", "init", "--state", str(tmp_path / "s.json"), "--seed", str(seed)])
-    assert result.exit_code == 2 and "workspaces[0]" in result.output
+    assert result.exit_code == 1 and "workspaces[0]" in result.output
 
 
 def test_serve_refuses_implicit_non_loopback_and_bad_faults(tmp_path: Path) -> None:
     faults = tmp_path / "faults.json"
     faults.write_text(json.dumps({"rules": [{"error_rate": 5}]}), encoding="utf-8")
     result = CliRunner().invoke(main, ["emulator", "serve", "--ephemeral", "--faults", str(faults)])
-    assert result.exit_code == 2 and "error_rate must be between 0 and 1" in result.output
+    assert result.exit_code == 1 and "error_rate must be between 0 and 1" in result.output

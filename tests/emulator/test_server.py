@@ -150,5 +150,5 @@ def test_serve_refuses_bad_state_file(tmp_path: Path) -> None:
         env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
         timeout=30,
     )
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "not an orctl emulator state file" in result.stderr and "--fresh" in result.stderr
