@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from cli_support import STATE, apply, orctl, plan, write_config
 
-from openrouter_iac.cli import config_cmds
+from openrouter_iac.config import json_schema
 from openrouter_iac.errors import ISSUES_URL
 from openrouter_iac.live.writer import Writer
 
@@ -71,7 +71,7 @@ def _boom() -> str:
 
 
 def test_an_unexpected_error_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(config_cmds, "config_schema_text", _boom)
+    monkeypatch.setattr(json_schema, "config_schema_text", _boom)
     result = orctl("schema")
     assert result.exit_code == 1
     assert result.stdout == ""
@@ -82,7 +82,7 @@ def test_an_unexpected_error_is_one_line(monkeypatch: pytest.MonkeyPatch) -> Non
 
 @pytest.mark.parametrize("how", ["flag", "env"])
 def test_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch, how: str) -> None:
-    monkeypatch.setattr(config_cmds, "config_schema_text", _boom)
+    monkeypatch.setattr(json_schema, "config_schema_text", _boom)
     result = orctl("--debug", "schema") if how == "flag" else orctl("schema", env={"ORCTL_DEBUG": "1"})
     assert result.exit_code == 1
     assert result.stderr.startswith("Traceback (most recent call last):\n")
@@ -94,7 +94,7 @@ def test_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch, how: str) ->
 
 
 def test_debug_is_off_again_for_the_next_command(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(config_cmds, "config_schema_text", _boom)
+    monkeypatch.setattr(json_schema, "config_schema_text", _boom)
     assert orctl("--debug", "schema").stderr.startswith("Traceback")
     assert orctl("schema").stderr.endswith(HINT + "\n")
 

@@ -74,4 +74,4 @@ def test_a_lazily_loaded_command_runs_with_its_options(tmp_path: Path, monkeypat
     result = CliRunner().invoke(main, ["validate", "--help"])
     assert result.exit_code == 0 and "--config" in result.output
     result = CliRunner().invoke(main, ["nope"])
-    assert result.exit_code == 2 and "No such command 'nope'" in result.output
+    assert result.exit_code == 1 and "No such command 'nope'" in result.output
