@@ -21,6 +21,8 @@ def safety_problems(plan: Plan, *, allow_destroy: bool, allow_rotate: bool) -> l
             f"the plan deletes {facts.deletes} of {facts.managed_objects} managed objects, more than "
             f"safety.max_delete_fraction ({facts.max_delete_fraction:.0%}); pass --allow-destroy if that is intended"
         )
+    if facts.emptied_scopes and not allow_destroy:
+        problems.append(f"the plan empties {'; '.join(facts.emptied_scopes)}; pass --allow-destroy if that is intended")
     if facts.protected_hits and not allow_destroy:
         problems.append(
             f"the plan deletes or replaces protected objects ({', '.join(facts.protected_hits)}); "

@@ -240,7 +240,7 @@ class Writer:
 
     def _preset(self, change: Change) -> WriteResult | None:
         if change.action == "delete":
-            return WriteResult("left alone (the API cannot delete presets)")
+            return WriteResult("goes with its workspace (the API cannot delete a preset on its own)")
         spec = _spec(Preset, change)
         workspace = change.workspace or ""
         publisher = spec.publish_with

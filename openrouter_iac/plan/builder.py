@@ -19,13 +19,15 @@ from pydantic import BaseModel
 
 from openrouter_iac.errors import AmbiguityError
 from openrouter_iac.model.config import Config
+from openrouter_iac.model.enums import BUDGET_ORDER
 from openrouter_iac.model.positions import SourceMap
-from openrouter_iac.model.resources import ApiKey, Preset, Workspace
+from openrouter_iac.model.resources import ApiKey, GuardrailPolicy, Preset, Workspace
 from openrouter_iac.model.snapshot import LiveSnapshot, OrphanKey
 from openrouter_iac.plan import checks
 from openrouter_iac.plan.budgets import budget_steps
 from openrouter_iac.plan.model import Action, Change, FieldChange, Kind, Plan, Unmanaged
 from openrouter_iac.plan.normalize import field_changes, normalize
+from openrouter_iac.plan.ownership import effective
 
 PHASES: tuple[str, ...] = (
     "organization",
@@ -42,6 +44,10 @@ PHASES: tuple[str, ...] = (
     "delete_assignment",
     "delete_api_key",
     "delete_guardrail",
+    "delete_preset",  # only with a deleted workspace: the API has no preset delete
+    "delete_budgets",
+    "delete_members",
+    "delete_default_guardrail",
     "delete_workspace",
 )
 COLLECTIONS: dict[str, Kind] = {
@@ -104,21 +110,20 @@ class _Builder:
 
     def organization(self) -> None:
         desired = self.config.organization
-        if desired is None or desired.filtered_model_catalog is None:
-            return
+        if desired is None or "filtered_model_catalog" not in desired.model_fields_set:
+            return  # not managed; `filtered_model_catalog: null` turns it off (the API's default)
         live = self.live.state.organization
         before = live.filtered_model_catalog if live else None
-        if before != desired.filtered_model_catalog:
+        after = bool(desired.filtered_model_catalog)
+        if bool(before) != after:
             self.add(
                 "organization",
                 Change(
                     action="update",
                     kind="organization_settings",
                     address="organization_settings",
-                    fields=[
-                        FieldChange(field="filtered_model_catalog", before=before, after=desired.filtered_model_catalog)
-                    ],
-                    desired=desired.model_dump(mode="json"),
+                    fields=[FieldChange(field="filtered_model_catalog", before=before, after=after)],
+                    desired={"filtered_model_catalog": after},
                     source=self.source(("organization",)),
                 ),
             )
@@ -162,10 +167,10 @@ class _Builder:
 
     def workspace(self, slug: str, desired: Workspace, live_slug: str | None, live: Workspace | None) -> None:
         address = f"workspace:{slug}"
-        after = normalize(desired, None, drop=frozenset(Workspace.CHILDREN) | {"include_byok_in_budgets"})
-        before = (
-            normalize(live, None, drop=frozenset(Workspace.CHILDREN) | {"include_byok_in_budgets"}) if live else None
-        )
+        settings_only = frozenset(Workspace.CHILDREN) | {"include_byok_in_budgets"}
+        target = effective(desired, live, skip=settings_only)
+        after = normalize(target, None, drop=settings_only)
+        before = normalize(live, None, drop=settings_only) if live else None
         fields = field_changes(before, after)
         if live_slug is not None and live_slug != slug:
             fields.insert(0, FieldChange(field="slug", before=live_slug, after=slug))
@@ -196,7 +201,7 @@ class _Builder:
                         name=slug,
                         fields=fields,
                         live_id=self.live_id(f"workspace:{live_slug}"),
-                        desired={**desired.model_dump(mode="json", exclude=set(Workspace.CHILDREN)), "slug": slug},
+                        desired={**target.model_dump(mode="json", exclude=set(Workspace.CHILDREN)), "slug": slug},
                         reason=f"renamed from '{live_slug}'" if live_slug != slug else None,
                         details={"renamed_from": live_slug} if live_slug != slug else {},
                         source=self.source(("workspaces", slug)),
@@ -211,9 +216,9 @@ class _Builder:
         self.presets(slug, desired)
 
     def members(self, slug: str, desired: Workspace, live: Workspace) -> None:
-        if desired.members is None:
-            return
-        want, have = set(desired.members), set(live.members or [])
+        if "members" not in desired.model_fields_set:
+            return  # not managed; `members: []` (or null) removes every member
+        want, have = set(desired.members or []), set(live.members or [])
         if want == have:
             return
         self.add(
@@ -232,9 +237,17 @@ class _Builder:
         )
 
     def budgets(self, slug: str, desired: Workspace, live: Workspace) -> None:
-        want: dict[str, float] = {k: v for k, v in desired.budgets.as_dict().items()}
         have: dict[str, float] = {k: v for k, v in live.budgets.as_dict().items()}
-        flag_differs = desired.include_byok_in_budgets != live.include_byok_in_budgets
+        want = dict(have)
+        if "budgets" in desired.model_fields_set:
+            # `budgets: {}` / `budgets: null` remove every cap; otherwise only the intervals listed count.
+            listed = desired.budgets.model_fields_set or frozenset(BUDGET_ORDER)
+            for interval in listed:
+                want.pop(interval, None)
+            want.update({k: v for k, v in desired.budgets.as_dict().items() if k in listed})
+            want = {k: want[k] for k in BUDGET_ORDER if k in want}
+        flag_managed = "include_byok_in_budgets" in desired.model_fields_set
+        flag_differs = flag_managed and desired.include_byok_in_budgets != live.include_byok_in_budgets
         steps = budget_steps(have, want, slug)
         if flag_differs and want and not any(cap is not None for _, cap in steps):
             widest = next(iter(want))
@@ -281,23 +294,33 @@ class _Builder:
                     fields=[FieldChange(field="limit_usd", before=have.get(interval), after=cap), *flag_change]
                     if have.get(interval) != cap
                     else flag_change,
-                    desired={"limit_usd": cap, "include_byok_in_budgets": desired.include_byok_in_budgets},
+                    desired={
+                        "limit_usd": cap,
+                        "include_byok_in_budgets": desired.include_byok_in_budgets
+                        if flag_managed
+                        else live.include_byok_in_budgets,
+                    },
                     source=self.source(("workspaces", slug, "budgets", interval)),
                 ),
             )
 
     def default_guardrail(self, slug: str, desired: Workspace, live: Workspace | None) -> None:
-        if desired.default_guardrail is None:
-            return
+        if "default_guardrail" not in desired.model_fields_set:
+            return  # not managed; `default_guardrail: null` (or {}) clears its policy
         catalogue = self.live.catalogue
-        after = normalize(desired.default_guardrail, catalogue)
+        declared_policy = desired.default_guardrail or GuardrailPolicy()
         current = live.default_guardrail if live else None
+        # null: every field back to its default; a mapping: the fields it writes.
+        target = declared_policy if desired.default_guardrail is None else effective(declared_policy, current)
+        after = normalize(target, catalogue)
         before = normalize(current, catalogue) if current else None
         fields = field_changes(before, after)
         if current is not None and not fields:
             return
         if current is None:
-            fields = declared_fields(desired.default_guardrail, fields)
+            fields = declared_fields(declared_policy, fields)
+            if not fields:
+                return  # no policy live and none declared
         self.add(
             "default_guardrail",
             Change(
@@ -308,7 +331,7 @@ class _Builder:
                 name="default",
                 fields=fields,
                 live_id=self.live.ids.get(f"default_guardrail:{slug}"),
-                desired=desired.default_guardrail.model_dump(mode="json"),
+                desired=target.model_dump(mode="json"),
                 source=self.source(("workspaces", slug, "default_guardrail")),
             ),
         )
@@ -385,12 +408,15 @@ class _Builder:
         address = f"{kind}:{slug}/{name}"
         catalogue = self.live.catalogue
         drop = frozenset({"guardrail"}) if kind == "api_key" else frozenset()
-        after = normalize(spec, catalogue, drop=drop)
+        moved_from = next((src for src, dst in self.moves.items() if dst == (slug, name)), None)
+        old_key = None
+        if live_spec is None and kind == "api_key" and moved_from is not None:
+            old_workspace, old_name = moved_from.split(":", 1)[1].split("/", 1)
+            # A guardrail name belongs to the old workspace: the moved key keeps only the declared one.
+            old_key = self.live.state.workspaces[old_workspace].keys[old_name].model_copy(update={"guardrail": None})
+        target = effective(spec, live_spec if live_spec is not None else old_key)
+        after = normalize(target, catalogue, drop=drop)
         before = normalize(live_spec, catalogue, drop=drop) if live_spec is not None else None
-        if kind == "guardrail" and spec.members is None:  # members not managed
-            after.pop("members", None)
-            if before is not None:
-                before.pop("members", None)
         phase = {"guardrail": "guardrail", "api_key": "api_key"}.get(kind, "attached")
         source = self.source(("workspaces", slug, collection, name))
 
@@ -404,17 +430,15 @@ class _Builder:
                     workspace=slug,
                     name=name,
                     fields=fields,
-                    desired=spec.model_dump(mode="json"),
+                    desired=target.model_dump(mode="json"),
                     source=source,
                     **extra,
                 ),
             )
 
         new_key = live_spec is None
-        moved_from = next((src for src, dst in self.moves.items() if dst == (slug, name)), None)
-        if live_spec is None and kind == "api_key" and moved_from is not None:
-            old_workspace, old_name = moved_from.split(":", 1)[1].split("/", 1)
-            old_key = self.live.state.workspaces[old_workspace].keys[old_name]
+        if old_key is not None and moved_from is not None:
+            old_workspace = moved_from.split(":", 1)[1].split("/", 1)[0]
             fields = [FieldChange(field="workspace", before=old_workspace, after=slug)]
             fields += field_changes(normalize(old_key, catalogue, drop=drop), after)
             reason = (
@@ -464,8 +488,8 @@ class _Builder:
             return
         # A new key starts with no guardrail; an existing one keeps its assignment until moved.
         live_guardrail = None if new_key else live_spec.guardrail
-        if live_guardrail != spec.guardrail:
-            self.assignment(slug, name, live_guardrail, spec.guardrail, source)
+        if live_guardrail != target.guardrail:
+            self.assignment(slug, name, live_guardrail, target.guardrail, source)
 
     def rotation_marker_change(self, kind: Kind, address: str, spec: Any) -> FieldChange | None:
         if kind not in ("byok_key", "observability_destination"):
@@ -512,10 +536,13 @@ class _Builder:
             ),
         )
 
+    @staticmethod
+    def delete_phase(kind: Kind) -> str:
+        return {"guardrail": "delete_guardrail", "api_key": "delete_api_key"}.get(kind, "delete_attached")
+
     def delete_child(self, slug: str, kind: Kind, name: str, live_spec: Any, reason: str) -> None:
-        phase = {"guardrail": "delete_guardrail", "api_key": "delete_api_key"}.get(kind, "delete_attached")
         self.add(
-            phase,
+            self.delete_phase(kind),
             Change(
                 action="delete",
                 kind=kind,
@@ -528,10 +555,102 @@ class _Builder:
         )
 
     def delete_workspace(self, slug: str, live: Workspace) -> None:
+        """The workspace and, listed one by one and deleted first, everything its deletion removes."""
+        gone = "its workspace is deleted"
         self.managed_objects += 1
-        for name in live.keys:
+        for collection, kind in COLLECTIONS.items():
+            for name, item in getattr(live, collection).items():
+                self.managed_objects += 1
+                self.delete_child(slug, kind, name, item, reason=gone)
+                address = f"{kind}:{slug}/{name}"
+                for other in self.live.duplicates.get(address, [])[1:]:
+                    # Another live object under the same name goes too (an active key would block the delete).
+                    self.managed_objects += 1
+                    self.add(
+                        self.delete_phase(kind),
+                        Change(
+                            action="delete",
+                            kind=kind,
+                            address=address,
+                            workspace=slug,
+                            name=name,
+                            live_id=other,
+                            reason=f"{gone} (another object with this name, id {other})",
+                        ),
+                    )
+        for orphan in (o for o in self.live.orphans if o.workspace == slug):
             self.managed_objects += 1
-            self.delete_child(slug, "api_key", name, live.keys[name], reason="its workspace is deleted (keys go first)")
+            self.add(
+                "delete_api_key",
+                Change(
+                    action="delete",
+                    kind="api_key",
+                    address=f"api_key:{slug}/{orphan.name}",
+                    workspace=slug,
+                    name=orphan.name,
+                    live_id=orphan.key_hash,
+                    reason=f"{gone} (an orphan of an interrupted apply)",
+                ),
+            )
+        for name in sorted(n for n, ws in self.live.preset_workspaces.items() if ws == slug):
+            self.managed_objects += 1
+            self.add(
+                "delete_preset",
+                Change(
+                    action="delete",
+                    kind="preset",
+                    address=f"preset:{slug}/{name}",
+                    workspace=slug,
+                    name=name,
+                    live_id=self.live.ids.get(f"preset:{slug}/{name}"),
+                    reason=f"{gone} (the API deletes a preset only with its workspace)",
+                ),
+            )
+        for interval, cap in live.budgets.as_dict().items():
+            self.managed_objects += 1
+            self.add(
+                "delete_budgets",
+                Change(
+                    action="delete",
+                    kind="workspace_budget",
+                    address=f"workspace_budget:{slug}/{interval}",
+                    workspace=slug,
+                    name=interval,
+                    fields=[FieldChange(field="limit_usd", before=cap)],
+                    reason=gone,
+                ),
+            )
+        if live.members:
+            self.managed_objects += 1
+            self.add(
+                "delete_members",
+                Change(
+                    action="delete",
+                    kind="workspace_members",
+                    address=f"workspace_members:{slug}",
+                    workspace=slug,
+                    name=slug,
+                    fields=[FieldChange(field="members", before=sorted(live.members))],
+                    details={"add": [], "remove": sorted(live.members)},
+                    reason=gone,
+                ),
+            )
+        if live.default_guardrail is not None and normalize(live.default_guardrail, None) != normalize(
+            GuardrailPolicy(), None
+        ):
+            self.managed_objects += 1
+            self.add(
+                "delete_default_guardrail",
+                Change(
+                    action="delete",
+                    kind="default_guardrail",
+                    address=f"default_guardrail:{slug}",
+                    workspace=slug,
+                    name="default",
+                    live_id=self.live.ids.get(f"default_guardrail:{slug}"),
+                    reason=f"{gone} (its policy is cleared first)",
+                ),
+            )
         self.add(
             "delete_workspace",
             Change(
@@ -550,14 +669,24 @@ class _Builder:
     def presets(self, slug: str, desired: Workspace) -> None:
         for name, spec in desired.presets.items():
             self.preset(slug, name, spec)
+        for name, live_ws in sorted(self.live.preset_workspaces.items()):
+            if live_ws != slug or name in desired.presets:
+                continue
+            reason = "not declared in the config"
+            if self.prune(desired):
+                reason = "not declared; pruning is on, but the API cannot delete a preset"
+            self.unmanaged.append(Unmanaged(kind="preset", address=f"preset:{slug}/{name}", reason=reason))
 
     def preset(self, slug: str, name: str, spec: Preset) -> None:
         address = f"preset:{slug}/{name}"
         history = self.live.presets.get(name)
         live_ws = self.live.preset_workspaces.get(name)
+        source = self.source(("workspaces", slug, "presets", name))
+        designated = history.versions.get(history.designated_version) if history is not None else None
+        if live_ws is not None and designated is not None:
+            spec = effective(spec, designated)  # what the config leaves out keeps the live version's value
         want = spec.content()
         desired = spec.model_dump(mode="json")
-        source = self.source(("workspaces", slug, "presets", name))
         after = normalize(spec, None)
         if history is None or live_ws is None:
             self.add(
@@ -581,7 +710,6 @@ class _Builder:
                 f"{address}: the live preset '{name}' belongs to workspace '{live_ws}'; "
                 "upstream a preset follows the key that publishes it"
             )
-        designated = history.versions.get(history.designated_version)
         live_spec = designated or Preset()
         if live_spec.content() == want:
             return
@@ -633,7 +761,7 @@ def declared_fields(spec: BaseModel, fields: list[FieldChange]) -> list[FieldCha
 
 
 def config_digest(config: Config) -> str:
-    text = json.dumps(config.model_dump(mode="json"), sort_keys=True)
+    text = json.dumps(config.model_dump(mode="json", exclude_unset=True), sort_keys=True)
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -667,6 +795,7 @@ def build_plan(
         warnings=builder.warnings,
         safety=checks.safety_facts(config, live, changes, builder.managed_objects),
         config_digest=config_digest(config),
-        config=config.model_dump(mode="json"),
+        # exclude_unset: what the config leaves out must stay "not managed" when a saved plan is applied.
+        config=config.model_dump(mode="json", exclude_unset=True),
         config_base_dir=str(base_dir.resolve()),
     )

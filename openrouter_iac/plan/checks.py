@@ -70,6 +70,37 @@ def _protected(address: str, protect: list[str]) -> bool:
     return address in protect or f"workspace:{workspace}" in protect
 
 
+_PRUNABLE = {
+    "guardrails": ("guardrail", "guardrails"),
+    "keys": ("api_key", "API keys"),
+    "byok": ("byok_key", "BYOK credentials"),
+    "observability": ("observability_destination", "observability destinations"),
+}
+"""Named collections pruning can delete (presets cannot be deleted on their own), with their words."""
+
+
+def _emptied(config: Config, live: LiveSnapshot, changes: list[Change]) -> list[str]:
+    """Scopes the plan empties: a workspace deleted with objects in it, or every live object of a
+    kind pruned from a workspace that declares none. Each needs --allow-destroy."""
+    deletes = [c for c in changes if c.action == "delete"]
+    out = []
+    for change in deletes:
+        if change.kind == "workspace":
+            inside = sum(1 for c in deletes if c.workspace == change.workspace and c.kind != "workspace")
+            if inside:
+                out.append(f"workspace '{change.workspace}' with the {inside} object(s) in it")
+    for slug, workspace in config.workspaces.items():
+        live_ws = live.state.workspaces.get(slug)
+        if live_ws is None:
+            continue
+        for collection, (kind, words) in _PRUNABLE.items():
+            live_items = getattr(live_ws, collection)
+            gone = sum(1 for c in deletes if c.workspace == slug and c.kind == kind)
+            if not getattr(workspace, collection) and live_items and gone >= len(live_items):
+                out.append(f"every one of the {gone} {words} of workspace '{slug}'")
+    return out
+
+
 def safety_facts(config: Config, live: LiveSnapshot, changes: list[Change], managed_objects: int) -> SafetyFacts:
     protect = config.safety.protect
     destructive = [c for c in changes if c.action in ("delete", "replace")]
@@ -79,8 +110,9 @@ def safety_facts(config: Config, live: LiveSnapshot, changes: list[Change], mana
     for slug, workspace in config.workspaces.items():
         pruning = workspace.prune if workspace.prune is not None else config.ownership.prune
         live_ws = live.state.workspaces.get(slug)
-        declares_nothing = not (workspace.keys or workspace.guardrails or workspace.byok or workspace.observability)
-        if pruning and declares_nothing and live_ws is not None and (live_ws.keys or live_ws.guardrails):
+        declares_nothing = not (workspace.presets or any(getattr(workspace, c) for c in _PRUNABLE))
+        populated = live_ws is not None and any(getattr(live_ws, c) for c in _PRUNABLE)
+        if pruning and declares_nothing and populated:
             empty_config = True
     return SafetyFacts(
         managed_objects=managed_objects,
@@ -88,6 +120,7 @@ def safety_facts(config: Config, live: LiveSnapshot, changes: list[Change], mana
         rotations=[c.address for c in changes if c.rotation],
         protected_hits=[c.address for c in destructive if _protected(c.address, protect)],
         empty_config_against_populated_scope=empty_config,
+        emptied_scopes=_emptied(config, live, changes),
         max_delete_fraction=config.safety.max_delete_fraction,
         min_objects_for_fraction=config.safety.min_objects_for_fraction,
     )

@@ -105,6 +105,8 @@ class SafetyFacts(_Frozen):
     rotations: list[str] = Field(default_factory=list)
     protected_hits: list[str] = Field(default_factory=list)
     empty_config_against_populated_scope: bool = False
+    emptied_scopes: list[str] = Field(default_factory=list)
+    """Workspaces deleted with objects in them, and kinds pruned to nothing in a workspace."""
     max_delete_fraction: float = 0.3
     min_objects_for_fraction: int = 10
 

@@ -15,7 +15,7 @@ from openrouter_iac.plan.model import Change, FieldChange, Plan, SafetyFacts, Un
 from openrouter_iac.render.summary import summary_counts
 from openrouter_iac.render.values import SENSITIVE, canonical
 
-JSON_FORMAT_VERSION = "1.0"
+JSON_FORMAT_VERSION = "1.1"
 
 
 def render_json(plan: Plan) -> str:
@@ -70,6 +70,7 @@ def _safety(safety: SafetyFacts) -> dict[str, Any]:
         "rotations": list(safety.rotations),
         "protected_hits": list(safety.protected_hits),
         "empty_config_against_populated_scope": safety.empty_config_against_populated_scope,
+        "emptied_scopes": list(safety.emptied_scopes),
         "max_delete_fraction": safety.max_delete_fraction,
         "min_objects_for_fraction": safety.min_objects_for_fraction,
         "delete_fraction_exceeded": safety.delete_fraction_exceeded,

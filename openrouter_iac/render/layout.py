@@ -44,6 +44,8 @@ def safety_alerts(safety: SafetyFacts) -> list[str]:
             f"{safety.deletes} of {safety.managed_objects} managed objects would be deleted "
             f"(more than {safety.max_delete_fraction:.0%})"
         )
+    if safety.emptied_scopes:
+        alerts.append("the plan empties " + "; ".join(safety.emptied_scopes) + " (needs --allow-destroy)")
     if safety.protected_hits:
         alerts.append("protected objects affected: " + ", ".join(safety.protected_hits))
     return alerts

@@ -69,7 +69,7 @@ def captured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Sent]]:
     path = drifted / "30-b2b-saas.yaml"
     text = path.read_text()
     for old, new in (
-        ("budgets: {monthly: 800, weekly: 250}", "budgets: {monthly: 700}"),
+        ("budgets: {monthly: 800, weekly: 250}", "budgets: {monthly: 700, weekly: null}"),
         ("limit_usd: 200, reset: monthly", "limit_usd: 150, reset: weekly"),
         ("expires_at: 2027-06-30T00:00:00Z", "expires_at: 2028-01-31T00:00:00Z"),
         ("sampling_rate: 0.5", "sampling_rate: 0.25"),

@@ -60,7 +60,7 @@ def drifted_agency(into: Path) -> Path:
     path = config / "30-b2b-saas.yaml"
     text = path.read_text()
     for old, new in (
-        ("budgets: {monthly: 800, weekly: 250}", "budgets: {monthly: 800}"),  # delete the weekly budget
+        ("budgets: {monthly: 800, weekly: 250}", "budgets: {monthly: 800, weekly: null}"),  # delete the weekly budget
         ("limit_usd: 200, reset: monthly", "limit_usd: 150, reset: monthly"),  # update the guardrail
         ("expires_at: 2027-06-30T00:00:00Z", "expires_at: 2028-01-31T00:00:00Z"),  # replace the key
     ):
@@ -129,7 +129,7 @@ def test_no_changes_once_applied(converged_api: Api) -> None:
 def test_json_plan_has_the_documented_shape(api: Api) -> None:
     document = plan_json(api)
     assert list(document) == JSON_KEYS
-    assert document["format_version"] == "1.0"
+    assert document["format_version"] == "1.1"
     assert re.fullmatch(r"sha256:[0-9a-f]{64}", document["fingerprint"])
     changes = document["changes"]
     assert changes

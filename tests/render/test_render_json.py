@@ -22,6 +22,7 @@ SAFETY_KEYS = [
     "rotations",
     "protected_hits",
     "empty_config_against_populated_scope",
+    "emptied_scopes",
     "max_delete_fraction",
     "min_objects_for_fraction",
     "delete_fraction_exceeded",
@@ -31,7 +32,7 @@ SAFETY_KEYS = [
 def test_documented_keys_in_fixed_order(plan: Plan) -> None:
     document = json.loads(render_json(plan))
     assert list(document) == TOP_KEYS
-    assert document["format_version"] == JSON_FORMAT_VERSION == "1.0"
+    assert document["format_version"] == JSON_FORMAT_VERSION == "1.1"
     assert all(list(change) == CHANGE_KEYS for change in document["changes"])
     assert all(list(field) == FIELD_KEYS for change in document["changes"] for field in change["fields"])
     assert list(document["summary"]) == ["create", "update", "replace", "delete"]
@@ -55,7 +56,7 @@ def test_values(plan: Plan) -> None:
 
 def test_indent_two_and_deterministic(plan: Plan) -> None:
     text = render_json(plan)
-    assert text.startswith('{\n  "format_version": "1.0",\n')
+    assert text.startswith('{\n  "format_version": "1.1",\n')
     assert not text.endswith("\n")
     assert render_json(plan) == text
 

@@ -1,0 +1,29 @@
+"""Absent means not managed: what the config leaves out of an object keeps its live value.
+
+A field the config sets (``model_fields_set``: written in YAML, even as ``null``) is managed;
+every other field of a live object is left as it is. The planner diffs, and the writer writes,
+the *effective* object: the live one with the declared fields laid over it. A new object has no
+live value, so it gets the declared fields and the API's defaults for the rest.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+S = TypeVar("S", bound=BaseModel)
+
+
+def declared(spec: BaseModel) -> frozenset[str]:
+    """The fields the config sets on ``spec`` (config-only fields always count)."""
+    config_only: frozenset[str] = getattr(spec, "CONFIG_ONLY", frozenset())
+    return frozenset(spec.model_fields_set) | config_only
+
+
+def effective(desired: S, live: S | None, *, skip: frozenset[str] = frozenset()) -> S:
+    """``live`` with every field ``desired`` declares laid over it (``desired`` when there is no live)."""
+    if live is None:
+        return desired
+    update = {name: getattr(desired, name) for name in declared(desired) - skip}
+    return live.model_copy(update=update)
