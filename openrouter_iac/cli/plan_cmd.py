@@ -11,6 +11,7 @@ import click
 
 from openrouter_iac.cli.config_cmds import CONFIG_OPTION_HELP
 from openrouter_iac.cli.failures import reported_errors
+from openrouter_iac.cli.origin import with_origin
 from openrouter_iac.cli.session import ApiOptions, api_options, api_session
 from openrouter_iac.config.loader import LoadedConfig, load_config
 from openrouter_iac.live.reader import WantsHistory, read_live
@@ -96,7 +97,7 @@ def plan(
     """
     with reported_errors():
         loaded = load_config(config_path)
-        the_plan = make_plan(loaded, api)
+        the_plan = with_origin(make_plan(loaded, api), config_path, api)
         text = render(the_plan, output, no_color=no_color, show_empty=show_empty)
         if text:
             # click strips ANSI codes when stdout is not a terminal; FORCE_COLOR asked for them.

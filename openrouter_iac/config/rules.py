@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+from openrouter_iac.config.null_lists import check_null_lists
 from openrouter_iac.config.regex_rules import pattern_problem
 from openrouter_iac.config.schema_errors import suggest
 from openrouter_iac.config.yaml_source import PathKey
@@ -480,6 +481,7 @@ def check_rules(data: dict[str, Any]) -> list[Problem]:
     problems.extend(_check_preset_slugs_unique(data))
     problems.extend(_check_previous_names(data))
     problems.extend(_check_sink_sharing(data))
+    problems.extend(check_null_lists(data))
     key_names = _names_by_workspace(data, "keys")
     for slug, workspace in _workspaces(data):
         other_keys = _elsewhere(key_names, slug)

@@ -30,6 +30,9 @@ class Safety(Spec):
     """Refuse (without --allow-destroy) a plan deleting more than this fraction of managed objects."""
     min_objects_for_fraction: int = Field(10, ge=1)
     """The fraction rule applies once there are at least this many managed objects."""
+    weakening_cap_raise_percent: float = Field(50, ge=0)
+    """A cap (budget, key limit) raised by more than this percentage is flagged as weakening policy
+    in plans (a `[!WARNING]` in the PR comment, `weakens_policy` in the JSON plan)."""
     protect: list[str] = Field(default_factory=list)
     """Addresses never deleted or replaced without --allow-destroy, e.g. `workspace:healthcare`,
     `api_key:healthcare/intake` (a workspace protects everything in it)."""

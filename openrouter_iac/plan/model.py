@@ -117,6 +117,15 @@ class SafetyFacts(_Frozen):
         return self.deletes / self.managed_objects > self.max_delete_fraction
 
 
+class PlanOrigin(_Frozen):
+    """Which config and account a plan is for, so a PR comment can say so (display only)."""
+
+    config: str
+    """The config path as given to `-c` (or the default that was found), relative when possible."""
+    account: str
+    """The API host (`openrouter.ai`), or `emulator`. Never a key, never credentials of a URL."""
+
+
 class Plan(_Frozen):
     """An immutable plan. ``desired`` is kept so apply can tell 'already applied' from 'stale'."""
 
@@ -135,6 +144,8 @@ class Plan(_Frozen):
     plan can be applied, and re-planned after apply, without the YAML at hand."""
     config_base_dir: str
     """Directory that `file:` references of the config are resolved from."""
+    origin: PlanOrigin | None = None
+    """Set by the CLI; None for plans built elsewhere (tests, libraries)."""
 
     @property
     def has_changes(self) -> bool:

@@ -12,19 +12,22 @@ import json
 from typing import Any
 
 from openrouter_iac.plan.model import Change, FieldChange, Plan, SafetyFacts, Unmanaged
+from openrouter_iac.plan.weakening import cap_raise_percent, weakening_reasons
 from openrouter_iac.render.summary import summary_counts
 from openrouter_iac.render.values import SENSITIVE, canonical
 
 JSON_FORMAT_VERSION = "1.1"
+"""1.1 added `safety.emptied_scopes`, and `weakens_policy` and `weakening_reasons` on each change."""
 
 
 def render_json(plan: Plan) -> str:
     """The plan as indented JSON (2 spaces), without a trailing newline."""
+    percent = cap_raise_percent(plan)
     document = {
         "format_version": JSON_FORMAT_VERSION,
         "orctl_version": plan.orctl_version,
         "fingerprint": plan.fingerprint,
-        "changes": [_change(change) for change in plan.changes],
+        "changes": [_change(change, weakening_reasons(change, cap_raise_percent=percent)) for change in plan.changes],
         "summary": summary_counts(plan),
         "unmanaged": [_unmanaged(item) for item in plan.unmanaged],
         "warnings": list(plan.warnings),
@@ -34,7 +37,7 @@ def render_json(plan: Plan) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False, default=str)
 
 
-def _change(change: Change) -> dict[str, Any]:
+def _change(change: Change, weakening: list[str]) -> dict[str, Any]:
     return {
         "action": change.action,
         "kind": change.kind,
@@ -46,6 +49,8 @@ def _change(change: Change) -> dict[str, Any]:
         "rotation": change.rotation,
         "fields": [_field(field, deleting=change.action == "delete") for field in change.fields],
         "details": canonical(change.details),
+        "weakens_policy": bool(weakening),
+        "weakening_reasons": weakening,
     }
 
 

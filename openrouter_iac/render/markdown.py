@@ -8,6 +8,7 @@ from openrouter_iac.render import markdown_syntax as md
 from openrouter_iac.render.grouping import display_order
 from openrouter_iac.render.highlights import highlights
 from openrouter_iac.render.layout import plan_lines, safety_alerts
+from openrouter_iac.render.markdown_review import marker, origin_line, weakening_alert
 from openrouter_iac.render.notes import rotation_effect
 from openrouter_iac.render.presets import version_note
 from openrouter_iac.render.summary import plural, summary_phrase
@@ -31,10 +32,15 @@ TOO_LONG_NOTE = "_The full plan is too long for a comment: run `orctl plan` (or 
 def render_markdown(plan: Plan, *, show_empty: bool = False) -> str:
     """A PR comment for ``plan``; "" when nothing changes, unless ``show_empty``."""
     if not plan.changes:
-        return f"{TITLE} no changes" if show_empty else ""
+        return (
+            "\n\n".join(s for s in (marker(plan), f"{TITLE} no changes", origin_line(plan)) if s) if show_empty else ""
+        )
     full_plan = md.details(f"Full plan ({plural(len(plan.changes), 'change')})", _diff_block(plan))
     sections = [
+        marker(plan),
         f"{TITLE} {summary_phrase(plan)}",
+        origin_line(plan),
+        weakening_alert(plan),
         _caution(plan),
         _warnings(plan),
         _highlights(plan),

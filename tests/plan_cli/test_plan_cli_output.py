@@ -27,7 +27,20 @@ from openrouter_iac.plan.model import Plan
 
 ACTIONS = ("create", "update", "replace", "delete")
 JSON_KEYS = ["format_version", "orctl_version", "fingerprint", "changes", "summary", "unmanaged", "warnings", "safety"]
-CHANGE_KEYS = ["action", "kind", "address", "workspace", "name", "layer", "reason", "rotation", "fields", "details"]
+CHANGE_KEYS = [
+    "action",
+    "kind",
+    "address",
+    "workspace",
+    "name",
+    "layer",
+    "reason",
+    "rotation",
+    "fields",
+    "details",
+    "weakens_policy",
+    "weakening_reasons",
+]
 FIELD_KEYS = ["field", "before", "after", "sensitive"]
 KINDS = {
     "organization_settings",
@@ -191,8 +204,10 @@ def test_markdown_plan_for_a_pull_request(api: Api) -> None:
     result = orctl("plan", "-c", AGENCY, "--output", "markdown", env=api.env())
     assert result.exit_code == 0, result.output
     create, update, _, _ = summary_counts(orctl("plan", "-c", AGENCY, env=api.env()).stdout)
-    first = result.stdout.splitlines()[0]
-    assert first == f"**orctl plan:** {create} to create, {update} to update, 0 to replace, 0 to delete"
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"<!-- orctl-plan: config={AGENCY} -->"  # workflows find their sticky comment by it
+    assert lines[2] == f"**orctl plan:** {create} to create, {update} to update, 0 to replace, 0 to delete"
+    assert lines[4] == f"Config `{AGENCY}` on account `{api.server.base_url.split('/')[2]}`"
     assert "[!CAUTION]" not in result.stdout  # nothing deleted, replaced or rotated
     assert "<details>" in result.stdout and "```diff" in result.stdout
     assert "`guardrail:healthcare/intake-cap`" in result.stdout
@@ -204,7 +219,7 @@ def test_markdown_banner_for_deletions_and_rotations(converged_api: Api, tmp_pat
     result = orctl("plan", "-c", drifted_agency(tmp_path), "--output", "markdown", env=converged_api.env())
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert out.splitlines()[0] == "**orctl plan:** 0 to create, 1 to update, 1 to replace, 1 to delete"
+    assert out.splitlines()[2] == "**orctl plan:** 0 to create, 1 to update, 1 to replace, 1 to delete"
     banner = out[out.index("> [!CAUTION]") :].split("\n\n")[0]
     assert "`workspace_budget:b2b-saas/weekly`" in banner
     assert "`api_key:b2b-saas/nightly-seo-audit`" in banner
@@ -218,7 +233,7 @@ def test_markdown_is_empty_without_changes_unless_asked(converged_api: Api) -> N
     assert quiet.stdout == ""
     shown = orctl("plan", "-c", AGENCY, "--output", "markdown", "--show-empty", env=converged_api.env())
     assert shown.exit_code == 0, shown.output
-    assert shown.stdout.strip() == "**orctl plan:** no changes"
+    assert shown.stdout.split("\n\n")[:2] == [f"<!-- orctl-plan: config={AGENCY} -->", "**orctl plan:** no changes"]
 
 
 # -- exit codes ----------------------------------------------------------------------------------

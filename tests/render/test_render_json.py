@@ -14,7 +14,20 @@ from openrouter_iac.render import JSON_FORMAT_VERSION, render_json
 GOLDEN = Path(__file__).parent / "golden" / "plan.json"
 
 TOP_KEYS = ["format_version", "orctl_version", "fingerprint", "changes", "summary", "unmanaged", "warnings", "safety"]
-CHANGE_KEYS = ["action", "kind", "address", "workspace", "name", "layer", "reason", "rotation", "fields", "details"]
+CHANGE_KEYS = [
+    "action",
+    "kind",
+    "address",
+    "workspace",
+    "name",
+    "layer",
+    "reason",
+    "rotation",
+    "fields",
+    "details",
+    "weakens_policy",
+    "weakening_reasons",
+]
 FIELD_KEYS = ["field", "before", "after", "sensitive"]
 SAFETY_KEYS = [
     "managed_objects",

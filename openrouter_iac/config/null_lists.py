@@ -1,0 +1,46 @@
+"""Lists written with every item commented out.
+
+`allowed_providers:` followed only by commented-out items is YAML null, which would mean "no
+restriction at all": the opposite of what the author meant. `[]` is refused by the schema; null is
+refused here, for every list where absent means "everything" (or "nothing ignored").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from openrouter_iac.config.yaml_source import PathKey
+
+Problem = tuple[PathKey, bool, str]
+
+GUARDRAIL_LISTS = ("allowed_models", "ignored_models", "allowed_providers", "ignored_providers", "allowed_data_regions")
+BYOK_LISTS = ("allowed_models", "allowed_keys", "allowed_user_ids")
+OBSERVABILITY_LISTS = ("api_keys",)
+
+REASON = "the list is empty (null: are its items commented out?); list at least one item, or remove the key"
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _nulls(spec: Any, path: PathKey, names: tuple[str, ...]) -> Iterator[Problem]:
+    spec = _mapping(spec)
+    for name in names:
+        if name in spec and spec[name] is None:
+            yield (*path, name), False, REASON
+
+
+def check_null_lists(data: dict[str, Any]) -> Iterator[Problem]:
+    """A problem for each list present with no value, in document order."""
+    for slug, workspace in _mapping(data.get("workspaces")).items():
+        base = ("workspaces", slug)
+        workspace = _mapping(workspace)
+        yield from _nulls(workspace.get("default_guardrail"), (*base, "default_guardrail"), GUARDRAIL_LISTS)
+        for name, guardrail in _mapping(workspace.get("guardrails")).items():
+            yield from _nulls(guardrail, (*base, "guardrails", name), GUARDRAIL_LISTS)
+        for name, byok in _mapping(workspace.get("byok")).items():
+            yield from _nulls(byok, (*base, "byok", name), BYOK_LISTS)
+        for name, destination in _mapping(workspace.get("observability")).items():
+            yield from _nulls(destination, (*base, "observability", name), OBSERVABILITY_LISTS)

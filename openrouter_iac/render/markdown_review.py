@@ -1,0 +1,40 @@
+"""The parts of the PR comment that serve review workflows: the hidden marker a workflow finds its
+own comment by, which config and account the plan is for, and the banner for weakened policy."""
+
+from __future__ import annotations
+
+from openrouter_iac.plan.model import Plan
+from openrouter_iac.plan.weakening import plan_weakenings
+from openrouter_iac.render import markdown_syntax as md
+from openrouter_iac.render.grouping import display_order
+
+MARKER_PREFIX = "<!-- orctl-plan: config="
+"""Workflows update the comment whose body starts with `<!-- orctl-plan: config=PATH -->`."""
+
+
+def marker(plan: Plan) -> str:
+    """`<!-- orctl-plan: config=orctl/ -->`, or "" for a plan without origin."""
+    if plan.origin is None:
+        return ""
+    # `--` may not appear inside an HTML comment; config paths hardly hold it, but never break out.
+    config = plan.origin.config.replace("--", "-\u200b-")
+    return f"{MARKER_PREFIX}{config} -->"
+
+
+def origin_line(plan: Plan) -> str:
+    """`Config `orctl/` on account `openrouter.ai``."""
+    if plan.origin is None:
+        return ""
+    return f"Config {md.code(plan.origin.config)} on account {md.code(plan.origin.account)}"
+
+
+def weakening_alert(plan: Plan) -> str:
+    """A `[!WARNING]` listing every change that weakens policy, in display order."""
+    reasons = {id(change): found for change, found in plan_weakenings(plan)}
+    lines = []
+    for change in display_order(plan.changes):
+        for reason in reasons.get(id(change), []):
+            lines.append(f"- 🔓 {md.code(change.address)}: {md.escape(reason)}")
+    if not lines:
+        return ""
+    return md.alert("WARNING", ["This plan weakens policy:", *lines])
