@@ -46,6 +46,17 @@ def orctl_calls(script: str, where: str) -> list[Call]:
     return calls
 
 
+def subcommand(group: click.Group, name: str) -> click.Command | None:
+    """A subcommand by name (orctl's top level loads its commands lazily, so ask, don't peek)."""
+    with click.Context(group) as ctx:
+        return group.get_command(ctx, name)
+
+
+def subcommands(group: click.Group) -> list[str]:
+    with click.Context(group) as ctx:
+        return group.list_commands(ctx)
+
+
 def problems_of(call: Call) -> list[str]:
     """What is wrong with a call ([] when the command and every flag exist)."""
     command: click.Command = main
@@ -53,10 +64,11 @@ def problems_of(call: Call) -> list[str]:
     path: list[str] = []
     while isinstance(command, click.Group) and args and not args[0].startswith("-"):
         name = args.pop(0)
-        if name not in command.commands:
+        sub = subcommand(command, name)
+        if sub is None:
             return [f"{call}: no command {' '.join([*path, name])!r}"]
         path.append(name)
-        command = command.commands[name]
+        command = sub
     if isinstance(command, click.Group) and not {"-h", "--help"} & set(args):
         return [f"{call}: {' '.join(path) or 'orctl'} needs a subcommand"]
     options: dict[str, click.Option] = {

@@ -8,13 +8,16 @@ from pathlib import Path
 
 import click
 import pytest
+from orctl_calls import subcommand, subcommands
 from review_support import orctl
 
 from openrouter_iac.cli import main
 
 
 def leaf_commands(group: click.Group = main, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
-    for name, command in group.commands.items():
+    for name in subcommands(group):
+        command = subcommand(group, name)
+        assert command is not None
         if isinstance(command, click.Group):
             yield from leaf_commands(command, (*prefix, name))
         else:
@@ -25,7 +28,9 @@ def command_at(path: tuple[str, ...]) -> click.Command:
     command: click.Command = main
     for name in path:
         assert isinstance(command, click.Group)
-        command = command.commands[name]
+        found = subcommand(command, name)
+        assert found is not None
+        command = found
     return command
 
 
