@@ -21,7 +21,8 @@ ALLOWED: dict[str, set[str]] = {
     "client": set(),
     "secrets": {"model"},
     "plan": {"model"},
-    "render": {"model", "plan"},
+    "policy": {"model", "plan"},
+    "render": {"model", "plan", "policy"},  # lint findings, SARIF, explanations
     "live": {"client", "model", "plan", "secrets"},  # the writer applies one plan change
     "apply": {"live", "model", "plan", "secrets"},
     "emulator": set(),

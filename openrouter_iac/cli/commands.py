@@ -10,6 +10,7 @@ from __future__ import annotations
 # fmt: off
 COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("openrouter_iac.cli.config_cmds:validate", "Check a config without calling the API."),
+    "lint": ("openrouter_iac.cli.lint_cmd:lint_command", "Check the config against the policy rules: caps, one key per behavior, risk flags, guardrails."),  # noqa: E501
     "plan": ("openrouter_iac.cli.plan_cmd:plan", "Show what `orctl apply` would change in the account."),
     "apply": ("openrouter_iac.cli.apply_cmd:apply", "Make the account match the config (or apply a saved PLANFILE from `orctl plan --out`)."),  # noqa: E501
     "show": ("openrouter_iac.cli.show_cmd:show", "Show a saved plan (from `orctl plan --out PLANFILE`)."),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from openrouter_iac.model.base import Spec
+from openrouter_iac.model.lint import LintSettings
 from openrouter_iac.model.resources import AccountState, OrganizationSettings, Workspace
 from openrouter_iac.model.sinks import SecretSinkSpec
 
@@ -47,6 +48,8 @@ class Config(Spec):
     """What orctl owns and may prune."""
     safety: Safety = Field(default_factory=Safety)
     """Thresholds and protected objects."""
+    lint: LintSettings = Field(default_factory=LintSettings)
+    """Severity changes of the policy rules of `orctl lint` (each with a reason)."""
     organization: OrganizationSettings | None = None
     """Organization settings (absent = not managed)."""
     secret_sinks: dict[str, SecretSinkSpec] = Field(default_factory=dict)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -289,10 +289,14 @@ class ObservabilityDestination(Spec):
     """Earlier names of this destination."""
 
 
+WorkspaceData = Literal["user_input", "personal_data"]
+"""What a workspace's traffic carries, for the policy rules: text from end users, personal data."""
+
+
 class Workspace(Spec):
     """A workspace: the unit of budget, policy and keys. Its slug (the mapping key) is its identity."""
 
-    CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"previous_names", "prune"})
+    CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"previous_names", "prune", "handles"})
     CHILDREN: ClassVar[tuple[str, ...]] = (
         "budgets",
         "default_guardrail",
@@ -340,6 +344,9 @@ class Workspace(Spec):
     """BYOK provider credentials, by name."""
     observability: dict[str, ObservabilityDestination] = Field(default_factory=dict)
     """Observability destinations, by name."""
+    handles: list[WorkspaceData] = Field(default_factory=list)
+    """What its traffic carries: `user_input` (needs prompt-injection detection), `personal_data`
+    (needs sensitive-info detection). Config only, checked by `orctl lint`."""
     prune: bool | None = None
     """Override `ownership.prune` for this workspace."""
     previous_names: list[str] = Field(default_factory=list)
@@ -349,8 +356,16 @@ class Workspace(Spec):
 class OrganizationSettings(Spec):
     """Organization-wide settings the API can write ([newer] /organization/settings)."""
 
+    CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"max_key_lifetime"})
+
     filtered_model_catalog: bool | None = None
     """Show members only the models the guardrails allow."""
+    max_key_lifetime: str | None = Field(None, pattern=r"^[1-9][0-9]{0,4}d$")
+    """The dashboard's maximum key lifetime in days, e.g. `90d` (config only: the API cannot set it).
+    `orctl lint` then makes a key without `expires_at`, or expiring later, an error."""
+
+    def max_key_lifetime_days(self) -> int | None:
+        return int(self.max_key_lifetime[:-1]) if self.max_key_lifetime else None
 
 
 class AccountState(Spec):

@@ -145,8 +145,8 @@ def test_unwritable_sink_is_caught_before_any_write(harness: Harness) -> None:
 def test_rotation_needs_allow_rotate(harness: Harness) -> None:
     config = copy_example("minimal", harness.cwd)
     assert harness.orctl("apply", "-c", str(config), "--auto-approve").exit_code == 0
-    expiry = "secret_sink: local-files\n        expires_at: '2099-01-01T00:00:00Z'"
-    text = (config / "orctl.yaml").read_text().replace("secret_sink: local-files", expiry)
+    expiry = "expires_at: '2027-10-31T00:00:00Z'"
+    text = (config / "orctl.yaml").read_text().replace("expires_at: 2027-09-30T00:00:00Z", expiry)
     (config / "orctl.yaml").write_text(text)
     refused = harness.orctl("apply", "-c", str(config), "--auto-approve")
     assert refused.exit_code == 1 and "--allow-rotate" in refused.stderr

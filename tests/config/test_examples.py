@@ -97,20 +97,20 @@ def test_a_workspace_may_be_split_across_files(tmp_path: Path, monkeypatch: pyte
 def test_positions_are_kept_per_file() -> None:
     loaded = load_config(Path("examples/agency"))
     healthcare = "examples/agency/10-healthcare.yaml"
-    assert loaded.position(("workspaces", "healthcare", "keys", "intake-summarizer")) == Position(healthcare, 27, 7)
+    assert loaded.position(("workspaces", "healthcare", "keys", "intake-summarizer")) == Position(healthcare, 28, 7)
     assert loaded.position(("workspaces", "healthcare", "keys", "intake-summarizer", "limit")) == Position(
-        healthcare, 29, 9
+        healthcare, 30, 9
     )
-    assert loaded.position(("workspaces", "healthcare", "presets", "intake-summarizer")) == Position(healthcare, 34, 7)
+    assert loaded.position(("workspaces", "healthcare", "presets", "intake-summarizer")) == Position(healthcare, 36, 7)
     # Inside a list: the item itself.
     assert loaded.position(("workspaces", "healthcare", "byok", "bedrock-enterprise", "allowed_keys", 0)) == Position(
-        healthcare, 45, 24
+        healthcare, 47, 24
     )
     assert loaded.position(("workspaces", "b2b-saas")) == Position("examples/agency/30-b2b-saas.yaml", 6, 3)
     assert loaded.position(("secret_sinks", "ci-env")) == Position("examples/agency/00-account.yaml", 20, 3)
     # The raw map keeps value positions too.
     assert loaded.source_map.value_position(("workspaces", "healthcare", "keys", "intake-summarizer", "limit")) == (
-        Position(healthcare, 29, 16)
+        Position(healthcare, 30, 16)
     )
 
 
@@ -140,6 +140,7 @@ def test_dump_leaves_defaults_out() -> None:
     assert key == {
         "limit": 5.0,
         "limit_reset": "monthly",
+        "expires_at": "2027-09-30T00:00:00Z",
         "secret_sink": "local-files",
         "behavior": "Summarises internal docs nightly.",
     }

@@ -1,0 +1,45 @@
+"""Helpers of the policy tests: write a config, run orctl in-process, read the JSON findings."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner, Result
+
+from openrouter_iac.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SARIF_SCHEMA = Path(__file__).resolve().parent / "sarif-schema-2.1.0.json"
+EXPIRY = "2027-03-31T00:00:00Z"
+
+HEADER = """\
+version: 1
+secret_sinks:
+  files: {type: file, path: ".orctl/secrets/{workspace}/{key}.key"}
+"""
+
+
+def orctl(*args: str | Path, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args], env=env)
+
+
+def write_config(directory: Path, body: str, name: str = "orctl.yaml") -> Path:
+    """``body`` (dedented) under a header with `version: 1` and a sink named `files`."""
+    path = directory / name
+    path.write_text(HEADER + textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+def lint_json(config: Path, *extra: str) -> tuple[int, dict[str, Any]]:
+    result = orctl("lint", "-c", config, "--output", "json", *extra)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.stdout.startswith("{"), result.stderr
+    return result.exit_code, json.loads(result.stdout)
+
+
+def rules_of(document: dict[str, Any]) -> list[str]:
+    return [f["rule"] for f in document["findings"]]
