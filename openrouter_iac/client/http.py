@@ -130,13 +130,19 @@ class OpenRouterClient:
         return body
 
     def list_all(
-        self, path: str, *, params: Params | None = None, resource: str, page_size: int = 100
+        self,
+        path: str,
+        *,
+        params: Params | None = None,
+        resource: str,
+        page_size: int = 100,
+        warn: Callable[[str], None] | None = None,
     ) -> list[dict[str, Any]]:
         """Every item of a paged list (``$.data``), read with offset/limit until a short page.
 
         Routes in :data:`OFFSET_ONLY_PAGE_SIZES` (``/keys``) get ``offset`` only and their fixed
-        page size. Raises MalformedResponseError if a page repeats an item or the items collected
-        disagree with ``total_count``.
+        page size. Raises MalformedResponseError if a page repeats an item; a ``total_count`` the
+        items disagree with goes to ``warn``.
         """
         if not 1 <= page_size <= 100:
             raise ValueError("page_size must be between 1 and 100")
@@ -148,7 +154,7 @@ class OpenRouterClient:
             body: Mapping[str, Any] = self.get(path, params={**base, **paging}, resource=resource)
             return body
 
-        return collect_pages(fetch, resource=resource, page_size=fixed or page_size)
+        return collect_pages(fetch, resource=resource, page_size=fixed or page_size, warn=warn)
 
     def post(self, path: str, *, json: Any, resource: str, idempotent: bool = False) -> Any:
         """POST; pass ``idempotent=True`` only when repeating it is harmless (e.g. assignments)."""

@@ -1,8 +1,8 @@
 """Reading the whole live account in the fewest calls, concurrently, into a :class:`LiveSnapshot`.
 
-Every list endpoint is read page by page; pages after the first are fetched in parallel when the
-API reports ``total_count`` (offsets are then known up front). `/keys` has no total, so its pages
-are read one after another until a short page. Account-wide lists (guardrail assignments,
+Every list endpoint is read page by page, its pages in flight together: up to the reported
+``total_count`` at once, or, for `/keys` (no total), ahead of the last full page in a window that
+grows to ``parallelism`` (client/paging.py). Account-wide lists (guardrail assignments,
 presets) are read once, never per object. Two pools keep this deadlock-free: coordinators (one
 per list, free to wait) and request workers (bounded by ``parallelism``, never waiting).
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openrouter_iac.client import OpenRouterClient
-from openrouter_iac.client.paging import collect_pages
+from openrouter_iac.client.paging import ConcurrentPages
 from openrouter_iac.errors import ApiError, ApiRequestError, MalformedResponseError, NotFoundError, OrctlError
 from openrouter_iac.live import mapping
 from openrouter_iac.live.pool import NORMAL, URGENT, PriorityPool
@@ -43,12 +43,19 @@ WantsHistory = Callable[[str, dict[str, Any]], bool]
 class _Fetcher:
     def __init__(self, client: OpenRouterClient, parallelism: int) -> None:
         self.client = client
+        self.parallelism = parallelism
         self.requests = PriorityPool(parallelism, "orctl-read")
         self.coordinators = ThreadPoolExecutor(max_workers=64, thread_name_prefix="orctl-list")
+        self.warnings: list[str] = []
+        self._warnings_lock = threading.Lock()
 
     def close(self) -> None:
         self.coordinators.shutdown(wait=True, cancel_futures=True)
         self.requests.shutdown()
+
+    def warn(self, message: str) -> None:
+        with self._warnings_lock:
+            self.warnings.append(message)
 
     def get(self, path: str, resource: str, params: Mapping[str, Any] | None = None, priority: int = NORMAL) -> Any:
         query = dict(params or {})
@@ -58,15 +65,7 @@ class _Fetcher:
         return self.coordinators.submit(work)
 
     def paged(self, path: str, resource: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        base = dict(params or {})
-        if path == "/keys":
-            # /keys reports no total, so its pages form a chain: each hop goes first.
-            return collect_pages(
-                lambda offset: self.get(path, resource, {**base, "offset": offset}, URGENT),
-                resource=resource,
-                page_size=KEYS_PAGE,
-            )
-        return self.paged_async(path, resource, base).result()  # type: ignore[no-any-return]
+        return self.paged_async(path, resource, params).result()  # type: ignore[no-any-return]
 
     def get_async(self, path: str, resource: str, params: Mapping[str, Any] | None = None) -> Future[Any]:
         """One request, no waiting thread: the future completes on a request worker."""
@@ -74,64 +73,25 @@ class _Fetcher:
         return self.requests.submit(lambda: self.client.get(path, params=query, resource=resource))
 
     def paged_async(self, path: str, resource: str, params: Mapping[str, Any] | None = None) -> Future[Any]:
-        """Every item of a list that reports total_count, chained by callbacks (no waiting thread)."""
+        """Every item of a list, its pages in flight together (see ConcurrentPages); no waiting thread.
+
+        `/keys` has a fixed page size and no ``limit`` or ``total_count``; other lists take both.
+        A later page of a list goes before first pages: it may be what the list's end waits on.
+        """
         base = dict(params or {})
-        outcome: Future[Any] = Future()
-        pages: dict[int, Any] = {}
-        lock = threading.Lock()
+        page_size = KEYS_PAGE if path == "/keys" else LIST_PAGE
+        paging = {} if path == "/keys" else {"limit": LIST_PAGE}
 
-        def fail(exc: BaseException) -> None:
-            with lock:
-                if not outcome.done():
-                    outcome.set_exception(exc)
+        def fetch_now(offset: int) -> Any:
+            return self.client.get(path, params={**base, **paging, "offset": offset}, resource=resource)
 
-        def finish() -> None:
-            try:
-                # A page shorter or longer than asked makes collect_pages read on, synchronously.
-                result = collect_pages(
-                    lambda offset: pages[offset] if offset in pages else self._page(path, resource, base, offset)(),
-                    resource=resource,
-                    page_size=LIST_PAGE,
-                )
-            except BaseException as exc:
-                fail(exc)
-                return
-            with lock:
-                if not outcome.done():
-                    outcome.set_result(result)
+        def submit(offset: int, follow_up: bool) -> Future[Any]:
+            return self.requests.submit(functools.partial(fetch_now, offset), URGENT if follow_up else NORMAL)
 
-        def on_page(offset: int, remaining: list[int], done: Future[Any]) -> None:
-            if done.exception() is not None:
-                fail(done.exception())  # type: ignore[arg-type]
-                return
-            with lock:
-                pages[offset] = done.result()
-                remaining[0] -= 1
-                last = remaining[0] == 0
-            if last:
-                finish()
-
-        def on_first(done: Future[Any]) -> None:
-            if done.exception() is not None:
-                fail(done.exception())  # type: ignore[arg-type]
-                return
-            first = done.result()
-            pages[0] = first
-            total = first.get("total_count") if isinstance(first, dict) else None
-            offsets = list(range(LIST_PAGE, total, LIST_PAGE)) if isinstance(total, int) else []
-            if not offsets:
-                finish()
-                return
-            remaining = [len(offsets)]
-            for offset in offsets:
-                future = self.requests.submit(self._page(path, resource, base, offset))
-                future.add_done_callback(functools.partial(on_page, offset, remaining))
-
-        self.requests.submit(self._page(path, resource, base, 0)).add_done_callback(on_first)
-        return outcome
-
-    def _page(self, path: str, resource: str, base: dict[str, Any], offset: int) -> Callable[[], Any]:
-        return lambda: self.client.get(path, params={**base, "offset": offset, "limit": LIST_PAGE}, resource=resource)
+        pages = ConcurrentPages(
+            submit, fetch_now, resource=resource, page_size=page_size, window=self.parallelism, warn=self.warn
+        )
+        return pages.start()
 
 
 @dataclass
@@ -146,13 +106,11 @@ class _WorkspaceData:
 
 
 def _start_workspace(fetch: _Fetcher, raw: dict[str, Any]) -> dict[str, Future[Any]]:
-    """Start every list of one workspace. Only /keys (no total: a chain of pages) needs a waiting thread."""
+    """Start every list of one workspace; none of them needs a waiting thread."""
     ws_id, slug = raw["id"], raw["slug"]
     scoped = {"workspace_id": ws_id}
     jobs = {
-        "keys": fetch.later(
-            lambda: fetch.paged("/keys", f"API keys of workspace '{slug}'", {**scoped, "include_disabled": "true"})
-        ),
+        "keys": fetch.paged_async("/keys", f"API keys of workspace '{slug}'", {**scoped, "include_disabled": "true"}),
         "guardrails": fetch.paged_async("/guardrails", f"guardrails of workspace '{slug}'", scoped),
         "budgets": fetch.get_async(f"/workspaces/{ws_id}/budgets", f"budgets of workspace '{slug}'"),
         "members": fetch.paged_async(f"/workspaces/{ws_id}/members", f"members of workspace '{slug}'"),
@@ -446,4 +404,5 @@ def read_live(
         presets=histories,
         rotation_markers=assembler.markers,
         preset_workspaces=preset_workspaces,
+        warnings=list(fetch.warnings),
     )

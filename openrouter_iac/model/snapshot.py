@@ -78,6 +78,8 @@ class LiveSnapshot:
     """Address → rotation marker carried in the live name."""
     preset_workspaces: dict[str, str] = field(default_factory=dict)
     """Preset slug → workspace slug."""
+    warnings: list[str] = field(default_factory=list)
+    """What the read noticed but could work around (e.g. a total_count the pages disagree with)."""
 
     @property
     def fingerprint(self) -> str:

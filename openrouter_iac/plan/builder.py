@@ -792,7 +792,7 @@ def build_plan(
         changes=changes,
         unmanaged=sorted(builder.unmanaged, key=lambda u: u.address)
         + [Unmanaged(kind="byok_key", address=address, reason="has no name") for address in live.unnamed],
-        warnings=builder.warnings,
+        warnings=[*live.warnings, *builder.warnings],
         safety=checks.safety_facts(config, live, changes, builder.managed_objects),
         config_digest=config_digest(config),
         # exclude_unset: what the config leaves out must stay "not managed" when a saved plan is applied.

@@ -302,33 +302,7 @@ def test_a_page_with_an_item_twice(api: Api, tamper: Any) -> None:
     assert_failed_cleanly(result, "workspaces: page at offset 0 repeats an item already listed", secret=api.key)
 
 
-def test_a_list_that_skips_items(api: Api, tamper: Any) -> None:
-    def skipped(request: httpx.Request, response: httpx.Response) -> httpx.Response | None:
-        if is_list(request, "/workspaces"):
-            body = json.loads(response.content)
-            body["total_count"] += 1  # one more exists than the pages hold
-            return json_response(200, body)
-        return None
-
-    tamper(skipped)
-    result = orctl("plan", "-c", AGENCY, env=api.env())
-    assert_failed_cleanly(result, "workspaces: collected 1 items but the API's total_count is 2", secret=api.key)
-
-
-def test_a_later_page_that_skips_items(api: Api, tamper: Any) -> None:
-    for n in range(101):  # two pages of guardrails in the default workspace
-        api.call("POST", "/guardrails", {"name": f"guardrail-{n}"})
-
-    def shifted(request: httpx.Request, response: httpx.Response) -> httpx.Response | None:
-        if is_list(request, "/guardrails") and request.url.params.get("offset") == "100":
-            body = json.loads(response.content)
-            body["data"] = []  # the last item moved out of reach between the two pages
-            return json_response(200, body)
-        return None
-
-    tamper(shifted)
-    result = orctl("plan", "-c", AGENCY, env=api.env())
-    assert_failed_cleanly(result, "guardrails of workspace 'default'", "total_count is 101", secret=api.key)
+# A total_count the pages disagree with is a warning, not a failure: see test_plan_cli_paging.py.
 
 
 # -- no key in any failure -----------------------------------------------------------------------
