@@ -17,14 +17,15 @@ LEAVES = {"errors", "suggest", "__init__"}  # modules anyone may import
 
 ALLOWED: dict[str, set[str]] = {
     "model": set(),
-    "config": {"model", "secrets"},  # secrets: only the pure parsing of references
+    "kinds": {"model"},  # the table of kinds is declarative: it names models, it does no I/O
+    "config": {"kinds", "model", "secrets"},  # secrets: only the pure parsing of references
     "client": set(),
     "secrets": {"model"},
-    "plan": {"model"},
-    "policy": {"model", "plan"},
-    "render": {"model", "plan", "policy"},  # lint findings, SARIF, explanations
-    "live": {"client", "model", "plan", "secrets"},  # the writer applies one plan change
-    "apply": {"live", "model", "plan", "secrets"},
+    "plan": {"kinds", "model"},
+    "policy": {"kinds", "model", "plan"},
+    "render": {"kinds", "model", "plan", "policy"},  # lint findings, SARIF, explanations
+    "live": {"client", "kinds", "model", "plan", "secrets"},  # the writer applies one plan change
+    "apply": {"kinds", "live", "model", "plan", "secrets"},
     "emulator": set(),
 }
 

@@ -13,6 +13,7 @@ from openrouter_iac.errors import ApplyError, OrctlError
 from openrouter_iac.live.writer import sends_credential
 from openrouter_iac.model.config import Config
 from openrouter_iac.model.enums import OBSERVABILITY_SECRET_CONFIG_KEYS
+from openrouter_iac.model.resources import ApiKey, ByokKey, ObservabilityDestination, Preset
 from openrouter_iac.plan.model import Change, Plan
 from openrouter_iac.secrets import KeyRef, SecretSink, resolve_secret_ref
 
@@ -38,7 +39,7 @@ def preflight(plan: Plan, config: Config, *, open_sink: SinkOpener, config_base_
         if change.kind == "api_key" and change.action in ("create", "replace"):
             ref = KeyRef(change.workspace or "", change.name or "")
             created.add(ref)
-            sink = (change.desired or {}).get("secret_sink")
+            sink = change.spec(ApiKey).secret_sink
             if sink:
                 new_keys.setdefault(sink, []).append(ref)
     for sink_name, refs in sorted(new_keys.items()):
@@ -75,7 +76,7 @@ def _check_sink(open_sink: SinkOpener, sink_name: str, refs: list[KeyRef], confi
 def _check_publisher(
     change: Change, sinks: dict[KeyRef, str | None], created: set[KeyRef], open_sink: SinkOpener
 ) -> list[str]:
-    publisher = (change.desired or {}).get("publish_with")
+    publisher = change.spec(Preset).publish_with
     if not publisher:
         return [f"{change.address}: the preset needs publish_with (the key whose secret writes it)"]
     ref = KeyRef(change.workspace or "", publisher)
@@ -99,14 +100,13 @@ def _check_publisher(
 
 
 def _check_refs(change: Change, base_dir: Path) -> list[str]:
-    desired = change.desired or {}
     refs: list[tuple[str, object]] = []
     if not sends_credential(change):
         return []
     if change.kind == "byok_key":
-        refs.append(("key", desired.get("key")))
+        refs.append(("key", change.spec(ByokKey).key))
     if change.kind == "observability_destination":
-        config = desired.get("config") or {}
+        config = change.spec(ObservabilityDestination).config
         refs.extend((f"config.{k}", v) for k, v in sorted(config.items()) if k in OBSERVABILITY_SECRET_CONFIG_KEYS)
     problems = []
     for where, ref in refs:

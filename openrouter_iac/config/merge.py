@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from openrouter_iac.config.yaml_source import PathKey, Position, SourceMap, dotted
+from openrouter_iac.kinds import NAMED
 
 __all__ = ["Merger", "dotted"]
 
-_WORKSPACE_COLLECTIONS = frozenset({"guardrails", "keys", "presets", "byok", "observability"})
+_WORKSPACE_COLLECTIONS = frozenset(kind.collection for kind in NAMED if kind.collection)
 
 
 def _is_collection(path: PathKey) -> bool:

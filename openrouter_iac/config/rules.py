@@ -15,6 +15,7 @@ from openrouter_iac.config.regex_rules import pattern_problem
 from openrouter_iac.config.schema_errors import suggest
 from openrouter_iac.config.yaml_source import PathKey
 from openrouter_iac.errors import SecretError
+from openrouter_iac.kinds import KINDS, NAMED
 from openrouter_iac.model.config import CONFIG_VERSION
 from openrouter_iac.model.enums import (
     BYOK_PROVIDERS,
@@ -28,7 +29,7 @@ from openrouter_iac.secrets.refs import looks_like_secret_literal, parse_secret_
 Problem = tuple[PathKey, bool, str]
 """(path, about the mapping key rather than the value, reason)."""
 
-PROTECT_KINDS = ("workspace", "guardrail", "api_key", "preset", "byok_key", "observability_destination")
+PROTECT_KINDS = tuple(kind.name for kind in KINDS if kind.protectable)
 _UNREADABLE_SINK_TYPES = frozenset({"command"})
 
 
@@ -291,7 +292,7 @@ def _check_preset_slugs_unique(data: dict[str, Any]) -> Iterator[Problem]:
                 first_seen[name] = slug
 
 
-_RENAMABLE = {"guardrails": "guardrail", "keys": "API key", "byok": "BYOK credential", "observability": "destination"}
+_RENAMABLE = {kind.collection: kind.singular for kind in NAMED if kind.renamable and kind.collection}
 
 
 def _previous_name_problems(
@@ -365,13 +366,7 @@ def _check_previous_names(data: dict[str, Any]) -> Iterator[Problem]:
 
 def _declared_addresses(data: dict[str, Any]) -> set[str]:
     found = set()
-    kinds = {
-        "guardrails": "guardrail",
-        "keys": "api_key",
-        "presets": "preset",
-        "byok": "byok_key",
-        "observability": "observability_destination",
-    }
+    kinds = {kind.collection: kind.name for kind in NAMED if kind.collection}
     for slug, workspace in _workspaces(data):
         found.add(f"workspace:{slug}")
         for collection, kind in kinds.items():

@@ -297,16 +297,6 @@ class Workspace(Spec):
     """A workspace: the unit of budget, policy and keys. Its slug (the mapping key) is its identity."""
 
     CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"previous_names", "prune", "handles"})
-    CHILDREN: ClassVar[tuple[str, ...]] = (
-        "budgets",
-        "default_guardrail",
-        "members",
-        "guardrails",
-        "keys",
-        "presets",
-        "byok",
-        "observability",
-    )
 
     name: str = Field(min_length=1, max_length=100)
     """Display name."""

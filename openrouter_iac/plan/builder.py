@@ -18,10 +18,13 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from openrouter_iac.errors import AmbiguityError
+from openrouter_iac.kinds import BY_NAME, PHASES, PRUNABLE, WORKSPACE_FIELDS
+from openrouter_iac.model.address import Address
 from openrouter_iac.model.config import Config
 from openrouter_iac.model.enums import BUDGET_ORDER
+from openrouter_iac.model.payloads import AssignmentWrite, BudgetWrite, MembersWrite
 from openrouter_iac.model.positions import SourceMap
-from openrouter_iac.model.resources import ApiKey, GuardrailPolicy, Preset, Workspace
+from openrouter_iac.model.resources import ApiKey, GuardrailPolicy, OrganizationSettings, Preset, Workspace
 from openrouter_iac.model.snapshot import LiveSnapshot, OrphanKey
 from openrouter_iac.plan import checks
 from openrouter_iac.plan.budgets import budget_steps
@@ -29,33 +32,6 @@ from openrouter_iac.plan.model import Action, Change, FieldChange, Kind, Plan, U
 from openrouter_iac.plan.normalize import field_changes, normalize
 from openrouter_iac.plan.ownership import effective
 
-PHASES: tuple[str, ...] = (
-    "organization",
-    "workspace",
-    "members",
-    "budgets",
-    "default_guardrail",
-    "guardrail",
-    "api_key",
-    "assignment",
-    "attached",  # BYOK credentials and observability destinations (they name keys)
-    "preset",
-    "delete_attached",
-    "delete_assignment",
-    "delete_api_key",
-    "delete_guardrail",
-    "delete_preset",  # only with a deleted workspace: the API has no preset delete
-    "delete_budgets",
-    "delete_members",
-    "delete_default_guardrail",
-    "delete_workspace",
-)
-COLLECTIONS: dict[str, Kind] = {
-    "guardrails": "guardrail",
-    "keys": "api_key",
-    "byok": "byok_key",
-    "observability": "observability_destination",
-}
 ORPHAN_REASON = "orphan: an interrupted apply created this key but never stored its secret; a new key replaces it"
 
 S = TypeVar("S", bound=BaseModel)
@@ -70,7 +46,7 @@ class _Builder:
     unmanaged: list[Unmanaged] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     managed_objects: int = 0
-    moves: dict[str, tuple[str, str]] = field(default_factory=dict)
+    moves: dict[Address, tuple[str, str]] = field(default_factory=dict)
     """Live key address → (workspace, name) of the declared key it moves to (`previous_names: [ws/name]`)."""
 
     # ------------------------------------------------------------ helpers
@@ -123,7 +99,7 @@ class _Builder:
                     kind="organization_settings",
                     address="organization_settings",
                     fields=[FieldChange(field="filtered_model_catalog", before=before, after=after)],
-                    desired={"filtered_model_catalog": after},
+                    desired=OrganizationSettings(filtered_model_catalog=after),
                     source=self.source(("organization",)),
                 ),
             )
@@ -133,7 +109,9 @@ class _Builder:
         self.moves = self.key_moves()
         claimed: set[str] = set()
         for slug, desired in self.config.workspaces.items():
-            live_slug, live = self.match(slug, desired.previous_names, live_workspaces, lambda s: f"workspace:{s}")
+            live_slug, live = self.match(
+                slug, desired.previous_names, live_workspaces, lambda s: Address.of("workspace", s)
+            )
             if live_slug is not None:
                 claimed.add(live_slug)
             self.workspace(slug, desired, live_slug, live)
@@ -150,24 +128,24 @@ class _Builder:
                     else ("not declared in the config")
                 )
                 self.unmanaged.append(
-                    Unmanaged(kind="workspace", address=f"workspace:{slug}", reason=f"{reason} ({counts})")
+                    Unmanaged(kind="workspace", address=Address.of("workspace", slug), reason=f"{reason} ({counts})")
                 )
 
-    def key_moves(self) -> dict[str, tuple[str, str]]:
+    def key_moves(self) -> dict[Address, tuple[str, str]]:
         """Keys declared in one workspace with a previous name in another that exists live."""
-        moves = {}
+        moves: dict[Address, tuple[str, str]] = {}
         for slug, workspace in self.config.workspaces.items():
             for name, key in workspace.keys.items():
                 for previous in key.previous_names:
                     old_slug, _, old_name = previous.rpartition("/")
                     old_ws = self.live.state.workspaces.get(old_slug)
                     if old_slug and old_slug != slug and old_ws is not None and old_name in old_ws.keys:
-                        moves[f"api_key:{old_slug}/{old_name}"] = (slug, name)
+                        moves[Address.of("api_key", old_slug, old_name)] = (slug, name)
         return moves
 
     def workspace(self, slug: str, desired: Workspace, live_slug: str | None, live: Workspace | None) -> None:
-        address = f"workspace:{slug}"
-        settings_only = frozenset(Workspace.CHILDREN) | {"include_byok_in_budgets"}
+        address = Address.of("workspace", slug)
+        settings_only = WORKSPACE_FIELDS
         target = effective(desired, live, skip=settings_only)
         after = normalize(target, None, drop=settings_only)
         before = normalize(live, None, drop=settings_only) if live else None
@@ -184,7 +162,7 @@ class _Builder:
                     workspace=slug,
                     name=slug,
                     fields=[FieldChange(field="slug", after=slug), *declared_fields(desired, fields)],
-                    desired={**desired.model_dump(mode="json", exclude=set(Workspace.CHILDREN)), "slug": slug},
+                    desired=_settings(desired),
                     source=self.source(("workspaces", slug)),
                 ),
             )
@@ -200,8 +178,8 @@ class _Builder:
                         workspace=slug,
                         name=slug,
                         fields=fields,
-                        live_id=self.live_id(f"workspace:{live_slug}"),
-                        desired={**target.model_dump(mode="json", exclude=set(Workspace.CHILDREN)), "slug": slug},
+                        live_id=self.live_id(Address.of("workspace", live_slug)),
+                        desired=_settings(target),
                         reason=f"renamed from '{live_slug}'" if live_slug != slug else None,
                         details={"renamed_from": live_slug} if live_slug != slug else {},
                         source=self.source(("workspaces", slug)),
@@ -226,11 +204,11 @@ class _Builder:
             Change(
                 action="update",
                 kind="workspace_members",
-                address=f"workspace_members:{slug}",
+                address=Address.of("workspace_members", slug),
                 workspace=slug,
                 name=slug,
                 fields=[FieldChange(field="members", before=sorted(have), after=sorted(want))],
-                desired={"members": sorted(want)},
+                desired=MembersWrite(members=sorted(want)),
                 details={"add": sorted(want - have), "remove": sorted(have - want)},
                 source=self.source(("workspaces", slug, "members")),
             ),
@@ -257,7 +235,7 @@ class _Builder:
                 f"workspace '{slug}': include_byok_in_budgets can only be set together with a budget; it is left as is"
             )
         for interval, cap in steps:
-            address = f"workspace_budget:{slug}/{interval}"
+            address = Address.of("workspace_budget", slug, interval)
             flag_change = (
                 [
                     FieldChange(
@@ -294,12 +272,12 @@ class _Builder:
                     fields=[FieldChange(field="limit_usd", before=have.get(interval), after=cap), *flag_change]
                     if have.get(interval) != cap
                     else flag_change,
-                    desired={
-                        "limit_usd": cap,
-                        "include_byok_in_budgets": desired.include_byok_in_budgets
+                    desired=BudgetWrite(
+                        limit_usd=cap,
+                        include_byok_in_budgets=desired.include_byok_in_budgets
                         if flag_managed
                         else live.include_byok_in_budgets,
-                    },
+                    ),
                     source=self.source(("workspaces", slug, "budgets", interval)),
                 ),
             )
@@ -326,12 +304,12 @@ class _Builder:
             Change(
                 action="update" if current is not None else "create",
                 kind="default_guardrail",
-                address=f"default_guardrail:{slug}",
+                address=Address.of("default_guardrail", slug),
                 workspace=slug,
                 name="default",
                 fields=fields,
-                live_id=self.live.ids.get(f"default_guardrail:{slug}"),
-                desired=target.model_dump(mode="json"),
+                live_id=self.live.ids.get(Address.of("default_guardrail", slug)),
+                desired=target,
                 source=self.source(("workspaces", slug, "default_guardrail")),
             ),
         )
@@ -340,7 +318,8 @@ class _Builder:
 
     def children(self, slug: str, desired: Workspace, live: Workspace) -> None:
         orphans = [o for o in self.live.orphans if o.workspace == slug]
-        for collection, kind in COLLECTIONS.items():
+        for resource in PRUNABLE:
+            collection, kind = resource.collection or "", resource.name
             declared: dict[str, Any] = getattr(desired, collection)
             live_items: dict[str, Any] = getattr(live, collection)
             if kind == "api_key":
@@ -348,14 +327,14 @@ class _Builder:
             claimed: set[str] = set()
             for name, spec in declared.items():
                 live_name, live_spec = self.match(
-                    name, spec.previous_names, live_items, lambda n, k=kind: f"{k}:{slug}/{n}"
+                    name, spec.previous_names, live_items, lambda n, k=kind: Address.of(k, slug, n)
                 )
                 if live_name is not None:
                     claimed.add(live_name)
                     self.managed_objects += 1
                 self.child(slug, collection, kind, name, spec, live_name, live_spec, orphans)
             for name, live_spec in live_items.items():
-                address = f"{kind}:{slug}/{name}"
+                address = Address.of(kind, slug, name)
                 if name in claimed or address in self.moves:
                     continue
                 if self.prune(desired):
@@ -371,7 +350,7 @@ class _Builder:
                     Change(
                         action="delete",
                         kind="api_key",
-                        address=f"api_key:{slug}/{orphan.name}",
+                        address=Address.of("api_key", slug, orphan.name),
                         workspace=slug,
                         name=orphan.name,
                         live_id=orphan.key_hash,
@@ -388,7 +367,7 @@ class _Builder:
                 self.unmanaged.append(
                     Unmanaged(
                         kind="api_key",
-                        address=f"api_key:{slug}/{name}",
+                        address=Address.of("api_key", slug, name),
                         reason=f"outside ownership.key_name_prefix '{prefix}'",
                     )
                 )
@@ -405,19 +384,19 @@ class _Builder:
         live_spec: Any,
         orphans: list[OrphanKey],
     ) -> None:
-        address = f"{kind}:{slug}/{name}"
+        address = Address.of(kind, slug, name)
         catalogue = self.live.catalogue
         drop = frozenset({"guardrail"}) if kind == "api_key" else frozenset()
         moved_from = next((src for src, dst in self.moves.items() if dst == (slug, name)), None)
         old_key = None
         if live_spec is None and kind == "api_key" and moved_from is not None:
-            old_workspace, old_name = moved_from.split(":", 1)[1].split("/", 1)
+            old_workspace, old_name = moved_from.workspace or "", moved_from.name or ""
             # A guardrail name belongs to the old workspace: the moved key keeps only the declared one.
             old_key = self.live.state.workspaces[old_workspace].keys[old_name].model_copy(update={"guardrail": None})
         target = effective(spec, live_spec if live_spec is not None else old_key)
         after = normalize(target, catalogue, drop=drop)
         before = normalize(live_spec, catalogue, drop=drop) if live_spec is not None else None
-        phase = {"guardrail": "guardrail", "api_key": "api_key"}.get(kind, "attached")
+        phase = BY_NAME[kind].phase
         source = self.source(("workspaces", slug, collection, name))
 
         def emit(action: Action, fields: list[FieldChange], **extra: Any) -> None:
@@ -430,7 +409,7 @@ class _Builder:
                     workspace=slug,
                     name=name,
                     fields=fields,
-                    desired=target.model_dump(mode="json"),
+                    desired=target,
                     source=source,
                     **extra,
                 ),
@@ -438,7 +417,7 @@ class _Builder:
 
         new_key = live_spec is None
         if old_key is not None and moved_from is not None:
-            old_workspace = moved_from.split(":", 1)[1].split("/", 1)[0]
+            old_workspace = moved_from.workspace or ""
             fields = [FieldChange(field="workspace", before=old_workspace, after=slug)]
             fields += field_changes(normalize(old_key, catalogue, drop=drop), after)
             reason = (
@@ -454,12 +433,12 @@ class _Builder:
                 orphans.remove(orphan)
                 emit("replace", fields, live_id=orphan.key_hash, reason=ORPHAN_REASON)
             else:
-                if kind in ("byok_key", "observability_destination"):
-                    secret = "key" if kind == "byok_key" else "secret config"
+                secret = BY_NAME[kind].secret_field
+                if secret is not None:  # write-only: sent on create, never shown
                     fields.append(FieldChange(field=secret, after="(sensitive)", sensitive=True))
                 emit("create", fields)
         else:
-            live_id = self.live_id(f"{kind}:{slug}/{live_name}")
+            live_id = self.live_id(Address.of(kind, slug, live_name))
             fields = field_changes(before, after)
             immutable = [f.field for f in fields if f.field in getattr(spec, "IMMUTABLE", frozenset())]
             renamed = live_name != name
@@ -492,20 +471,21 @@ class _Builder:
             self.assignment(slug, name, live_guardrail, target.guardrail, source)
 
     def rotation_marker_change(self, kind: Kind, address: str, spec: Any) -> FieldChange | None:
-        if kind not in ("byok_key", "observability_destination"):
+        secret = BY_NAME[kind].secret_field
+        if secret is None:
             return None
         live_marker = self.live.rotation_markers.get(address)
         if spec.rotation == live_marker:
             return None
         return FieldChange(
-            field="key" if kind == "byok_key" else "secret config",
+            field=secret,
             before="(sensitive)",
             after="(sensitive)",
             sensitive=True,
         )
 
     def assignment(self, slug: str, key: str, before: str | None, after: str | None, source: str | None) -> None:
-        address = f"guardrail_assignment:{slug}/{key}"
+        address = Address.of("guardrail_assignment", slug, key)
         fields = [FieldChange(field="guardrail", before=before, after=after)]
         if after is None:
             self.add(
@@ -530,26 +510,22 @@ class _Builder:
                 workspace=slug,
                 name=key,
                 fields=fields,
-                desired={"guardrail": after},
+                desired=AssignmentWrite(guardrail=after),
                 details={"from": before},
                 source=source,
             ),
         )
 
-    @staticmethod
-    def delete_phase(kind: Kind) -> str:
-        return {"guardrail": "delete_guardrail", "api_key": "delete_api_key"}.get(kind, "delete_attached")
-
     def delete_child(self, slug: str, kind: Kind, name: str, live_spec: Any, reason: str) -> None:
         self.add(
-            self.delete_phase(kind),
+            BY_NAME[kind].delete_phase,
             Change(
                 action="delete",
                 kind=kind,
-                address=f"{kind}:{slug}/{name}",
+                address=Address.of(kind, slug, name),
                 workspace=slug,
                 name=name,
-                live_id=self.live.ids.get(f"{kind}:{slug}/{name}"),
+                live_id=self.live.ids.get(Address.of(kind, slug, name)),
                 reason=reason,
             ),
         )
@@ -558,16 +534,17 @@ class _Builder:
         """The workspace and, listed one by one and deleted first, everything its deletion removes."""
         gone = "its workspace is deleted"
         self.managed_objects += 1
-        for collection, kind in COLLECTIONS.items():
-            for name, item in getattr(live, collection).items():
+        for resource in PRUNABLE:
+            kind = resource.name
+            for name, item in getattr(live, resource.collection or "").items():
                 self.managed_objects += 1
                 self.delete_child(slug, kind, name, item, reason=gone)
-                address = f"{kind}:{slug}/{name}"
+                address = Address.of(kind, slug, name)
                 for other in self.live.duplicates.get(address, [])[1:]:
                     # Another live object under the same name goes too (an active key would block the delete).
                     self.managed_objects += 1
                     self.add(
-                        self.delete_phase(kind),
+                        BY_NAME[kind].delete_phase,
                         Change(
                             action="delete",
                             kind=kind,
@@ -585,7 +562,7 @@ class _Builder:
                 Change(
                     action="delete",
                     kind="api_key",
-                    address=f"api_key:{slug}/{orphan.name}",
+                    address=Address.of("api_key", slug, orphan.name),
                     workspace=slug,
                     name=orphan.name,
                     live_id=orphan.key_hash,
@@ -599,10 +576,10 @@ class _Builder:
                 Change(
                     action="delete",
                     kind="preset",
-                    address=f"preset:{slug}/{name}",
+                    address=Address.of("preset", slug, name),
                     workspace=slug,
                     name=name,
-                    live_id=self.live.ids.get(f"preset:{slug}/{name}"),
+                    live_id=self.live.ids.get(Address.of("preset", slug, name)),
                     reason=f"{gone} (the API deletes a preset only with its workspace)",
                 ),
             )
@@ -613,7 +590,7 @@ class _Builder:
                 Change(
                     action="delete",
                     kind="workspace_budget",
-                    address=f"workspace_budget:{slug}/{interval}",
+                    address=Address.of("workspace_budget", slug, interval),
                     workspace=slug,
                     name=interval,
                     fields=[FieldChange(field="limit_usd", before=cap)],
@@ -627,7 +604,7 @@ class _Builder:
                 Change(
                     action="delete",
                     kind="workspace_members",
-                    address=f"workspace_members:{slug}",
+                    address=Address.of("workspace_members", slug),
                     workspace=slug,
                     name=slug,
                     fields=[FieldChange(field="members", before=sorted(live.members))],
@@ -644,10 +621,10 @@ class _Builder:
                 Change(
                     action="delete",
                     kind="default_guardrail",
-                    address=f"default_guardrail:{slug}",
+                    address=Address.of("default_guardrail", slug),
                     workspace=slug,
                     name="default",
-                    live_id=self.live.ids.get(f"default_guardrail:{slug}"),
+                    live_id=self.live.ids.get(Address.of("default_guardrail", slug)),
                     reason=f"{gone} (its policy is cleared first)",
                 ),
             )
@@ -656,10 +633,10 @@ class _Builder:
             Change(
                 action="delete",
                 kind="workspace",
-                address=f"workspace:{slug}",
+                address=Address.of("workspace", slug),
                 workspace=slug,
                 name=slug,
-                live_id=self.live.ids.get(f"workspace:{slug}"),
+                live_id=self.live.ids.get(Address.of("workspace", slug)),
                 reason="not declared (ownership.prune_workspaces is on)",
             ),
         )
@@ -675,10 +652,10 @@ class _Builder:
             reason = "not declared in the config"
             if self.prune(desired):
                 reason = "not declared; pruning is on, but the API cannot delete a preset"
-            self.unmanaged.append(Unmanaged(kind="preset", address=f"preset:{slug}/{name}", reason=reason))
+            self.unmanaged.append(Unmanaged(kind="preset", address=Address.of("preset", slug, name), reason=reason))
 
     def preset(self, slug: str, name: str, spec: Preset) -> None:
-        address = f"preset:{slug}/{name}"
+        address = Address.of("preset", slug, name)
         history = self.live.presets.get(name)
         live_ws = self.live.preset_workspaces.get(name)
         source = self.source(("workspaces", slug, "presets", name))
@@ -686,7 +663,7 @@ class _Builder:
         if live_ws is not None and designated is not None:
             spec = effective(spec, designated)  # what the config leaves out keeps the live version's value
         want = spec.content()
-        desired = spec.model_dump(mode="json")
+        desired = spec
         after = normalize(spec, None)
         if history is None or live_ws is None:
             self.add(
@@ -748,6 +725,11 @@ class _Builder:
         return [change for phase in PHASES for change in self.phases[phase]]
 
 
+def _settings(workspace: Workspace) -> Workspace:
+    """A workspace's own settings, without the kinds it holds (those are changes of their own)."""
+    return Workspace.model_validate(workspace.model_dump(exclude=set(WORKSPACE_FIELDS)))
+
+
 def _update_reason(renamed_from: str | None, rotated: bool) -> str | None:
     parts = [f"renamed from '{renamed_from}'"] if renamed_from else []
     if rotated:
@@ -783,7 +765,7 @@ def build_plan(
             builder.unmanaged.append(
                 Unmanaged(
                     kind="api_key",
-                    address=f"api_key:{orphan.workspace}/{orphan.name}",
+                    address=Address.of("api_key", orphan.workspace, orphan.name),
                     reason="orphan of an interrupted apply, in a workspace not declared",
                 )
             )

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from openrouter_iac.errors import ServerRuleError
+from openrouter_iac.kinds import NAMED, PRUNABLE
+from openrouter_iac.model.address import Address
 from openrouter_iac.model.config import Config
 from openrouter_iac.model.positions import PathKey, SourceMap, dotted
 from openrouter_iac.model.resources import GuardrailPolicy
@@ -64,19 +66,8 @@ def check_server_rules(config: Config, catalogue: Catalogue, source_map: SourceM
         )
 
 
-def _protected(address: str, protect: list[str]) -> bool:
-    _kind, _, rest = address.partition(":")
-    workspace = rest.split("/", 1)[0]
-    return address in protect or f"workspace:{workspace}" in protect
-
-
-_PRUNABLE = {
-    "guardrails": ("guardrail", "guardrails"),
-    "keys": ("api_key", "API keys"),
-    "byok": ("byok_key", "BYOK credentials"),
-    "observability": ("observability_destination", "observability destinations"),
-}
-"""Named collections pruning can delete (presets cannot be deleted on their own), with their words."""
+def _protected(address: Address, protect: list[str]) -> bool:
+    return address in protect or address.in_workspace() in protect
 
 
 def _emptied(config: Config, live: LiveSnapshot, changes: list[Change]) -> list[str]:
@@ -93,11 +84,12 @@ def _emptied(config: Config, live: LiveSnapshot, changes: list[Change]) -> list[
         live_ws = live.state.workspaces.get(slug)
         if live_ws is None:
             continue
-        for collection, (kind, words) in _PRUNABLE.items():
+        for kind in PRUNABLE:
+            collection = kind.collection or ""
             live_items = getattr(live_ws, collection)
-            gone = sum(1 for c in deletes if c.workspace == slug and c.kind == kind)
+            gone = sum(1 for c in deletes if c.workspace == slug and c.kind == kind.name)
             if not getattr(workspace, collection) and live_items and gone >= len(live_items):
-                out.append(f"every one of the {gone} {words} of workspace '{slug}'")
+                out.append(f"every one of the {gone} {kind.plural} of workspace '{slug}'")
     return out
 
 
@@ -110,8 +102,8 @@ def safety_facts(config: Config, live: LiveSnapshot, changes: list[Change], mana
     for slug, workspace in config.workspaces.items():
         pruning = workspace.prune if workspace.prune is not None else config.ownership.prune
         live_ws = live.state.workspaces.get(slug)
-        declares_nothing = not (workspace.presets or any(getattr(workspace, c) for c in _PRUNABLE))
-        populated = live_ws is not None and any(getattr(live_ws, c) for c in _PRUNABLE)
+        declares_nothing = not any(getattr(workspace, kind.collection or "") for kind in NAMED)
+        populated = live_ws is not None and any(getattr(live_ws, kind.collection or "") for kind in PRUNABLE)
         if pruning and declares_nothing and populated:
             empty_config = True
     return SafetyFacts(

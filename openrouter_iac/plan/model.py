@@ -4,46 +4,27 @@ from, and what apply needs to check before it writes. Saved as JSON (no secret i
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationError, field_serializer, model_validator
 
 from openrouter_iac import __version__
 from openrouter_iac.errors import PlanError
+from openrouter_iac.kinds import BY_NAME, KINDS
+from openrouter_iac.model.address import Address, KindName
+from openrouter_iac.model.payloads import Details
 
 PLAN_FORMAT_VERSION = "1.0"
 
 Action = Literal["create", "update", "delete", "replace"]
 
-Kind = Literal[
-    "organization_settings",
-    "workspace",
-    "workspace_members",
-    "workspace_budget",
-    "default_guardrail",
-    "guardrail",
-    "api_key",
-    "guardrail_assignment",
-    "preset",
-    "byok_key",
-    "observability_destination",
-]
+Kind = KindName
 
-LAYER: dict[Kind, int] = {
-    "organization_settings": 0,
-    "workspace": 1,
-    "workspace_members": 1,
-    "workspace_budget": 1,
-    "default_guardrail": 2,
-    "guardrail": 2,
-    "byok_key": 3,
-    "api_key": 3,
-    "guardrail_assignment": 3,
-    "observability_destination": 3,
-    "preset": 4,
-}
+LAYER: dict[Kind, int] = {kind.name: kind.layer for kind in KINDS}
 """The layer of the hierarchy a kind belongs to: organization 0, workspace 1, guardrail 2, key 3,
 preset 4. Renderers group by it; lint and explain use it to follow constraints downwards."""
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class _Frozen(BaseModel):
@@ -64,7 +45,7 @@ class Change(_Frozen):
 
     action: Action
     kind: Kind
-    address: str
+    address: Address
     """Stable identity, e.g. `api_key:healthcare/intake-summarizer`."""
     workspace: str | None = None
     """Workspace slug (None for organization-level changes)."""
@@ -73,27 +54,48 @@ class Change(_Frozen):
     fields: list[FieldChange] = Field(default_factory=list)
     live_id: str | None = None
     """Id (or key hash) of the live object being updated, replaced or deleted."""
-    desired: dict[str, Any] | None = None
-    """The desired object, normalised (config-only fields such as the secret sink included)."""
+    desired: SerializeAsAny[BaseModel] | None = None
+    """The object apply writes, typed by kind (the kind's spec model in :mod:`openrouter_iac.kinds`):
+    config-only fields such as the secret sink included. Read it with :meth:`spec`."""
     reason: str | None = None
     """Why, when it is not obvious: a rename, a secret rotation, an orphaned key..."""
     rotation: bool = False
     """A replace that mints a new key secret: consumers of the old secret will break."""
     source: str | None = None
     """Where the desired object is declared (`file:line:column`)."""
-    details: dict[str, Any] = Field(default_factory=dict)
-    """Kind-specific extras for display, e.g. preset versions (`version_before`, `restores_version`)."""
+    details: Details = Field(default_factory=Details)
+    """Kind-specific extras, e.g. preset versions (`version_before`, `restores_version`)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _typed(cls, data: Any) -> Any:
+        # A saved plan holds plain JSON: the kind says which model `desired` is.
+        if isinstance(data, dict) and isinstance(data.get("desired"), dict) and data.get("kind") in BY_NAME:
+            desired = dict(data["desired"])
+            desired.pop("slug", None)  # plans of orctl 0.1 carried a workspace's slug here (it is `name`)
+            data = {**data, "desired": BY_NAME[data["kind"]].spec.model_validate(desired)}
+        return data
+
+    @field_serializer("details")
+    def _details(self, details: Details) -> dict[str, Any]:
+        return details.as_json()
 
     @property
     def layer(self) -> int:
         return LAYER[self.kind]
+
+    def spec(self, model: type[M]) -> M:
+        """The typed object this change writes; PlanError when the plan carries none of that model."""
+        if not isinstance(self.desired, model):
+            raise PlanError(f"{self.address}: the plan carries no {model.__name__} to write", hint=_PLAN_HINT)
+        return self.desired
 
 
 class Unmanaged(_Frozen):
     """A live object orctl does not manage (and will not touch)."""
 
     kind: Kind
-    address: str
+    address: Address
     reason: str
 
 

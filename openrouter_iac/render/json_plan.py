@@ -48,7 +48,7 @@ def _change(change: Change, weakening: list[str]) -> dict[str, Any]:
         "reason": change.reason,
         "rotation": change.rotation,
         "fields": [_field(field, deleting=change.action == "delete") for field in change.fields],
-        "details": canonical(change.details),
+        "details": canonical(change.details.as_json()),
         "weakens_policy": bool(weakening),
         "weakening_reasons": weakening,
     }

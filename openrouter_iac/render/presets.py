@@ -12,9 +12,9 @@ def version_note(change: Change) -> str | None:
     """`v3 → v4`, `new preset, v1` or `restores v2 content as v4 (live v5)`; None without versions."""
     if change.kind != "preset" or change.action == "delete":
         return None
-    before = _version(change.details.get("version_before"))
-    after = _version(change.details.get("version_after"))
-    restores = _version(change.details.get("restores_version"))
+    before = _version(change.details.version_before)
+    after = _version(change.details.version_after)
+    restores = _version(change.details.restores_version)
     if after is None:
         return None
     if restores is not None:
@@ -27,8 +27,8 @@ def version_note(change: Change) -> str | None:
 
 def prompt_labels(change: Change) -> tuple[str, str]:
     """Labels of the two sides of a text diff: preset versions when known, else before/after."""
-    before = _version(change.details.get("version_before"))
-    after = _version(change.details.get("version_after"))
+    before = _version(change.details.version_before)
+    after = _version(change.details.version_after)
     if change.kind == "preset" and after is not None:
         return (f"v{before}" if before is not None else "(none)", f"v{after}")
     return ("before", "after")

@@ -23,6 +23,7 @@ from plan_cli_support import (
     summary_counts,
 )
 
+from openrouter_iac.model.resources import ByokKey
 from openrouter_iac.plan.model import Plan
 
 ACTIONS = ("create", "update", "replace", "delete")
@@ -281,7 +282,7 @@ def test_out_writes_a_plan_file_without_secrets(api: Api, tmp_path: Path) -> Non
     assert saved.summary() == shown["summary"]
     assert saved.fingerprint == shown["fingerprint"]
     byok = next(c for c in saved.changes if c.kind == "byok_key")
-    assert "file:credentials/bedrock-example.json" in json.dumps(byok.desired)  # the reference, not the value
+    assert byok.spec(ByokKey).key == "file:credentials/bedrock-example.json"  # the reference, not the value
 
 
 def test_a_saved_plan_of_new_keys_and_a_rotation_holds_no_secret(converged_api: Api, tmp_path: Path) -> None:

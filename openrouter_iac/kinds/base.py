@@ -1,0 +1,75 @@
+"""What orctl knows about one resource kind, declared once (one module per kind fills it in).
+
+The pipeline loops over the table (:data:`openrouter_iac.kinds.KINDS`) instead of keeping its own
+lists: the config merge and checks (collections, names, protectable and renamable kinds), the
+planner (collections, phases, pruning, what a deletion removes), the safety guards (every kind
+counted), the reader (which lists to read per workspace), the writer (a handler per kind, checked
+by a test) and the renderers (layers, words).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from openrouter_iac.model.address import Address, KindName
+from openrouter_iac.model.names import NameRule
+
+
+@dataclass(frozen=True)
+class WorkspaceList:
+    """How the reader lists a kind's live objects of one workspace."""
+
+    path: str
+    """API path; `{workspace_id}` is replaced by the workspace's id."""
+    what: str
+    """How errors name the list, e.g. `guardrails`."""
+    scoped: bool = True
+    """The list takes `workspace_id` as a query parameter (else the id is in the path)."""
+    paged: bool = True
+    """A list with `total_count` (pages after the first read in parallel); else one GET."""
+    params: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ResourceKind:
+    """One resource kind. Field traits (immutable, set-like, sensitive, server-computed) sit on
+    the spec model's fields (:mod:`openrouter_iac.model.traits`), not here."""
+
+    name: KindName
+    spec: type[BaseModel]
+    """The typed payload a change of this kind carries to apply (`Change.desired`)."""
+    layer: int
+    """0 organization, 1 workspace, 2 guardrail, 3 key, 4 preset (renderers group by it)."""
+    phase: str
+    """When its creates and updates run (see :data:`openrouter_iac.kinds.PHASES`)."""
+    delete_phase: str
+    """When its deletes run: bottom-up, after every create and update."""
+    singular: str
+    plural: str
+    collection: str | None = None
+    """The `Workspace` field holding its named objects (`guardrails`, `keys`...), if it has names."""
+    settings: tuple[str, ...] = ()
+    """The `Workspace` fields it is the setting of (`budgets`, `members`, `default_guardrail`)."""
+    name_rule: NameRule | None = None
+    """The rule for names written in a config (named kinds)."""
+    deletable: bool = True
+    """The API can delete one on its own (presets go only with their workspace)."""
+    renamable: bool = False
+    """It takes `previous_names`."""
+    protectable: bool = False
+    """`safety.protect` may name it."""
+    secret_field: str | None = None
+    """The write-only secret a create sends (shown as a sensitive field, never a value)."""
+    dependents: tuple[KindName, ...] = ()
+    """Kinds whose live objects its deletion removes (a plan lists them and apply deletes them first)."""
+    reads: WorkspaceList | None = None
+    """How the reader lists it per workspace (None: read with another kind or account-wide)."""
+
+    def address(self, workspace: str | None = None, name: str | None = None) -> Address:
+        return Address.of(self.name, workspace, name)
+
+    @property
+    def named(self) -> bool:
+        return self.collection is not None

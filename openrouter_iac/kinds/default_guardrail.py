@@ -1,0 +1,19 @@
+"""The default guardrail of a workspace: its policy is a setting (`default_guardrail:`). It is read
+with the workspace's guardrails and cannot be deleted; "deleting" it clears its policy."""
+
+from __future__ import annotations
+
+from openrouter_iac.kinds.base import ResourceKind
+from openrouter_iac.model.resources import GuardrailPolicy
+
+KIND = ResourceKind(
+    name="default_guardrail",
+    spec=GuardrailPolicy,
+    layer=2,
+    phase="default_guardrail",
+    delete_phase="delete_default_guardrail",
+    singular="default guardrail",
+    plural="default guardrails",
+    settings=("default_guardrail",),
+    deletable=False,
+)
