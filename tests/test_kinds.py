@@ -1,0 +1,113 @@
+"""The table of kinds is complete: every kind has every part, and nothing keeps a list of its own.
+
+A kind added to the table but missing a writer handler, a reader list, a name rule or a place in
+the plan's phases fails here, not at run time halfway through an apply.
+"""
+
+from __future__ import annotations
+
+import typing
+
+import pytest
+from pydantic import BaseModel
+
+from openrouter_iac.kinds import BY_NAME, KINDS, NAMED, PHASES, PRUNABLE, WORKSPACE_FIELDS, ResourceKind
+from openrouter_iac.live.writer import HANDLERS
+from openrouter_iac.model.address import KIND_NAMES, Address
+from openrouter_iac.model.names import WORKSPACE_NAMES
+from openrouter_iac.model.resources import Workspace
+from openrouter_iac.plan.model import LAYER, Change
+
+IDS = [kind.name for kind in KINDS]
+
+
+def test_the_table_has_every_kind_once() -> None:
+    assert sorted(IDS) == sorted(KIND_NAMES)
+    assert len(set(IDS)) == len(IDS)
+    assert set(LAYER) == set(KIND_NAMES)
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=IDS)
+def test_every_kind_has_every_part(kind: ResourceKind) -> None:
+    assert issubclass(kind.spec, BaseModel)
+    assert 0 <= kind.layer <= 4
+    assert kind.phase in PHASES and kind.delete_phase in PHASES
+    assert kind.singular and kind.plural
+    assert kind.name in HANDLERS, f"live/writer.py has no handler for {kind.name}"
+    for dependent in kind.dependents:
+        assert dependent in BY_NAME
+    if kind.collection is not None:
+        assert kind.name_rule is not None, f"{kind.name} has names but no name rule"
+        assert WORKSPACE_NAMES[kind.collection] is kind.name_rule
+    for setting in kind.settings:
+        assert setting in Workspace.model_fields, setting
+
+
+def test_every_collection_of_a_workspace_belongs_to_a_kind() -> None:
+    # A new `dict[str, Spec]` field on Workspace is a new named kind: it needs an entry in the table.
+    collections = {
+        name
+        for name, info in Workspace.model_fields.items()
+        if typing.get_origin(info.annotation) is dict and issubclass(typing.get_args(info.annotation)[1], BaseModel)
+    }
+    assert collections == {kind.collection for kind in NAMED}
+    assert set(WORKSPACE_NAMES) == collections
+    assert {kind.collection for kind in NAMED} <= WORKSPACE_FIELDS
+
+
+def test_the_named_kinds_pruning_deletes_can_be_deleted() -> None:
+    assert all(kind.deletable for kind in PRUNABLE)
+    assert {kind.name for kind in NAMED} - {kind.name for kind in PRUNABLE} == {"preset"}
+
+
+def test_deleting_a_workspace_removes_every_kind_inside_it() -> None:
+    reachable: set[str] = set()
+    todo = list(BY_NAME["workspace"].dependents)
+    while todo:
+        name = todo.pop()
+        if name not in reachable:
+            reachable.add(name)
+            todo.extend(BY_NAME[name].dependents)
+    assert reachable == set(KIND_NAMES) - {"organization_settings", "workspace"}
+
+
+def test_deletes_come_bottom_up_after_every_create() -> None:
+    creates = {kind.phase for kind in KINDS}
+    first_delete = min(PHASES.index(kind.delete_phase) for kind in KINDS if kind.delete_phase not in creates)
+    assert all(PHASES.index(phase) < first_delete for phase in creates)
+    workspace = PHASES.index(BY_NAME["workspace"].delete_phase)
+    assert all(PHASES.index(BY_NAME[d].delete_phase) < workspace for d in BY_NAME["workspace"].dependents)
+
+
+def test_an_address_is_parsed_once_into_its_parts() -> None:
+    address = Address.parse("api_key:healthcare/intake/v2")
+    assert (address.kind, address.workspace, address.name) == ("api_key", "healthcare", "intake/v2")
+    assert address == "api_key:healthcare/intake/v2"
+    assert Address.of("workspace", "healthcare") == "workspace:healthcare"
+    assert Address.parse("organization_settings").workspace is None
+    assert Address.of("guardrail", "a", "b").in_workspace() == "workspace:a"
+    with pytest.raises(ValueError, match="names no kind"):
+        Address.parse("key:healthcare/x")
+
+
+def test_a_change_carries_its_typed_spec_through_json() -> None:
+    change = Change.model_validate(
+        {
+            "action": "update",
+            "kind": "workspace_budget",
+            "address": "workspace_budget:lab/monthly",
+            "workspace": "lab",
+            "name": "monthly",
+            "desired": {"limit_usd": 40, "include_byok_in_budgets": True},
+            "details": {"from": "old"},
+        }
+    )
+    again = Change.model_validate_json(change.model_dump_json())
+    assert again == change
+    assert isinstance(again.address, Address) and again.address.kind == "workspace_budget"
+    assert again.spec(BY_NAME["workspace_budget"].spec).model_dump() == {
+        "limit_usd": 40,
+        "include_byok_in_budgets": True,
+    }
+    assert again.details.from_ == "old"
+    assert again.model_dump(mode="json")["details"] == {"from": "old"}
