@@ -278,10 +278,12 @@ class Writer:
         rotating = sends_credential(change)
         credential = self._resolve(spec.key, change) if rotating else None
         body = byok_body(spec, live_name, hashes, credential)
-        if change.action == "create":
+        if change.action in ("create", "replace"):
             body.update(provider=spec.provider, workspace_id=self.context.id_of(f"workspace:{change.workspace}"))
             created = self.client.post("/byok", json=body, resource=change.address)
             self.context.ids[change.address] = str(_data(created)["id"])
+            if change.action == "replace":  # the provider cannot change in place: the old one goes after
+                self._delete(f"/byok/{change.live_id}", change)
             return
         byok_id = change.live_id or self.context.id_of(change.address)
         self.client.patch(f"/byok/{byok_id}", json=body, resource=change.address)
@@ -302,10 +304,12 @@ class Writer:
                 config[key] = value
         live_name = name_with_rotation(_name(change), spec.rotation)
         body = observability_body(spec, live_name, config, self._key_hashes(change.workspace, spec.api_keys))
-        if change.action == "create":
+        if change.action in ("create", "replace"):
             body.update(type=spec.type, workspace_id=self.context.id_of(f"workspace:{change.workspace}"))
             created = self.client.post("/observability/destinations", json=body, resource=change.address)
             self.context.ids[change.address] = str(_data(created)["id"])
+            if change.action == "replace":  # the type cannot change in place: the old one goes after
+                self._delete(f"/observability/destinations/{change.live_id}", change)
             return
         destination_id = change.live_id or self.context.id_of(change.address)
         self.client.patch(f"/observability/destinations/{destination_id}", json=body, resource=change.address)
@@ -350,7 +354,7 @@ def _data(body: Any) -> dict[str, Any]:
 def sends_credential(change: Change) -> bool:
     """Whether a BYOK/observability write carries its write-only secrets: on create and rotation only."""
     fields = ROTATION_FIELDS.get(change.kind, frozenset())
-    return change.action == "create" or any(fc.field.split(".")[-1] in fields for fc in change.fields)
+    return change.action in ("create", "replace") or any(fc.field.split(".")[-1] in fields for fc in change.fields)
 
 
 def _field_sets(change: Change, name: str) -> tuple[set[str], set[str]] | None:

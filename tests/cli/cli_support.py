@@ -28,15 +28,19 @@ def write_config(path: Path, workspaces: dict[str, Any], **top: Any) -> Path:
     return path
 
 
+ENV = {"OPENAI_KEY": "sk-proj-fake-test-only-0123456789"}
+"""What the configs' secret references point at (fake values)."""
+
+
 def apply(config: Path, *flags: str) -> Result:
-    return orctl("apply", "-c", str(config), "--emulator", "--auto-approve", *flags)
+    return orctl("apply", "-c", str(config), "--emulator", "--auto-approve", *flags, env=ENV)
 
 
 def plan(config: Path, *flags: str) -> Result:
-    return orctl("plan", "-c", str(config), "--emulator", *flags)
+    return orctl("plan", "-c", str(config), "--emulator", *flags, env=ENV)
 
 
-def live(method: str, path: str, body: Any = None) -> tuple[int, Any]:
+def live(method: str, path: str, body: Any = None, *, query: str = "") -> tuple[int, Any]:
     """One call to the emulated account, as its management key (to look, or to set up a case)."""
     with EmbeddedEmulator(STATE) as emu:
-        return emu.emulator.call(method, path, body)
+        return emu.emulator.call(method, path, body, query=query)

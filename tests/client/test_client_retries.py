@@ -170,8 +170,11 @@ def test_delete_404_after_a_429_is_not_found(harness):
 
 def test_4xx_are_not_retried(harness):
     h = harness(api_error(400, "bad"))
-    with pytest.raises(Exception):  # noqa: B017 - the class is asserted in the errors tests
+    from openrouter_iac.errors import ApiRequestError
+
+    with pytest.raises(ApiRequestError, match="bad") as caught:
         h.client.get("/keys", resource="API keys")
+    assert caught.value.status == 400
     assert len(h.script.requests) == 1
 
 

@@ -11,6 +11,14 @@ SECRET = "sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abc
 """A secret-looking value that no renderer may ever print."""
 
 OLD_PROMPT = "You summarise intake notes.\nNever include the patient's name.\nAnswer in English."
+# The reasons the planner writes, word for word (test_render_fixture_reasons.py checks that a real
+# plan says each of them, so the renderer tests never pin a string the builder does not produce).
+REASON_KEY_REPLACE = "secret rotation: expires_at cannot change in place; consumers of the old key will break"
+REASON_ROTATION_MARKER = "rotation marker changed: the write-only secret is sent again"
+REASON_PRUNED = "not declared (pruning is on)"
+REASON_UNMANAGED = "not declared in the config"
+REASON_UNMANAGED_WORKSPACE = "not declared in the config (2 keys, 0 guardrails, 0 presets)"
+
 NEW_PROMPT = "You summarise intake notes.\nNever include names or MRNs.\nAnswer in English.\nBe brief."
 
 
@@ -112,7 +120,7 @@ def every_change() -> list[Change]:
             workspace=hc,
             name="intake-summarizer",
             live_id="hash-intake",
-            reason="expires_at cannot change in place",
+            reason=REASON_KEY_REPLACE,
             rotation=True,
             fields=[fc("expires_at", "2026-06-30T00:00:00Z", "2027-06-30T00:00:00Z")],
         ),
@@ -158,7 +166,7 @@ def every_change() -> list[Change]:
             workspace=hc,
             name="bedrock",
             rotation=True,
-            reason="rotation marker changed",
+            reason=REASON_ROTATION_MARKER,
             fields=[fc("key", None, None, sensitive=True)],
         ),
         Change(
@@ -179,7 +187,7 @@ def every_change() -> list[Change]:
             workspace=hc,
             name="old-batch",
             live_id="hash-old",
-            reason="not in the config (prune is on)",
+            reason=REASON_PRUNED,
         ),
         Change(
             action="delete",
@@ -195,8 +203,8 @@ def full_plan() -> Plan:
     return make_plan(
         every_change(),
         unmanaged=[
-            Unmanaged(kind="api_key", address="api_key:research/dashboard-key", reason="created outside orctl"),
-            Unmanaged(kind="workspace", address="workspace:sandbox", reason="not declared; prune is off"),
+            Unmanaged(kind="api_key", address="api_key:research/dashboard-key", reason=REASON_UNMANAGED),
+            Unmanaged(kind="workspace", address="workspace:sandbox", reason=REASON_UNMANAGED_WORKSPACE),
         ],
         warnings=["guardrail:healthcare/phi-strict allows a provider without ZDR"],
         safety=SafetyFacts(

@@ -24,7 +24,7 @@ def test_banner_lists_deletions_and_rotations(plan: Plan) -> None:
         "> This plan deletes, replaces or rotates live objects:\n"
         "> - 🔑 Rotate `api_key:healthcare/intake-summarizer`: consumers of the old key will break\n"
         "> - 🔑 Rotate `byok_key:healthcare/bedrock`: the stored credential is sent again\n"
-        "> - 🔴 Delete `api_key:healthcare/old-batch`: not in the config (prune is on)\n"
+        "> - 🔴 Delete `api_key:healthcare/old-batch`: not declared (pruning is on)\n"
         "> - 🔴 Delete `guardrail:research/legacy`\n"
     ) in text
 
@@ -109,7 +109,7 @@ def test_table_rows(plan: Plan) -> None:
     assert "| Action | Address | Changes |\n|---|---|---|\n" in text
     assert "| 🟣 replace | `api_key:healthcare/intake-summarizer` | 🔑 secret rotation; expires\\_at |" in text
     assert "| 🟡 update | `preset:healthcare/intake` | v3 → v4; system\\_prompt, parameters |" in text
-    assert "| 🔴 delete | `api_key:healthcare/old-batch` | not in the config (prune is on) |" in text
+    assert "| 🔴 delete | `api_key:healthcare/old-batch` | not declared (pruning is on) |" in text
 
 
 def test_table_escapes_pipes_and_backticks() -> None:
@@ -138,8 +138,8 @@ def test_prompt_with_backticks_gets_a_longer_fence() -> None:
 def test_unmanaged_collapsed(plan: Plan) -> None:
     assert (
         "<details><summary>2 live objects are not managed by this config</summary>\n\n"
-        "- `api_key:research/dashboard-key`: created outside orctl\n"
-        "- `workspace:sandbox`: not declared; prune is off\n\n</details>"
+        "- `api_key:research/dashboard-key`: not declared in the config\n"
+        "- `workspace:sandbox`: not declared in the config (2 keys, 0 guardrails, 0 presets)\n\n</details>"
     ) in render_markdown(plan)
 
 

@@ -37,8 +37,7 @@ def test_action_symbols(plan: Plan) -> None:
 def test_rotation_note_and_reason(plan: Plan) -> None:
     assert block(render_text(plan, color=False), "api_key:healthcare/intake-summarizer") == (
         "  -/+ api_key:healthcare/intake-summarizer\n"
-        "      # secret rotation: consumers of the old key will break\n"
-        "      # expires_at cannot change in place\n"
+        "      # secret rotation: expires_at cannot change in place; consumers of the old key will break\n"
         '      expires_at: "2026-06-30T00:00:00Z" → "2027-06-30T00:00:00Z"'
     )
 
@@ -46,7 +45,7 @@ def test_rotation_note_and_reason(plan: Plan) -> None:
 def test_delete_without_fields_shows_address_and_reason(plan: Plan) -> None:
     text = render_text(plan, color=False)
     assert block(text, "api_key:healthcare/old-batch") == (
-        "  - api_key:healthcare/old-batch\n      # not in the config (prune is on)"
+        "  - api_key:healthcare/old-batch\n      # not declared (pruning is on)"
     )
     assert block(text, "guardrail:research/legacy") == "  - guardrail:research/legacy"
 
@@ -118,8 +117,8 @@ def test_unmanaged_and_warnings(plan: Plan) -> None:
     text = render_text(plan, color=False)
     assert (
         "2 live objects are not managed by this config:\n"
-        "  api_key:research/dashboard-key  (created outside orctl)\n"
-        "  workspace:sandbox  (not declared; prune is off)\n"
+        "  api_key:research/dashboard-key  (not declared in the config)\n"
+        "  workspace:sandbox  (not declared in the config (2 keys, 0 guardrails, 0 presets))\n"
     ) in text
     assert "Warning: guardrail:healthcare/phi-strict allows a provider without ZDR\n" in text
 
