@@ -12,19 +12,24 @@ from cli_support import apply, live, plan, write_config
 
 # `method` is written out: the API fills in its default (POST) and the client compares it (a known gap).
 WEBHOOK = {"type": "webhook", "config": {"url": "https://hooks.example.com/traces", "method": "POST"}}
+OTEL = {"type": "otel-collector", "config": {"endpoint": "https://otel.example.com/v1"}}
 
 
 def lab() -> dict[str, Any]:
-    """One workspace with one object of every kind that can be deleted today."""
+    """One workspace with two objects of every kind that can be deleted today (deleting the last one
+    of a kind is guarded on its own: test_emptying_a_kind_needs_allow_destroy)."""
     return {
         "name": "Lab",
-        "guardrails": {"lab-cap": {"budget": {"limit_usd": 5, "reset": "monthly"}}},
+        "guardrails": {"lab-cap": {"budget": {"limit_usd": 5, "reset": "monthly"}}, "spare-cap": {}},
         "keys": {
             "bot": {"limit": 1, "secret_sink": "local", "guardrail": "lab-cap"},
             "batch": {"limit": 2, "secret_sink": "local"},
         },
-        "byok": {"openai-main": {"provider": "openai", "key": "env:OPENAI_KEY"}},
-        "observability": {"hooks": WEBHOOK},
+        "byok": {
+            "openai-main": {"provider": "openai", "key": "env:OPENAI_KEY"},
+            "anthropic-main": {"provider": "anthropic", "key": "env:OPENAI_KEY"},
+        },
+        "observability": {"hooks": WEBHOOK, "traces": OTEL},
     }
 
 
@@ -34,6 +39,14 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "api_key": ("keys", "batch", "/keys"),
     "byok_key": ("byok", "openai-main", "/byok"),
     "observability_destination": ("observability", "hooks", "/observability/destinations"),
+}
+
+
+WHAT = {
+    "guardrail": "guardrails",
+    "api_key": "API keys",
+    "byok_key": "BYOK credentials",
+    "observability_destination": "observability destinations",
 }
 
 
@@ -98,7 +111,7 @@ def test_without_prune_an_undeclared_object_is_reported_and_kept(config: Path, k
 
 def test_unassigning_a_key_from_its_guardrail(config: Path) -> None:
     workspace = lab()
-    del workspace["keys"]["bot"]["guardrail"]
+    workspace["keys"]["bot"]["guardrail"] = None  # explicit: leaving it out means "not managed"
     write_config(config, {"lab": workspace})
     shown = plan(config)
     assert "guardrail_assignment:lab/bot" in shown.stdout
@@ -134,8 +147,7 @@ def test_the_delete_fraction_guard_counts_each_kind(config: Path, kind: str) -> 
     write_config(config, {"lab": without(kind)}, ownership={"prune": True}, safety=safety)
     refused = apply(config)
     assert refused.exit_code == 1
-    deletes = 2 if kind == "guardrail" else 1  # a guardrail goes with its key assignment
-    assert f"Error: the plan was refused:\n  - the plan deletes {deletes} of 6 managed objects, " in refused.stderr
+    assert "Error: the plan was refused:\n  - the plan deletes 1 of 9 managed objects, " in refused.stderr
     assert "more than safety.max_delete_fraction (10%); pass --allow-destroy if that is intended" in refused.stderr
     assert name in live_names(route)
     done = apply(config, "--allow-destroy")
@@ -149,7 +161,7 @@ def test_protecting_a_workspace_guards_deleting_each_kind_in_it(config: Path, ki
     write_config(config, {"lab": without(kind)}, ownership={"prune": True}, safety={"protect": ["workspace:lab"]})
     refused = apply(config)
     assert refused.exit_code == 1
-    hits = f"guardrail_assignment:lab/bot, {kind}:lab/{name}" if kind == "guardrail" else f"{kind}:lab/{name}"
+    hits = f"{kind}:lab/{name}"
     assert refused.stderr == (
         "Error: the plan was refused:\n"
         f"  - the plan deletes or replaces protected objects ({hits}); pass --allow-destroy if that is intended\n"
@@ -200,11 +212,33 @@ def test_pruning_a_workspace_deletes_its_keys_first(config: Path) -> None:
     write_config(config, {"lab": lab()}, ownership={"prune_workspaces": True})
     shown = plan(config)
     assert "- api_key:old/legacy" in shown.stdout and "- workspace:old" in shown.stdout
-    done = apply(config)
+    refused = apply(config)
+    assert refused.exit_code == 1
+    assert "the plan empties workspace 'old' with the 2 object(s) in it; pass --allow-destroy" in refused.stderr
+    done = apply(config, "--allow-destroy")
     assert done.exit_code == 0, done.output
     assert done.stderr.index("- api_key:old/legacy ... deleted") < done.stderr.index("- workspace:old ... deleted")
     _, body = live("GET", "/workspaces")
     assert sorted(w["slug"] for w in body["data"]) == ["default", "lab"]
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_emptying_a_kind_needs_allow_destroy(config: Path, kind: str) -> None:
+    collection, _, route = KINDS[kind]
+    workspace = lab()
+    workspace[collection] = {}
+    if kind == "guardrail":
+        workspace["keys"]["bot"]["guardrail"] = None
+    write_config(config, {"lab": workspace}, ownership={"prune": True})
+    refused = apply(config)
+    assert refused.exit_code == 1
+    assert f"the plan empties every one of the 2 {WHAT[kind]} of workspace 'lab'; pass --allow-destroy" in (
+        refused.stderr
+    )
+    assert len(live_names(route)) == 2
+    done = apply(config, "--allow-destroy")
+    assert done.exit_code == 0, done.output
+    assert live_names(route) == []
 
 
 def test_an_empty_workspace_config_never_prunes_a_populated_one(config: Path) -> None:
@@ -212,7 +246,7 @@ def test_an_empty_workspace_config_never_prunes_a_populated_one(config: Path) ->
     for flags in ((), ("--allow-destroy",)):
         refused = apply(config, *flags)
         assert refused.exit_code == 1
-        assert refused.stderr == (
+        assert refused.stderr.startswith(
             "Error: the plan was refused:\n"
             "  - the config declares nothing while the account holds managed objects; orctl never applies an "
             "empty config against a populated scope (delete the objects explicitly instead)\n"
