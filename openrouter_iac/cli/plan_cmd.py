@@ -40,12 +40,22 @@ def make_plan(loaded: LoadedConfig, api: ApiOptions) -> Plan:
     return build_plan(loaded.config, live, base_dir=loaded.base_dir, source_map=loaded.source_map)
 
 
-def render(plan: Plan, output: str, *, no_color: bool, show_empty: bool = False) -> str:
+def render(
+    plan: Plan, output: str, *, no_color: bool, show_empty: bool = False, show_all_unmanaged: bool = False
+) -> str:
     if output == "json":
-        return render_json(plan)
+        return render_json(plan)  # always every unmanaged object
     if output == "markdown":
-        return render_markdown(plan, show_empty=show_empty)
-    return render_text(plan, color=should_color(sys.stdout.isatty(), no_color, os.environ))
+        return render_markdown(plan, show_empty=show_empty, show_all_unmanaged=show_all_unmanaged)
+    color = should_color(sys.stdout.isatty(), no_color, os.environ)
+    return render_text(plan, color=color, show_all_unmanaged=show_all_unmanaged)
+
+
+SHOW_ALL_UNMANAGED = click.option(
+    "--show-all-unmanaged",
+    is_flag=True,
+    help="List every unmanaged object (text and markdown count those beyond 20 of a kind per workspace).",
+)
 
 
 def write_plan_file(plan: Plan, path: Path) -> None:
@@ -72,6 +82,7 @@ def write_plan_file(plan: Plan, path: Path) -> None:
 )
 @click.option("--no-color", is_flag=True, help="No ANSI colors (also: NO_COLOR=1).")
 @click.option("--show-empty", is_flag=True, help="With --output markdown, print a line even when nothing changes.")
+@SHOW_ALL_UNMANAGED
 @click.option(
     "--detailed-exitcode",
     is_flag=True,
@@ -84,6 +95,7 @@ def plan(
     output: str,
     no_color: bool,
     show_empty: bool,
+    show_all_unmanaged: bool,
     detailed_exitcode: bool,
     api: ApiOptions,
 ) -> None:
@@ -98,7 +110,7 @@ def plan(
     with reported_errors():
         loaded = load_config(config_path)
         the_plan = with_origin(make_plan(loaded, api), config_path, api)
-        text = render(the_plan, output, no_color=no_color, show_empty=show_empty)
+        text = render(the_plan, output, no_color=no_color, show_empty=show_empty, show_all_unmanaged=show_all_unmanaged)
         if text:
             # click strips ANSI codes when stdout is not a terminal; FORCE_COLOR asked for them.
             colored = output == "text" and should_color(sys.stdout.isatty(), no_color, os.environ)

@@ -12,6 +12,7 @@ from openrouter_iac.render.markdown_review import marker, origin_line, weakening
 from openrouter_iac.render.notes import rotation_effect
 from openrouter_iac.render.presets import version_note
 from openrouter_iac.render.summary import plural, summary_phrase
+from openrouter_iac.render.unmanaged import GROUP_LIMIT, SHOW_ALL_FLAG, UnmanagedGroup, count, displayed, heading
 
 TITLE = "**orctl plan:**"
 ACTION_LABEL: dict[Action, str] = {
@@ -29,8 +30,11 @@ COMMENT_LIMIT = 65_000
 TOO_LONG_NOTE = "_The full plan is too long for a comment: run `orctl plan` (or see the job log) to read it._"
 
 
-def render_markdown(plan: Plan, *, show_empty: bool = False) -> str:
-    """A PR comment for ``plan``; "" when nothing changes, unless ``show_empty``."""
+def render_markdown(plan: Plan, *, show_empty: bool = False, show_all_unmanaged: bool = False) -> str:
+    """A PR comment for ``plan``; "" when nothing changes, unless ``show_empty``.
+
+    Large groups of unmanaged objects are counted, not listed, unless ``show_all_unmanaged``.
+    """
     if not plan.changes:
         return (
             "\n\n".join(s for s in (marker(plan), f"{TITLE} no changes", origin_line(plan)) if s) if show_empty else ""
@@ -46,7 +50,7 @@ def render_markdown(plan: Plan, *, show_empty: bool = False) -> str:
         _highlights(plan),
         _table(plan),
         full_plan,
-        _unmanaged(plan),
+        _unmanaged(plan, show_all_unmanaged),
     ]
     text = "\n\n".join(section for section in sections if section)
     if len(text) > COMMENT_LIMIT:
@@ -126,10 +130,21 @@ def _diff_block(plan: Plan) -> str:
     return md.fenced("\n".join(lines).strip("\n"), "diff")
 
 
-def _unmanaged(plan: Plan) -> str:
+def _unmanaged(plan: Plan, show_all: bool) -> str:
     if not plan.unmanaged:
         return ""
-    verb = "is" if len(plan.unmanaged) == 1 else "are"
-    title = f"{plural(len(plan.unmanaged), 'live object')} {verb} not managed by this config"
-    items = [f"- {md.code(item.address)}: {md.escape(item.reason)}" for item in plan.unmanaged]
+    title = heading(plan.unmanaged)
+    items = []
+    for entry in displayed(plan.unmanaged, show_all=show_all):
+        if isinstance(entry, UnmanagedGroup):
+            reasons = "; ".join(f"{count(n)} {md.escape(reason)}" for reason, n in entry.reasons())
+            examples = ", ".join(md.code(address) for address in entry.examples())
+            items.append(
+                f"- {count(len(entry.items))} {md.code(entry.kind)} in {md.escape(entry.where())}: {reasons} "
+                f"(e.g. {examples})"
+            )
+        else:
+            items.append(f"- {md.code(entry.address)}: {md.escape(entry.reason)}")
+    if len(items) < len(plan.unmanaged):
+        items.append(f"\n_More than {GROUP_LIMIT} of a kind in a workspace are counted; `{SHOW_ALL_FLAG}` lists all._")
     return md.details(title, "\n".join(items))

@@ -6,21 +6,25 @@ from openrouter_iac.plan.model import Plan, Unmanaged
 from openrouter_iac.render.colors import paint
 from openrouter_iac.render.layout import plan_lines, safety_alerts
 from openrouter_iac.render.lines import INDENT, Line
-from openrouter_iac.render.summary import plural, summary_phrase
+from openrouter_iac.render.summary import summary_phrase
+from openrouter_iac.render.unmanaged import GROUP_LIMIT, SHOW_ALL_FLAG, UnmanagedGroup, count, displayed, heading
 
 HEADER = "orctl will perform the following actions:"
 NO_CHANGES = "No changes. The account matches the configuration."
 
 
-def render_text(plan: Plan, *, color: bool) -> str:
-    """The plan for a terminal or a log; ANSI colors only when ``color``. No trailing newline."""
+def render_text(plan: Plan, *, color: bool, show_all_unmanaged: bool = False) -> str:
+    """The plan for a terminal or a log; ANSI colors only when ``color``. No trailing newline.
+
+    Large groups of unmanaged objects are counted, not listed, unless ``show_all_unmanaged``.
+    """
     out: list[str] = []
     if plan.changes:
         out.append(paint(HEADER, "heading", color=color))
         out.extend(_styled(line, color) for line in plan_lines(plan))
         out.append("")
     if plan.unmanaged:
-        out.extend(unmanaged_lines(plan.unmanaged))
+        out.extend(unmanaged_lines(plan.unmanaged, show_all=show_all_unmanaged))
         out.append("")
     for warning in plan.warnings:
         out.append(paint(f"Warning: {warning}", "warning", color=color))
@@ -37,10 +41,21 @@ def summary_line(plan: Plan) -> str:
     return f"Plan: {summary_phrase(plan)}." if plan.changes else NO_CHANGES
 
 
-def unmanaged_lines(unmanaged: list[Unmanaged]) -> list[str]:
-    verb = "is" if len(unmanaged) == 1 else "are"
-    out = [f"{plural(len(unmanaged), 'live object')} {verb} not managed by this config:"]
-    out.extend(f"{INDENT}{item.address}  ({item.reason})" for item in unmanaged)
+def unmanaged_lines(unmanaged: list[Unmanaged], *, show_all: bool = False) -> list[str]:
+    out = [f"{heading(unmanaged)}:"]
+    collapsed = False
+    for entry in displayed(unmanaged, show_all=show_all):
+        if isinstance(entry, UnmanagedGroup):
+            collapsed = True
+            reasons = "; ".join(f"{count(n)} {reason}" for reason, n in entry.reasons())
+            examples = ", ".join(entry.examples())
+            out.append(
+                f"{INDENT}{count(len(entry.items))} {entry.kind} in {entry.where()} ({reasons}), e.g. {examples}"
+            )
+        else:
+            out.append(f"{INDENT}{entry.address}  ({entry.reason})")
+    if collapsed:
+        out.append(f"{INDENT}(more than {GROUP_LIMIT} of a kind in a workspace are counted; {SHOW_ALL_FLAG} lists all)")
     return out
 
 
