@@ -40,14 +40,18 @@ def execute(
     progress: Progress | None = None,
     replan: Callable[[], Plan] | None = None,
     clock: Callable[[], float] = time.monotonic,
+    should_stop: Callable[[], str | None] | None = None,
 ) -> ApplyReport:
     """Apply ``plan`` through ``writer``. After the last change, ``replan`` (if given) re-reads
-    the account and the report says whether it converged."""
+    the account and the report says whether it converged. ``should_stop`` is asked before each
+    change; when it names a signal the run ends there (the change in flight always finishes)."""
     progress = progress or NoProgress()
     report = ApplyReport(plan_fingerprint=plan.fingerprint, warnings=list(plan.warnings))
     total = len(plan.changes)
     for index, change in enumerate(plan.changes, start=1):
-        if report.failed:
+        if not report.failed and report.interrupted is None and should_stop is not None:
+            report.interrupted = should_stop()
+        if report.failed or report.interrupted is not None:
             report.outcomes.append(ChangeOutcome(address=change.address, action=change.action, status="not_attempted"))
             continue
         progress.started(index, total, change)
@@ -56,7 +60,7 @@ def execute(
         outcome.seconds = round(clock() - began, 3)
         report.outcomes.append(outcome)
         progress.finished(index, total, outcome)
-    if not report.failed and replan is not None:
+    if not report.failed and report.interrupted is None and replan is not None:
         after = replan()
         report.converged = not after.has_changes
         report.remaining = [f"{c.action} {c.address}" + (f" ({c.reason})" if c.reason else "") for c in after.changes]

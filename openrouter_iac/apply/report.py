@@ -50,6 +50,8 @@ class ApplyReport(BaseModel):
     """None when the run stopped before the convergence check."""
     remaining: list[str] = Field(default_factory=list)
     """What the plan made after the run still wants to change."""
+    interrupted: str | None = None
+    """The signal (SIGINT, SIGTERM) that stopped the run between two changes."""
 
     @property
     def failed(self) -> list[ChangeOutcome]:
@@ -60,6 +62,8 @@ class ApplyReport(BaseModel):
 
     @property
     def exit_code(self) -> int:
+        if self.interrupted is not None:
+            return 130 if self.interrupted == "SIGINT" else 143
         return 0 if self.converged and not self.failed else 1
 
 
@@ -68,7 +72,19 @@ def render_report(report: ApplyReport) -> str:
     lines: list[str] = []
     failed = report.failed
     done = report.count("done")
-    if failed:
+    if report.interrupted is not None:
+        skipped = [o for o in report.outcomes if o.status == "not_attempted"]
+        lines.append(
+            f"Apply interrupted by {report.interrupted} after the change in flight: {done} change(s) done, "
+            f"{len(skipped)} not attempted."
+        )
+        lines.extend(f"  done: {o.action} {o.address}" for o in report.outcomes if o.status == "done")
+        lines.extend(f"  not attempted: {o.action} {o.address}" for o in skipped)
+        lines.append(
+            "To finish: run the same orctl apply again; it plans from the account as it is now, "
+            "so nothing done is repeated."
+        )
+    elif failed:
         lines.append(f"Apply stopped: {done} change(s) done, 1 failed, {report.count('not_attempted')} not attempted.")
         for outcome in failed:
             lines.append(f"  failed: {outcome.action} {outcome.address}: {outcome.error}")

@@ -16,11 +16,15 @@ from openrouter_iac.apply import (
     key_sinks,
     render_report,
 )
+from openrouter_iac.apply.interrupt import Interrupted, interruptible, stop_between_changes
+from openrouter_iac.apply.outputs import check_output_path
+from openrouter_iac.apply.verify import check_saved_plan
 from openrouter_iac.cli.failures import reported_errors
 from openrouter_iac.cli.plan_cmd import preset_history_wanted
 from openrouter_iac.cli.session import ApiOptions, api_options, api_session
 from openrouter_iac.config.loader import load_config
 from openrouter_iac.errors import OrctlError, PlanError, StalePlanError
+from openrouter_iac.live.lease import Lease
 from openrouter_iac.live.reader import read_live
 from openrouter_iac.live.writer import ApplyContext, Writer
 from openrouter_iac.model.config import Config
@@ -47,6 +51,13 @@ SYMBOLS = {"create": "+", "update": "~", "delete": "-", "replace": "-/+"}
 @click.option("--allow-destroy", is_flag=True, help="Allow deleting many or protected objects.")
 @click.option("--allow-rotate", is_flag=True, help="Allow replacing keys (their consumers need the new secret).")
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False), help="Write a JSON report.")
+@click.option(
+    "--lease-wait",
+    type=click.FloatRange(0, 3600),
+    default=0.0,
+    metavar="SECONDS",
+    help="Wait up to SECONDS while another apply holds the account (default: stop at once).",
+)
 @api_options
 def apply(
     planfile: Path | None,
@@ -55,21 +66,32 @@ def apply(
     allow_destroy: bool,
     allow_rotate: bool,
     report_path: Path | None,
+    lease_wait: float,
     api: ApiOptions,
 ) -> None:
     """Make the account match the config (or apply a saved PLANFILE from `orctl plan --out`).
 
-    New key secrets go straight to the sink their key names and nowhere else. Exit 0 when the
-    account converged, 1 otherwise.
+    New key secrets go straight to the sink their key names and nowhere else. One apply writes
+    to an account at a time (a lease held in the account; see --lease-wait). A PLANFILE is
+    applied only if a fresh plan of the config (-c, else the default location) and the account
+    is the same plan. SIGINT or SIGTERM stops after the change in flight. Exit 0 when the account
+    converged, 1 otherwise.
 
     \b
     Examples:
       orctl apply -c examples/agency --emulator
-      orctl plan -c orctl/ --out plan.bin && orctl apply plan.bin
+      orctl plan -c orctl/ --out plan.bin && orctl apply plan.bin -c orctl/
       orctl apply -c orctl/ --auto-approve --report apply-report.json     # in CI
     """
     with reported_errors():
-        code = _run(planfile, config_path, auto_approve, allow_destroy, allow_rotate, report_path, api)
+        try:
+            with interruptible():
+                code = _run(
+                    planfile, config_path, auto_approve, allow_destroy, allow_rotate, report_path, api, lease_wait
+                )
+        except Interrupted as stopped:
+            click.echo(stopped.describe(), err=True)
+            code = stopped.exit_code
     raise SystemExit(code)
 
 
@@ -81,17 +103,16 @@ def _run(
     allow_rotate: bool,
     report_path: Path | None,
     api: ApiOptions,
+    lease_wait: float = 0.0,
 ) -> int:
+    if report_path is not None:
+        check_output_path(report_path, "--report")  # before anything is written, not after
     saved = parse_plan(planfile.read_text(encoding="utf-8"), str(planfile)) if planfile else None
     if saved is not None and planfile is not None and config_path is not None:
         check_same_config(saved, planfile, config_path)
-    source_map = None
-    if saved is not None:
-        config = Config.model_validate(saved.config)
-        base_dir = Path(saved.config_base_dir)
-    else:
-        loaded = load_config(config_path)
-        config, base_dir, source_map = loaded.config, loaded.base_dir, loaded.source_map
+    # Always the config on disk, never the copy inside a plan file: a plan file only approves.
+    loaded = load_config(config_path)
+    config, base_dir, source_map = loaded.config, loaded.base_dir, loaded.source_map
     with api_session(api) as session:
 
         def read() -> LiveSnapshot:
@@ -103,16 +124,12 @@ def _run(
             return build_plan(config, read(), base_dir=base_dir, source_map=source_map)
 
         live = read()
+        plan = build_plan(config, live, base_dir=base_dir, source_map=source_map)
         if saved is not None:
-            plan = saved
-            if live.fingerprint != plan.fingerprint:
-                if not build_plan(config, live, base_dir=base_dir).has_changes:
-                    raise StalePlanError("this plan was already applied: the account already matches its config")
-                raise StalePlanError("the account changed since this plan was made (stale plan): run orctl plan again")
+            _check_not_stale(saved, live.fingerprint, plan)
+            check_saved_plan(saved, plan, str(planfile))
         else:
-            plan = build_plan(config, live, base_dir=base_dir, source_map=source_map)
-            colored = should_color(sys.stdout.isatty(), False, os.environ)
-            click.echo(render_text(plan, color=colored), color=True if colored else None)
+            _show(plan)
         check_safety(plan, allow_destroy=allow_destroy, allow_rotate=allow_rotate)
         if not plan.has_changes:
             if saved is not None:  # without a plan file, the plan shown above already says so
@@ -121,17 +138,39 @@ def _run(
         if saved is None and not _confirmed(auto_approve):
             return 1
         sinks = _SinkCache(config)
-        check_preflight(plan, config, open_sink=sinks.get, config_base_dir=base_dir)
-        writer = Writer(
-            client=session.client,
-            context=ApplyContext(dict(live.ids)),
-            config_base_dir=base_dir,
-            sink_for=sinks.get,
-            publisher_client=session.client_for,
-            on_secret=mask_for_ci,
-            key_sinks=key_sinks(config),
-        )
-        report = execute(plan, writer, progress=_progress(), replan=replan)
+        check_preflight(plan, config, open_sink=sinks.get, config_base_dir=base_dir)  # before the lease's writes
+        with Lease(session.client, wait_s=lease_wait, on_wait=_say_waiting):
+            # Another apply may have written between our read and the lease: plan again under it.
+            live = read()
+            fresh = build_plan(config, live, base_dir=base_dir, source_map=source_map)
+            if saved is not None:
+                _check_not_stale(saved, live.fingerprint, fresh)
+                check_saved_plan(saved, fresh, str(planfile))
+            elif fresh != plan:
+                if not auto_approve:
+                    raise StalePlanError(
+                        "the account changed while the plan was reviewed (another apply?); nothing was written",
+                        hint="run orctl apply again",
+                    )
+                click.echo("The account changed before the apply began; applying this plan instead:", err=True)
+                _show(fresh)
+            plan = fresh
+            check_safety(plan, allow_destroy=allow_destroy, allow_rotate=allow_rotate)
+            if not plan.has_changes:
+                click.echo("No changes. The account matches the config.")
+                return 0
+            check_preflight(plan, config, open_sink=sinks.get, config_base_dir=base_dir)
+            writer = Writer(
+                client=session.client,
+                context=ApplyContext(dict(live.ids)),
+                config_base_dir=base_dir,
+                sink_for=sinks.get,
+                publisher_client=session.client_for,
+                on_secret=mask_for_ci,
+                key_sinks=key_sinks(config),
+            )
+            with stop_between_changes() as stop:
+                report = execute(plan, writer, progress=_progress(), replan=replan, should_stop=stop)
     if report_path is not None:
         report_path.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
     click.echo(render_report(report))
@@ -145,8 +184,26 @@ def check_same_config(saved: Plan, planfile: Path, config_path: Path) -> None:
         raise PlanError(
             f"{planfile} was made from another config than {config_path}; a saved plan applies the config "
             "it was made from",
-            hint=f"drop -c to apply {planfile} as planned, or run `orctl plan -c {config_path} --out PLANFILE` again",
+            hint=f"pass the -c that {planfile} was made from, "
+            f"or run `orctl plan -c {config_path} --out PLANFILE` again",
         )
+
+
+def _show(plan: Plan) -> None:
+    colored = should_color(sys.stdout.isatty(), False, os.environ)
+    click.echo(render_text(plan, color=colored), color=True if colored else None)
+
+
+def _say_waiting(holder: str) -> None:
+    click.echo(f"Waiting for the apply lease: {holder}", err=True)
+
+
+def _check_not_stale(saved: Plan, fingerprint: str, fresh: Plan) -> None:
+    if fingerprint == saved.fingerprint:
+        return
+    if not fresh.has_changes:
+        raise StalePlanError("this plan was already applied: the account already matches its config")
+    raise StalePlanError("the account changed since this plan was made (stale plan): run orctl plan again")
 
 
 class _SinkCache:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 DEFAULT_EMULATOR_STATE = Path(".orctl/emulator.json")
 DEFAULT_PARALLELISM = 10
+DEFAULT_TIMEOUT = 10.0
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -37,6 +38,7 @@ class ApiOptions:
     emulator: bool
     emulator_state: Path
     parallelism: int
+    timeout: float = DEFAULT_TIMEOUT
 
 
 def api_options(command: F) -> F:
@@ -71,6 +73,15 @@ def api_options(command: F) -> F:
             show_default=True,
             help="Maximum concurrent API requests.",
         ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(0.1, 600),
+            default=DEFAULT_TIMEOUT,
+            show_default=True,
+            envvar="ORCTL_TIMEOUT",
+            metavar="SECONDS",
+            help="Connect and read timeout per request; a request that times out twice fails the run.",
+        ),
     ]
 
     def gather(**kwargs: Any) -> Any:
@@ -80,6 +91,7 @@ def api_options(command: F) -> F:
             emulator=kwargs.pop("emulator"),
             emulator_state=kwargs.pop("emulator_state"),
             parallelism=kwargs.pop("parallelism"),
+            timeout=kwargs.pop("timeout"),
         )
         return command(**kwargs)
 
@@ -98,10 +110,11 @@ class ApiSession:
     parallelism: int
     transport: httpx.BaseTransport | None = None
     """The embedded emulator's transport (None for the real API)."""
+    timeout: float = DEFAULT_TIMEOUT
 
     def client_for(self, key: str) -> OpenRouterClient:
         """A client calling as another key (e.g. the inference key that publishes a preset)."""
-        return OpenRouterClient(self.base_url, key, transport=self.transport)
+        return OpenRouterClient(self.base_url, key, transport=self.transport, timeout=self.timeout)
 
 
 @contextmanager
@@ -115,8 +128,8 @@ def api_session(options: ApiOptions) -> Iterator[ApiSession]:
         return
     base_url = resolve_base_url(options.base_url)
     key = resolve_management_key(options.management_key_file, allow_prompt=can_prompt(sys.stdin, os.environ))
-    with OpenRouterClient(base_url, key.value) as client:
-        yield ApiSession(client, base_url, options.parallelism)
+    with OpenRouterClient(base_url, key.value, timeout=options.timeout) as client:
+        yield ApiSession(client, base_url, options.parallelism, timeout=options.timeout)
 
 
 @contextmanager

@@ -33,6 +33,10 @@ from openrouter_iac.errors import CredentialsError, redact
 
 DEFAULT_USER_AGENT = f"orctl/{__version__}"
 CONNECT_TIMEOUT = 10.0
+DEFAULT_TIMEOUT = 10.0
+# A server that accepted the connection but let one read time out is retried once, not
+# max_retries times: a silent server should fail a run in seconds, not minutes.
+MAX_READ_TIMEOUTS = 2
 
 # List routes that take `offset` only and always answer with a fixed page size.
 OFFSET_ONLY_PAGE_SIZES: Mapping[str, int] = {"/keys": 100}
@@ -76,7 +80,7 @@ class OpenRouterClient:
         management_key: str,
         *,
         transport: httpx.BaseTransport | None = None,
-        timeout: float = 30.0,
+        timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = 4,
         backoff_base: float = 0.5,
         backoff_max: float = 30.0,
@@ -180,6 +184,7 @@ class OpenRouterClient:
         query = _query(params)
         may_have_applied = False  # did an earlier attempt possibly reach the server's handler?
         attempt = 0
+        read_timeouts = 0
         while True:
             attempt += 1
             self.stats.record(method, path, retry=attempt > 1)
@@ -191,7 +196,12 @@ class OpenRouterClient:
                 if failure is TransportFailure.MAYBE_SENT and not idempotent:
                     what = describe_transport_error(exc, self._key)
                     raise ambiguous_write_error(resource=resource, what_happened=what, status=None) from None
-                if failure is TransportFailure.FATAL or attempt > self._policy.max_retries:
+                read_timeouts += isinstance(exc, httpx.ReadTimeout | httpx.WriteTimeout)
+                if (
+                    failure is TransportFailure.FATAL
+                    or attempt > self._policy.max_retries
+                    or read_timeouts >= MAX_READ_TIMEOUTS
+                ):
                     raise unreachable_error(
                         exc, base_url=self.base_url, resource=resource, attempts=attempt, secret=self._key
                     ) from None

@@ -41,14 +41,51 @@ def _position(display_name: str, node: yaml.Node) -> Position:
     return Position(display_name, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+MAX_ALIAS_EXPANSION = 100_000
+"""Values that aliases may add beyond the file's own; a billion-laughs file would add billions."""
+
+
+class AliasBombError(Exception):
+    """Aliases would expand the document past :data:`MAX_ALIAS_EXPANSION` values."""
+
+    def __init__(self, node: yaml.Node, size: int) -> None:
+        self.node = node
+        self.size = size
+
+
 class _Builder:
     def __init__(self, display_name: str, loader: _Loader) -> None:
         self.display_name = display_name
         self.loader = loader
         self.source_map = SourceMap()
         self.problems: list[YamlProblem] = []
+        self._built: set[int] = set()
+        self._sizes: dict[int, int] = {}
+        self._expanded = 0
+
+    def _size(self, node: yaml.Node) -> int:
+        """How many values ``node`` expands to (memoised, so shared nodes are counted once)."""
+        known = self._sizes.get(id(node))
+        if known is not None:
+            return known
+        self._sizes[id(node)] = 1  # a recursive alias counts once; PyYAML refuses recursion anyway
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        size = 1 + sum(self._size(child) for child in children)
+        self._sizes[id(node)] = size
+        return size
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
+        # The composer hands back the anchored node itself for every alias: a node met again is
+        # an alias, and its whole subtree is about to be built once more.
+        if id(node) in self._built:
+            self._expanded += self._size(node)
+            if self._expanded > MAX_ALIAS_EXPANSION:
+                raise AliasBombError(node, self._expanded)
+        self._built.add(id(node))
         self.source_map.values[path] = _position(self.display_name, node)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -162,6 +199,19 @@ def read_yaml(path: Path, display_name: str) -> tuple[Any, SourceMap, list[YamlP
     builder = _Builder(display_name, loader)
     try:
         data = builder.build(root, ())
+    except AliasBombError as exc:
+        return (
+            None,
+            SourceMap(),
+            [
+                YamlProblem(
+                    _position(display_name, exc.node),
+                    f"aliases of the value anchored here expand the file past {MAX_ALIAS_EXPANSION:,} values "
+                    "(an alias bomb?); "
+                    "write the values out or use fewer aliases",
+                )
+            ],
+        )
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         where = Position(display_name, mark.line + 1, mark.column + 1) if mark else Position(display_name, 1, 1)

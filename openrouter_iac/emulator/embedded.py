@@ -6,24 +6,30 @@
         ...
 
 Entering loads the state file, or creates a fresh account (and the file, with its parent
-directory) when there is none. Leaving saves atomically, also when an exception propagates:
-writes the emulator has answered stay committed, as they would on a real server. While the
-block runs, an advisory lock on ``<state>.lock`` keeps a second orctl process from loading the
-same file and later overwriting this one's changes. Nothing is printed.
+directory) when there is none. Every committed write is saved (atomically) before its answer
+reaches the client, so an answered write survives even a kill -9 of the orctl process, as on a
+real server; writes answered together share one save. Reads save nothing: the file is rewritten
+only when the account changed. While the block runs, an advisory lock on ``<state>.lock`` keeps
+a second orctl process from loading the same file and later overwriting this one's changes.
+Nothing is printed.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+import httpx
+
 from openrouter_iac.emulator.app import IN_PROCESS_BASE_URL, Emulator
 from openrouter_iac.emulator.faults import FaultConfig
-from openrouter_iac.emulator.state import State
+from openrouter_iac.emulator.state import State, save_text_atomic
 from openrouter_iac.emulator.transport import EmulatorTransport
+from openrouter_iac.emulator.wire import Request
 
 DEFAULT_STATE_PATH = Path(".orctl/emulator.json")
 LOCK_TIMEOUT_S = 30.0
@@ -54,6 +60,8 @@ class EmbeddedEmulator:
         self._emulator: Emulator | None = None
         self._transport: EmulatorTransport | None = None
         self._lock_file: IO[str] | None = None
+        self._saved_revision: int | None = None
+        self._save_lock = threading.Lock()
 
     # -- what callers use -----------------------------------------------------------------------
 
@@ -78,7 +86,17 @@ class EmbeddedEmulator:
         return self.emulator.management_key
 
     def save(self) -> None:
-        self.emulator.save(self.state_path)
+        """Save now if the account changed since the last save (serialised under the emulator's
+        lock, so the file holds every write committed before it; a newer save covers older ones)."""
+        with self._save_lock:
+            emulator = self.emulator
+            if emulator.revision == self._saved_revision:
+                return
+            with emulator.locked() as state:
+                text = state.dumps()
+                revision = state.revision
+            save_text_atomic(self.state_path, text)
+            self._saved_revision = revision
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -88,8 +106,10 @@ class EmbeddedEmulator:
         try:
             state = State.load(self.state_path) if self.state_path.exists() else None
             self._emulator = Emulator(state, faults=self._faults, **self._emulator_kwargs)
-            self._transport = EmulatorTransport(self._emulator)
-            if state is None:
+            self._transport = _DurableTransport(self._emulator, self)
+            if state is not None:
+                self._saved_revision = state.revision  # what the file holds already
+            else:
                 self.save()  # persist the new account (and its management key) right away
         except BaseException:
             self._release_lock()
@@ -133,3 +153,24 @@ class EmbeddedEmulator:
             fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_UN)
             self._lock_file.close()
             self._lock_file = None
+
+
+class _DurableTransport(EmulatorTransport):
+    """Saves the account after each committed write, before the client sees the answer (also
+    before a "commit then drop" fault drops it: the write was committed either way)."""
+
+    def __init__(self, emulator: Emulator, owner: EmbeddedEmulator) -> None:
+        super().__init__(emulator)
+        self._owner = owner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        body = request.read()
+        target = request.url.raw_path.decode("ascii")
+        core = Request.build(request.method, target, dict(request.headers), body)
+        response = self.emulator.handle(core)
+        self._owner.save()  # a no-op unless the revision moved
+        if response.drop:
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+        return httpx.Response(
+            status_code=response.status, headers=response.headers, content=response.body, request=request
+        )

@@ -21,6 +21,7 @@ from openrouter_iac.client import OpenRouterClient
 from openrouter_iac.client.paging import ConcurrentPages
 from openrouter_iac.errors import ApiError, ApiRequestError, MalformedResponseError, NotFoundError, OrctlError
 from openrouter_iac.live import mapping
+from openrouter_iac.live.lease import is_lease_name
 from openrouter_iac.live.pool import NORMAL, URGENT, PriorityPool
 from openrouter_iac.model.resources import AccountState, OrganizationSettings, Preset, Workspace
 from openrouter_iac.model.snapshot import (
@@ -260,6 +261,8 @@ class _Assembler:
                 default_policy = mapping.default_guardrail_from_api(item)
                 continue
             name = item["name"]
+            if is_lease_name(name):
+                continue  # the apply lease (live/lease.py): never managed, never reported
             guardrail_names[item["id"]] = name
             if self._index(f"guardrail:{slug}/{name}", item["id"], guardrails, name):
                 members = self.members_of_guardrail.get(item["id"])

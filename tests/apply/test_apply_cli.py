@@ -51,15 +51,15 @@ def test_saved_plan_is_applied_then_refused_as_already_applied(harness: Harness)
     plan = build_plan(loaded.config, read_live(client), base_dir=loaded.base_dir)
     planfile = harness.cwd / "plan.json"
     planfile.write_text(plan.model_dump_json())
-    assert harness.orctl("apply", str(planfile)).exit_code == 0
-    again = harness.orctl("apply", str(planfile))
+    assert harness.orctl("apply", str(planfile), "-c", str(config)).exit_code == 0
+    again = harness.orctl("apply", str(planfile), "-c", str(config))
     assert again.exit_code == 1 and "this plan was already applied" in again.stderr
     # A plan made against an account that changed since is stale.
     stale = plan.model_copy(update={"fingerprint": "sha256:other"})
-    loaded_more = json.loads(stale.model_dump_json())
-    loaded_more["config"]["workspaces"]["sandbox"]["description"] = "changed"
-    planfile.write_text(json.dumps(loaded_more))
-    refused = harness.orctl("apply", str(planfile))
+    planfile.write_text(stale.model_dump_json())
+    (key,) = harness.live_keys()
+    client.delete(f"/keys/{key['hash']}", resource="test")  # someone deleted the key meanwhile
+    refused = harness.orctl("apply", str(planfile), "-c", str(config))
     assert refused.exit_code == 1 and "stale plan" in refused.stderr
 
 

@@ -79,7 +79,17 @@ def test_no_secret_reaches_output_plan_or_report(server: dict[str, Any], tmp_pat
     config = copy_example("agency", tmp_path)
     planned = run(server, tmp_path, "plan", "-c", str(config), "--out", "plan.json")
     assert planned.returncode in (0, 2), planned.stderr
-    applied = run(server, tmp_path, "apply", "plan.json", "--report", "report.json", env={"GITHUB_ACTIONS": "true"})
+    applied = run(
+        server,
+        tmp_path,
+        "apply",
+        "plan.json",
+        "-c",
+        str(config),
+        "--report",
+        "report.json",
+        env={"GITHUB_ACTIONS": "true"},
+    )
     assert applied.returncode == 0, applied.stdout + applied.stderr
     secrets_dir = tmp_path / ".orctl/secrets"
     secrets = [p.read_text().strip() for p in secrets_dir.rglob("*.key")]

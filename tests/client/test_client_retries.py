@@ -193,7 +193,7 @@ def test_timeouts_are_set():
 
     with OpenRouterClient("https://api.test/api/v1", FAKE_KEY) as client:
         timeout = client._http.timeout
-    assert (timeout.connect, timeout.read, timeout.write, timeout.pool) == (10.0, 30.0, 30.0, 30.0)
+    assert (timeout.connect, timeout.read, timeout.write, timeout.pool) == (10.0, 10.0, 10.0, 10.0)
 
 
 def test_stats_count_every_attempt_by_route(harness):

@@ -86,7 +86,7 @@ def test_apply_planfile_with_another_config_is_refused(saved_plan: tuple[Path, P
     assert result.stderr.splitlines() == [
         f"Error: {planfile} was made from another config than {EXAMPLES / 'minimal'}; a saved plan applies "
         "the config it was made from",
-        f"  hint: drop -c to apply {planfile} as planned, or run `orctl plan -c {EXAMPLES / 'minimal'} "
+        f"  hint: pass the -c that {planfile} was made from, or run `orctl plan -c {EXAMPLES / 'minimal'} "
         "--out PLANFILE` again",
     ]
     assert state.read_bytes() == before
