@@ -14,8 +14,9 @@ from openrouter_iac.errors import StalePlanError
 from openrouter_iac.plan.model import Plan
 
 # Fields that may differ without changing what apply does: the orctl that wrote the file, and
-# where the checkout lived (a plan made in one CI job is applied in another).
-_IGNORED = frozenset({"orctl_version", "config_base_dir"})
+# where the checkout lived (a plan made in one CI job is applied in another), and how the
+# config and account were named on the command line.
+_IGNORED = frozenset({"orctl_version", "config_base_dir", "origin"})
 # A change's `source` (file:line) is for the reader and depends on the directory orctl ran in.
 _IGNORED_IN_CHANGES = frozenset({"source"})
 _MAX_LISTED = 10
