@@ -25,10 +25,10 @@ def test_an_alias_bomb_is_refused_in_under_a_second(tmp_path: Path) -> None:
     from openrouter_iac.errors import ConfigError
 
     bomb = _bomb(tmp_path / "bomb.yaml")
-    began = time.monotonic()
+    began = time.process_time()  # CPU time: the machine running the suite may be busy
     with pytest.raises(ConfigError) as info:
         load_config(bomb)
-    assert time.monotonic() - began < 1.0
+    assert time.process_time() - began < 1.0
     assert "alias bomb" in str(info.value) and "bomb.yaml:4:5:" in str(info.value)
 
 
