@@ -14,6 +14,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("openrouter_iac.cli.plan_cmd:plan", "Show what `orctl apply` would change in the account."),
     "apply": ("openrouter_iac.cli.apply_cmd:apply", "Make the account match the config (or apply a saved PLANFILE from `orctl plan --out`)."),  # noqa: E501
     "show": ("openrouter_iac.cli.show_cmd:show", "Show a saved plan (from `orctl plan --out PLANFILE`)."),
+    "graph": ("openrouter_iac.cli.graph_cmd:graph", "Draw the account's hierarchy: organization, workspaces, guardrails, keys, presets."),  # noqa: E501
     "schema": ("openrouter_iac.cli.config_cmds:schema", "Print the JSON Schema of the config language (draft-07, for yaml-language-server)."),  # noqa: E501
     "auth": ("openrouter_iac.cli.auth_cmd:auth", "Store, inspect and remove the management key orctl uses."),
     "emulator": ("openrouter_iac.emulator.cli:emulator", "Run a local emulator of the OpenRouter management API."),

@@ -40,13 +40,24 @@ def make_plan(loaded: LoadedConfig, api: ApiOptions) -> Plan:
     return build_plan(loaded.config, live, base_dir=loaded.base_dir, source_map=loaded.source_map)
 
 
+def check_graph_option(graph: bool, output: str) -> None:
+    if graph and output != "markdown":
+        raise click.UsageError("--graph goes with --output markdown (`orctl graph` draws the whole hierarchy)")
+
+
 def render(
-    plan: Plan, output: str, *, no_color: bool, show_empty: bool = False, show_all_unmanaged: bool = False
+    plan: Plan,
+    output: str,
+    *,
+    no_color: bool,
+    show_empty: bool = False,
+    show_all_unmanaged: bool = False,
+    graph: bool = False,
 ) -> str:
     if output == "json":
         return render_json(plan)  # always every unmanaged object
     if output == "markdown":
-        return render_markdown(plan, show_empty=show_empty, show_all_unmanaged=show_all_unmanaged)
+        return render_markdown(plan, show_empty=show_empty, show_all_unmanaged=show_all_unmanaged, graph=graph)
     color = should_color(sys.stdout.isatty(), no_color, os.environ)
     return render_text(plan, color=color, show_all_unmanaged=show_all_unmanaged)
 
@@ -56,6 +67,7 @@ SHOW_ALL_UNMANAGED = click.option(
     is_flag=True,
     help="List every unmanaged object (text and markdown count those beyond 20 of a kind per workspace).",
 )
+GRAPH = click.option("--graph", is_flag=True, help="With --output markdown, add a Mermaid graph of what changes.")
 
 
 def write_plan_file(plan: Plan, path: Path) -> None:
@@ -83,6 +95,7 @@ def write_plan_file(plan: Plan, path: Path) -> None:
 @click.option("--no-color", is_flag=True, help="No ANSI colors (also: NO_COLOR=1).")
 @click.option("--show-empty", is_flag=True, help="With --output markdown, print a line even when nothing changes.")
 @SHOW_ALL_UNMANAGED
+@GRAPH
 @click.option(
     "--detailed-exitcode",
     is_flag=True,
@@ -96,6 +109,7 @@ def plan(
     no_color: bool,
     show_empty: bool,
     show_all_unmanaged: bool,
+    graph: bool,
     detailed_exitcode: bool,
     api: ApiOptions,
 ) -> None:
@@ -104,13 +118,21 @@ def plan(
     \b
     Examples:
       orctl plan -c examples/agency --emulator
-      orctl plan -c orctl/ --out plan.bin --output markdown > comment.md
+      orctl plan -c orctl/ --out plan.bin --output markdown --graph > comment.md
       orctl plan --output json --detailed-exitcode     # exit 2 when there are changes
     """
+    check_graph_option(graph, output)
     with reported_errors():
         loaded = load_config(config_path)
         the_plan = with_origin(make_plan(loaded, api), config_path, api)
-        text = render(the_plan, output, no_color=no_color, show_empty=show_empty, show_all_unmanaged=show_all_unmanaged)
+        text = render(
+            the_plan,
+            output,
+            no_color=no_color,
+            show_empty=show_empty,
+            show_all_unmanaged=show_all_unmanaged,
+            graph=graph,
+        )
         if text:
             # click strips ANSI codes when stdout is not a terminal; FORCE_COLOR asked for them.
             colored = output == "text" and should_color(sys.stdout.isatty(), no_color, os.environ)

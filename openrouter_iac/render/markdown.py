@@ -8,7 +8,7 @@ from openrouter_iac.render import markdown_syntax as md
 from openrouter_iac.render.grouping import display_order
 from openrouter_iac.render.highlights import highlights
 from openrouter_iac.render.layout import plan_lines, safety_alerts
-from openrouter_iac.render.markdown_review import marker, origin_line, weakening_alert
+from openrouter_iac.render.markdown_review import change_graph, marker, origin_line, weakening_alert
 from openrouter_iac.render.notes import rotation_effect
 from openrouter_iac.render.presets import version_note
 from openrouter_iac.render.summary import plural, summary_phrase
@@ -30,10 +30,13 @@ COMMENT_LIMIT = 65_000
 TOO_LONG_NOTE = "_The full plan is too long for a comment: run `orctl plan` (or see the job log) to read it._"
 
 
-def render_markdown(plan: Plan, *, show_empty: bool = False, show_all_unmanaged: bool = False) -> str:
+def render_markdown(
+    plan: Plan, *, show_empty: bool = False, show_all_unmanaged: bool = False, graph: bool = False
+) -> str:
     """A PR comment for ``plan``; "" when nothing changes, unless ``show_empty``.
 
     Large groups of unmanaged objects are counted, not listed, unless ``show_all_unmanaged``.
+    ``graph`` adds a Mermaid graph of what changes.
     """
     if not plan.changes:
         return (
@@ -48,6 +51,7 @@ def render_markdown(plan: Plan, *, show_empty: bool = False, show_all_unmanaged:
         _caution(plan),
         _warnings(plan),
         _highlights(plan),
+        change_graph(plan) if graph else "",
         _table(plan),
         full_plan,
         _unmanaged(plan, show_all_unmanaged),
@@ -56,7 +60,11 @@ def render_markdown(plan: Plan, *, show_empty: bool = False, show_all_unmanaged:
     if len(text) > COMMENT_LIMIT:
         # GitHub refuses longer comments: keep the review-critical parts, point at the full plan.
         sections[sections.index(full_plan)] = TOO_LONG_NOTE
-        text = "\n\n".join(section for section in sections if section)[:COMMENT_LIMIT]
+        text = "\n\n".join(section for section in sections if section)
+    if len(text) > COMMENT_LIMIT and graph:
+        sections = [section for section in sections if not section.startswith("#### What changes")]
+        text = "\n\n".join(section for section in sections if section)
+    text = text[:COMMENT_LIMIT]
     return text
 
 

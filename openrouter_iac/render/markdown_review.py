@@ -7,6 +7,7 @@ from openrouter_iac.plan.model import Plan
 from openrouter_iac.plan.weakening import plan_weakenings
 from openrouter_iac.render import markdown_syntax as md
 from openrouter_iac.render.grouping import display_order
+from openrouter_iac.render.plan_graph import plan_mermaid
 
 MARKER_PREFIX = "<!-- orctl-plan: config="
 """Workflows update the comment whose body starts with `<!-- orctl-plan: config=PATH -->`."""
@@ -38,3 +39,9 @@ def weakening_alert(plan: Plan) -> str:
     if not lines:
         return ""
     return md.alert("WARNING", ["This plan weakens policy:", *lines])
+
+
+def change_graph(plan: Plan) -> str:
+    """`#### What changes` and a Mermaid graph of the changed objects (GitHub draws it)."""
+    diagram = plan_mermaid(plan)
+    return f"#### What changes\n\n{md.fenced(diagram, 'mermaid')}" if diagram else ""
