@@ -11,6 +11,11 @@ import pydot
 import pytest
 from review_support import AGENCY, applied_agency, orctl
 
+from openrouter_iac.config.loader import load_config
+
+# A frozen copy of the agency example (the example itself evolves with other features).
+FROZEN_AGENCY = Path(__file__).parent / "fixtures" / "graph-agency"
+
 AGENCY_TREE = """\
 organization (filtered model catalog: on)
 ├── workspace healthcare: Healthcare Client  [$5,000 lifetime, $500 monthly, $40 daily]
@@ -50,12 +55,37 @@ def graph(*args: str | Path) -> str:
     return result.stdout
 
 
-def test_text_tree_of_the_agency_example(no_network: None) -> None:
-    assert graph("-c", AGENCY, "--format", "text") == AGENCY_TREE
+def test_text_tree(no_network: None) -> None:
+    assert graph("-c", FROZEN_AGENCY, "--format", "text") == AGENCY_TREE
+
+
+def test_text_tree_of_the_agency_example_shows_every_object_and_cap(no_network: None) -> None:
+    config = load_config(AGENCY).config
+    lines = graph("-c", AGENCY, "--format", "text").splitlines()
+
+    def line_of(label: str) -> str:
+        (found,) = [line for line in lines if f"── {label}" in line]
+        return found
+
+    for slug, workspace in config.workspaces.items():
+        caps = ", ".join(f"${cap:,.0f} {interval}" for interval, cap in workspace.budgets.as_dict().items())
+        assert line_of(f"workspace {slug}: {workspace.name}").endswith(f"[{caps}]")
+        for name, guardrail in workspace.guardrails.items():
+            assert line_of(f"guardrail {name}").endswith(
+                f"[${guardrail.budget.limit_usd:,.0f} {guardrail.budget.reset}]" if guardrail.budget else ")"
+            )
+        for name, key in workspace.keys.items():
+            assert f"[${key.limit:,.0f} {key.limit_reset}]" in line_of(f"key {name} ")
+        for name in workspace.presets:
+            line_of(f"preset {name}")
+        for name in workspace.byok:
+            line_of(f"BYOK {name}")
+        for name in workspace.observability:
+            line_of(f"traces to {name}")
 
 
 def test_mermaid_of_the_agency_example(no_network: None) -> None:
-    out = graph("-c", AGENCY)  # mermaid is the default
+    out = graph("-c", FROZEN_AGENCY)  # mermaid is the default
     lines = out.splitlines()
     assert lines[0] == "flowchart LR"
     nodes = [line for line in lines if re.match(r"^  n\d+[\[{(>]", line)]
@@ -71,7 +101,7 @@ def test_mermaid_of_the_agency_example(no_network: None) -> None:
 
 
 def test_dot_of_the_agency_example_parses(no_network: None) -> None:
-    out = graph("-c", AGENCY, "--output", "dot")
+    out = graph("-c", FROZEN_AGENCY, "--output", "dot")
     (parsed,) = pydot.graph_from_dot_data(out)
     assert len(parsed.get_nodes()) - 1 == NODES  # pydot lists the `node [...]` defaults as a node
     edges = parsed.get_edges()
