@@ -24,7 +24,7 @@ from types import TracebackType
 from typing import Any
 
 from openrouter_iac.client import OpenRouterClient
-from openrouter_iac.errors import ApplyError, NotFoundError, OrctlError
+from openrouter_iac.errors import AmbiguousWriteError, ApplyError, MalformedResponseError, NotFoundError, OrctlError
 
 LEASE_NAME = re.compile(r"^orctl-lease (?P<until>\d+) (?P<nonce>[0-9a-f]{8})$")
 DEFAULT_LEASE_S = 600.0
@@ -141,13 +141,7 @@ class Lease:
 
     def _try_once(self) -> Marker | None:
         """Take the lease, or return the marker that holds it (ours is then removed)."""
-        name, body = self._marker_body()
-        try:
-            created = self.client.post("/guardrails", json=body, resource=RESOURCE)
-        except OrctlError:
-            self._remove_named(name)  # an ambiguous create may have made it: never leave it behind
-            raise
-        self.marker_id = str(created["data"]["id"])
+        self.marker_id = self._create_marker()
         now = self.clock()
         valid: list[Marker] = []
         for marker in self._markers():
@@ -162,6 +156,21 @@ class Lease:
         self.marker_id = None
         return oldest
 
+    def _create_marker(self) -> str:
+        for attempt in (1, 2):
+            name, body = self._marker_body()
+            try:
+                created = self.client.post("/guardrails", json=body, resource=RESOURCE)
+                return str(created["data"]["id"])
+            except (AmbiguousWriteError, MalformedResponseError):
+                # The create may have happened: find our marker by its name before trying again.
+                ours = [m for m in self._markers() if m.name == name]
+                if ours:
+                    return ours[0].id
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
     def _marker_body(self) -> tuple[str, dict[str, str]]:
         # The nonce stays while the expiry moves on: contenders compare (created_at, name).
         until = int(self.clock() + self.duration_s)
@@ -171,14 +180,6 @@ class Lease:
     def _markers(self) -> list[Marker]:
         items = self.client.list_all("/guardrails", resource=RESOURCE)
         return [marker for item in items if (marker := _parse(item)) is not None]
-
-    def _remove_named(self, name: str) -> None:
-        try:
-            for marker in self._markers():
-                if marker.name == name:
-                    self._delete(marker.id)
-        except OrctlError:
-            pass  # it lapses at its expiry
 
     def _delete(self, marker_id: str) -> None:
         with contextlib.suppress(NotFoundError):  # another run cleared it first

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from openrouter_iac.client import OpenRouterClient
-from openrouter_iac.errors import ApplyError, NotFoundError
+from openrouter_iac.errors import AmbiguousWriteError, ApplyError, MalformedResponseError, NotFoundError
 from openrouter_iac.live.mapping import (
     byok_body,
     guardrail_body,
@@ -111,14 +111,16 @@ class Writer:
             return
         spec = change.spec(Workspace)
         if change.action == "create":
-            body = self.client.post("/workspaces", json=workspace_body(spec, slug), resource=change.address)
-            data = _data(body)
+            data = self._create(
+                change, "/workspaces", workspace_body(spec, slug), lambda item: item.get("slug") == slug
+            )
             self.context.ids[change.address] = str(data["id"])
             self.context.ids[f"default_guardrail:{slug}"] = str(data["default_guardrail_id"])
             return
         # Sending the slug every time also carries out a rename declared with previous_names.
         workspace_id = change.live_id or self.context.id_of(change.address)
         self.client.patch(f"/workspaces/{workspace_id}", json=workspace_body(spec, slug), resource=change.address)
+        self.context.ids[change.address] = workspace_id  # a rename: later changes find it by its new name
 
     def _workspace_members(self, change: Change) -> None:
         workspace_id = self.context.id_of(f"workspace:{change.workspace}")
@@ -159,15 +161,20 @@ class Writer:
         name = _name(change)
         if change.action == "create":
             workspace_id = self.context.id_of(f"workspace:{change.workspace}")
-            body = self.client.post(
-                "/guardrails", json=guardrail_body(spec, name, workspace_id), resource=change.address
+            created = self._create(
+                change,
+                "/guardrails",
+                guardrail_body(spec, name, workspace_id),
+                lambda item: item.get("name") == name,
+                params={"workspace_id": workspace_id},
             )
-            guardrail_id = str(_data(body)["id"])
+            guardrail_id = str(created["id"])
             self.context.ids[change.address] = guardrail_id
             self._members(guardrail_id, change.address, add=spec.members or [], remove=[])
             return
         guardrail_id = change.live_id or self.context.id_of(change.address)
         self.client.patch(f"/guardrails/{guardrail_id}", json=guardrail_body(spec, name), resource=change.address)
+        self.context.ids[change.address] = guardrail_id  # a rename: assignments find it by its new name
         members = _field_sets(change, "members")
         if members is not None:
             before, after = members
@@ -221,6 +228,7 @@ class Writer:
         if change.action == "update":
             key_hash = change.live_id or self.context.id_of(change.address)
             self.client.patch(f"/keys/{key_hash}", json=key_patch_body(spec, name), resource=change.address)
+            self.context.ids[change.address] = key_hash  # a rename: its assignment finds it by its new name
             return None
         workspace = change.workspace or ""
         outcome = self.keys.create(
@@ -280,8 +288,11 @@ class Writer:
         body = byok_body(spec, live_name, hashes, credential)
         if change.action in ("create", "replace"):
             body.update(provider=spec.provider, workspace_id=self.context.id_of(f"workspace:{change.workspace}"))
-            created = self.client.post("/byok", json=body, resource=change.address)
-            self.context.ids[change.address] = str(_data(created)["id"])
+            workspace_id = str(body["workspace_id"])
+            created = self._create(
+                change, "/byok", body, _named(live_name, change), params={"workspace_id": workspace_id}
+            )
+            self.context.ids[change.address] = str(created["id"])
             if change.action == "replace":  # the provider cannot change in place: the old one goes after
                 self._delete(f"/byok/{change.live_id}", change)
             return
@@ -306,8 +317,15 @@ class Writer:
         body = observability_body(spec, live_name, config, self._key_hashes(change.workspace, spec.api_keys))
         if change.action in ("create", "replace"):
             body.update(type=spec.type, workspace_id=self.context.id_of(f"workspace:{change.workspace}"))
-            created = self.client.post("/observability/destinations", json=body, resource=change.address)
-            self.context.ids[change.address] = str(_data(created)["id"])
+            workspace_id = str(body["workspace_id"])
+            created = self._create(
+                change,
+                "/observability/destinations",
+                body,
+                _named(live_name, change),
+                params={"workspace_id": workspace_id},
+            )
+            self.context.ids[change.address] = str(created["id"])
             if change.action == "replace":  # the type cannot change in place: the old one goes after
                 self._delete(f"/observability/destinations/{change.live_id}", change)
             return
@@ -330,6 +348,30 @@ class Writer:
             raise ApplyError(f"{change.address}: a secret reference is missing")
         return resolve_secret_ref(ref, base_dir=self.config_base_dir)
 
+    def _create(
+        self,
+        change: Change,
+        path: str,
+        body: dict[str, Any],
+        is_it: Callable[[dict[str, Any]], bool],
+        *,
+        params: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """POST a create; after an ambiguous failure, re-list and take the object if it was made
+        (these kinds carry no one-time secret), else create once more. Never a blind duplicate."""
+        for attempt in (1, 2):
+            try:
+                return _data(self.client.post(path, json=body, resource=change.address))
+            except (AmbiguousWriteError, MalformedResponseError):
+                found = [
+                    item for item in self.client.list_all(path, params=params, resource=change.address) if is_it(item)
+                ]
+                if len(found) == 1:
+                    return found[0]
+                if found or attempt == 2:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
     def _delete(self, path: str, change: Change) -> None:
         if not change.live_id:
             raise ApplyError(f"{change.address}: the plan gives no live id to delete")
@@ -342,6 +384,11 @@ def _name(change: Change) -> str:
     if not name:
         raise ApplyError(f"{change.address}: the change names no object")
     return name
+
+
+def _named(live_name: str, change: Change) -> Callable[[dict[str, Any]], bool]:
+    """Matches the object a create made: by name, never the one it replaces."""
+    return lambda item: item.get("name") == live_name and str(item.get("id")) != change.live_id
 
 
 def _data(body: Any) -> dict[str, Any]:

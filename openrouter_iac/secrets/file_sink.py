@@ -31,6 +31,7 @@ class FileSink(BaseSink):
 
     def check_usable(self, refs: Sequence[KeyRef]) -> None:
         owners: dict[Path, KeyRef] = {}
+        probed: set[Path] = set()
         for ref in refs:
             path = self.path_for(ref)
             owner = owners.setdefault(path, ref)
@@ -42,6 +43,11 @@ class FileSink(BaseSink):
                 )
             for target in (path, self.hash_path_for(ref)):
                 problem = fsutil.target_problem(target)
+                if problem:
+                    raise self.error(ref, problem, hint="fix the permissions or change the sink's path")
+            if path.parent not in probed:  # a real write, once per directory: no key is made for a sink that fails
+                probed.add(path.parent)
+                problem = fsutil.probe_problem(path.parent)
                 if problem:
                     raise self.error(ref, problem, hint="fix the permissions or change the sink's path")
 

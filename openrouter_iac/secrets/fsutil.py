@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 FILE_MODE = 0o600
@@ -48,6 +49,20 @@ def dir_problem(directory: Path) -> str | None:
     if not os.access(existing, os.W_OK | os.X_OK):
         verb = "write to" if existing == directory else f"create {directory} inside"
         return f"no permission to {verb} {existing}"
+    return None
+
+
+def probe_problem(directory: Path) -> str | None:
+    """Why a file cannot really be created where ``directory`` would be (found by creating and
+    removing one), or None. Permission bits can pass where writes fail: root, /proc, read-only mounts."""
+    existing = nearest_existing_dir(directory)
+    try:
+        fd, name = tempfile.mkstemp(prefix=".orctl-probe.", dir=existing)
+    except OSError as exc:
+        return f"cannot create a file in {existing} ({exc.strerror or type(exc).__name__})"
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(name)
     return None
 
 

@@ -36,7 +36,8 @@ class Server:
         body: dict[str, Any] = {"rules": rules}
         if seed is not None:
             body["seed"] = seed
-        httpx.put(self.admin_url.rstrip("/") + "/faults", json=body, timeout=10).raise_for_status()
+        headers = {"Authorization": f"Bearer {self.management_key}"}
+        httpx.put(self.admin_url.rstrip("/") + "/faults", json=body, headers=headers, timeout=10).raise_for_status()
 
     def env(self) -> dict[str, str]:
         return {
