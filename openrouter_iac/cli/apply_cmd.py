@@ -137,7 +137,7 @@ def _run(
             return 0
         if saved is None and not _confirmed(auto_approve):
             return 1
-        sinks = _SinkCache(config)
+        sinks = _SinkCache(config, base_dir)
         check_preflight(plan, config, open_sink=sinks.get, config_base_dir=base_dir)  # before the lease's writes
         with Lease(session.client, wait_s=lease_wait, on_wait=_say_waiting):
             # Another apply may have written between our read and the lease: plan again under it.
@@ -207,17 +207,18 @@ def _check_not_stale(saved: Plan, fingerprint: str, fresh: Plan) -> None:
 
 
 class _SinkCache:
-    """Opens each named sink once; file paths are relative to where orctl runs."""
+    """Opens each named sink once; relative paths start from the config's directory, as documented."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, base_dir: Path) -> None:
         self.config = config
+        self.base_dir = base_dir
         self.opened: dict[str, SecretSink] = {}
 
     def get(self, name: str) -> SecretSink:
         if name not in self.opened:
             if name not in self.config.secret_sinks:
                 raise OrctlError(f"secret sink {name!r} is not declared in secret_sinks")
-            self.opened[name] = open_sink(name, self.config.secret_sinks[name], base_dir=Path.cwd())
+            self.opened[name] = open_sink(name, self.config.secret_sinks[name], base_dir=self.base_dir)
         return self.opened[name]
 
 

@@ -397,8 +397,14 @@ def _check_protect(data: dict[str, Any]) -> Iterator[Problem]:
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _PLACEHOLDERS = ("workspace", "key", "WORKSPACE", "KEY")
-_TEMPLATES = {"file": ("path",), "env-file": ("path", "variable"), "command": ("hash_record",)}
+_TEMPLATES = {
+    "file": ("path",),
+    "env-file": ("path", "variable"),
+    "command": ("hash_record",),
+    "aws-secrets-manager": ("secret_name",),
+}
 """Sink settings that are templates. Command `run` arguments are left alone: they may hold braces."""
+_TARGET_NAMES = {"file": "file", "env-file": "variable", "command": "hash record", "aws-secrets-manager": "secret name"}
 
 
 def _expand(template: str, workspace: str, key: str) -> str:
@@ -440,12 +446,14 @@ def _check_sink_sharing(data: dict[str, Any]) -> Iterator[Problem]:
             templates = [sink.get(setting) for setting in settings]
             if sink.get("type") == "env-file" and "variable" not in sink:
                 templates[1] = "OPENROUTER_KEY_{WORKSPACE}_{KEY}"
+            if sink.get("type") == "aws-secrets-manager" and "secret_name" not in sink:
+                templates[0] = "orctl/{workspace}/{key}"
             if not templates or not all(isinstance(t, str) for t in templates):
                 continue
             target = " ".join(_expand(str(t), slug, key_name) for t in templates)
             first = taken.setdefault((str(sink_name), target), f"{slug}/{key_name}")
             if first != f"{slug}/{key_name}":
-                what = {"file": "file", "env-file": "variable", "command": "hash record"}[str(sink["type"])]
+                what = _TARGET_NAMES[str(sink["type"])]
                 yield (
                     ("workspaces", slug, "keys", key_name, "secret_sink"),
                     False,

@@ -25,7 +25,7 @@ from openrouter_iac.errors import (
 from openrouter_iac.live.mapping import key_create_body, key_patch_body
 from openrouter_iac.model.resources import ApiKey
 from openrouter_iac.model.snapshot import pending_name
-from openrouter_iac.secrets import KeyRef, SecretSink
+from openrouter_iac.secrets import KeyRef, SecretSink, SinkRefused
 
 
 class KeyHandOffError(ApplyError):
@@ -74,7 +74,8 @@ class KeyWriter:
         if sink is None:
             outcome.notes.append("no secret_sink: the secret was discarded and nobody holds it")
         else:
-            self._hand_off(sink, KeyRef(workspace, name), address, key_hash, secret)
+            expires = spec.expires_at.isoformat().replace("+00:00", "Z") if spec.expires_at else None
+            self._hand_off(sink, KeyRef(workspace, name), address, key_hash, secret, expires)
         del secret  # the secret must not wait in memory while other calls run
         if replacing:
             self.retire(address, replacing)
@@ -120,12 +121,23 @@ class KeyWriter:
         )
         return [str(k["hash"]) for k in keys if k.get("name") == live_name]
 
-    def _hand_off(self, sink: SecretSink, ref: KeyRef, address: str, key_hash: str, secret: str) -> None:
+    def _hand_off(
+        self, sink: SecretSink, ref: KeyRef, address: str, key_hash: str, secret: str, expires_at: str | None
+    ) -> None:
         try:
-            sink.store(ref, key_hash, secret)
+            sink.store(ref, key_hash, secret, expires_at=expires_at)
             sink.verify(ref, key_hash, secret)
         except Exception as exc:
             reason = exc.message if isinstance(exc, OrctlError) else type(exc).__name__
+            if isinstance(exc, SinkRefused) and self._delete_quietly(address, key_hash):
+                # Nothing holds the secret: the key can go at once instead of waiting as an orphan.
+                raise KeyHandOffError(
+                    f"{address}: key {key_hash} was created but the sink refused its secret ({reason}); "
+                    "the key was deleted",
+                    key_hash=None,
+                    disabled=False,
+                    hint="fix the sink and run orctl apply again",
+                ) from None
             disabled = self._disable_quietly(address, key_hash)
             state = "it was disabled" if disabled else "disabling it FAILED too: disable it by hand"
             raise KeyHandOffError(
@@ -144,6 +156,13 @@ class KeyWriter:
             self.client.delete(f"/keys/{key_hash}", resource=address)
         except NotFoundError:
             pass  # already gone: the goal is reached
+
+    def _delete_quietly(self, address: str, key_hash: str) -> bool:
+        try:
+            self.retire(address, key_hash)
+        except OrctlError:
+            return False
+        return True
 
     def _disable_quietly(self, address: str, key_hash: str) -> bool:
         try:

@@ -11,7 +11,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from openrouter_iac.secrets.base import KeyRef, SecretSink
+    from openrouter_iac.secrets.aws_sink import AwsSecretsManagerSink
+    from openrouter_iac.secrets.base import KeyRef, SecretSink, SinkRefused
     from openrouter_iac.secrets.command_sink import CommandSink
     from openrouter_iac.secrets.env_file_sink import EnvFileSink
     from openrouter_iac.secrets.factory import open_sink
@@ -29,8 +30,10 @@ if TYPE_CHECKING:
     )
 
 _HOME = {
+    "AwsSecretsManagerSink": "aws_sink",
     "KeyRef": "base",
     "SecretSink": "base",
+    "SinkRefused": "base",
     "CommandSink": "command_sink",
     "EnvFileSink": "env_file_sink",
     "open_sink": "factory",
@@ -48,6 +51,7 @@ _HOME = {
 }
 
 __all__ = [
+    "AwsSecretsManagerSink",
     "CommandSink",
     "EnvFileSink",
     "EnvRef",
@@ -58,6 +62,7 @@ __all__ = [
     "KeyringSink",
     "SecretRef",
     "SecretSink",
+    "SinkRefused",
     "insecure_reason",
     "looks_like_secret_literal",
     "mask_for_ci",

@@ -36,8 +36,9 @@ class SecretSink(Protocol):
         """Called before any API write. Raises :class:`SinkError` saying why and what to do."""
         ...
 
-    def store(self, ref: KeyRef, key_hash: str, secret: str) -> None:
-        """Hand over the secret of ``ref`` and record ``key_hash`` beside it."""
+    def store(self, ref: KeyRef, key_hash: str, secret: str, *, expires_at: str | None = None) -> None:
+        """Hand over the secret of ``ref`` and record ``key_hash`` beside it. Raises
+        :class:`SinkRefused` when certainly nothing was stored, :class:`SinkError` otherwise."""
         ...
 
     def verify(self, ref: KeyRef, key_hash: str, secret: str) -> None:
@@ -51,6 +52,19 @@ class SecretSink(Protocol):
     def read_secret(self, ref: KeyRef) -> str | None:
         """The stored secret for readable sinks, None when absent or not readable."""
         ...
+
+    def remove(self, ref: KeyRef) -> bool:
+        """Delete the secret of ``ref`` and its hash record (nothing there is fine). False when this
+        sink cannot delete what it was given (a command): the caller reports it instead."""
+        ...
+
+    def location(self, ref: KeyRef) -> str:
+        """Where the secret of ``ref`` is kept, for messages (a path, a variable, a secret name)."""
+        ...
+
+
+class SinkRefused(SinkError):
+    """The sink refused the secret and certainly stored nothing (so the new key can go at once)."""
 
 
 # Only these four placeholders exist; anything else in braces is left alone (command arguments
@@ -100,20 +114,25 @@ class BaseSink:
         *,
         hint: str | None = None,
         secret: str | None = None,
+        refused: bool = False,
     ) -> SinkError:
-        """A :class:`SinkError` naming this sink, the key(s) and the reason, with ``secret`` masked."""
+        """A :class:`SinkError` naming this sink, the key(s) and the reason, with ``secret`` masked
+        (a :class:`SinkRefused` when ``refused``: nothing was stored)."""
         message = f"secret sink {self.name!r} ({self.kind})"
         if isinstance(refs, KeyRef) or refs:
             message += f", {describe_refs(refs)}"
         message += f": {reason}"
-        return SinkError(redact(message, secret), redact(hint, secret) if hint else None)
+        cls = SinkRefused if refused else SinkError
+        return cls(redact(message, secret), redact(hint, secret) if hint else None)
 
     def require_secret(self, ref: KeyRef, secret: str) -> None:
         """Refuse secrets no sink can hold faithfully (files and dotenv lines are line-based)."""
         if not secret:
-            raise self.error(ref, "the secret to store is empty")
+            raise self.error(ref, "the secret to store is empty", refused=True)
         if any(c in secret for c in "\r\n\0"):
-            raise self.error(ref, "the secret contains a line break or NUL and cannot be stored", secret=secret)
+            raise self.error(
+                ref, "the secret contains a line break or NUL and cannot be stored", secret=secret, refused=True
+            )
 
     def resolve_path(self, template: str, ref: KeyRef, base_dir: Path) -> Path:
         """Expand a path template for ``ref``; relative results are taken from ``base_dir``."""

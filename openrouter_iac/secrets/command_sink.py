@@ -1,4 +1,8 @@
-"""The `command` sink: run a program with the secret on its standard input and nowhere else."""
+"""The `command` sink: run a program with the secret on its standard input and nowhere else.
+
+No shell, a minimal environment (PATH, HOME, locale, TMPDIR and what `pass_env` names), and the
+exit code tells what happened: 0 stored, 10 refused with nothing stored, anything else unknown.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from openrouter_iac.errors import redact
 from openrouter_iac.model.sinks import CommandSinkSpec
 from openrouter_iac.secrets import fsutil
 from openrouter_iac.secrets.base import BaseSink, KeyRef, expand, os_reason
+from openrouter_iac.secrets.envelope import EXIT_REFUSED, envelope, outcome_of
 
 DEFAULT_TIMEOUT = 60.0
 _TAIL_LINES = 5
@@ -21,11 +26,21 @@ _TAIL_CHARS = 600
 # Environment values that look like OpenRouter keys (the management key above all) are not
 # passed on: the command only needs the new secret, and that arrives on stdin.
 _OPENROUTER_KEY_MARK = "sk-or-"
+# What any program needs to start and find its own configuration; everything else is opt-in.
+BASE_ENV = ("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TZ", "SYSTEMROOT")
 
 
-def child_environment(base: Mapping[str, str], *, ref: KeyRef, key_hash: str, secret: str) -> dict[str, str]:
-    """``base`` without the secret or any OpenRouter key, plus non-secret ORCTL_* context."""
-    env = {name: value for name, value in base.items() if secret not in value and _OPENROUTER_KEY_MARK not in value}
+def child_environment(
+    base: Mapping[str, str], *, ref: KeyRef, key_hash: str, secret: str, pass_env: Sequence[str] = ()
+) -> dict[str, str]:
+    """The few variables of ``base`` a program needs plus those named in ``pass_env``, never one
+    holding the secret or any OpenRouter key, plus non-secret ORCTL_* context."""
+    wanted = (*BASE_ENV, *pass_env)
+    env = {
+        name: base[name]
+        for name in wanted
+        if name in base and secret not in base[name] and _OPENROUTER_KEY_MARK not in base[name]
+    }
     env.update(ORCTL_WORKSPACE=ref.workspace, ORCTL_KEY=ref.key, ORCTL_KEY_HASH=key_hash)
     return env
 
@@ -79,12 +94,13 @@ class CommandSink(BaseSink):
             return str(path) if path.is_file() and os.access(path, os.X_OK) else None
         return shutil.which(program, path=self._environment().get("PATH", os.defpath))
 
-    def _missing_program(self, ref: KeyRef, program: str) -> Exception:
+    def _missing_program(self, ref: KeyRef, program: str, *, refused: bool = False) -> Exception:
         where = "is not an executable file" if os.sep in program else "was not found on PATH"
         return self.error(
             ref,
             f"the program {program!r} {where}",
             hint="install it, or fix the first element of the sink's `run` list",
+            refused=refused,
         )
 
     def check_usable(self, refs: Sequence[KeyRef]) -> None:
@@ -107,20 +123,23 @@ class CommandSink(BaseSink):
             if problem:
                 raise self.error(ref, problem, hint="fix the permissions or change `hash_record`")
 
-    def store(self, ref: KeyRef, key_hash: str, secret: str) -> None:
+    def store(self, ref: KeyRef, key_hash: str, secret: str, *, expires_at: str | None = None) -> None:
         self.require_secret(ref, secret)
         argv = self.argv_for(ref)
         program = self._program(argv[0])
         if program is None:
-            raise self._missing_program(ref, argv[0])
+            raise self._missing_program(ref, argv[0], refused=True)
         hash_path = self.hash_path_for(ref)
         try:
             if hash_path is not None:
                 fsutil.remove(hash_path)  # a stale hash must never describe the new secret
         except OSError as exc:
-            raise self.error(ref, f"could not remove the old hash record: {os_reason(exc)}") from None
-        env = child_environment(self._environment(), ref=ref, key_hash=key_hash, secret=secret)
-        self._run([program, *argv[1:]], ref, env, secret)
+            raise self.error(ref, f"could not remove the old hash record: {os_reason(exc)}", refused=True) from None
+        env = child_environment(
+            self._environment(), ref=ref, key_hash=key_hash, secret=secret, pass_env=self.spec.pass_env
+        )
+        stdin = envelope(ref, key_hash, secret, expires_at) if self.spec.input == "envelope" else secret.encode()
+        self._run([program, *argv[1:]], ref, env, secret, stdin)
         if hash_path is not None:
             try:
                 fsutil.write_hash(hash_path, key_hash)
@@ -129,7 +148,7 @@ class CommandSink(BaseSink):
                     ref, f"the command succeeded but the hash could not be recorded: {os_reason(exc)}"
                 ) from None
 
-    def _run(self, argv: list[str], ref: KeyRef, env: dict[str, str], secret: str) -> None:
+    def _run(self, argv: list[str], ref: KeyRef, env: dict[str, str], secret: str, stdin: bytes) -> None:
         shown = argv[0]
         try:
             # Own session, so a timeout can stop the command's children too.
@@ -143,9 +162,9 @@ class CommandSink(BaseSink):
                 start_new_session=os.name == "posix",
             )
         except OSError as exc:
-            raise self.error(ref, f"could not start {shown}: {os_reason(exc)}", secret=secret) from None
+            raise self.error(ref, f"could not start {shown}: {os_reason(exc)}", secret=secret, refused=True) from None
         try:
-            stdout, stderr = proc.communicate(secret.encode(), timeout=self.timeout)
+            stdout, stderr = proc.communicate(stdin, timeout=self.timeout)
         except subprocess.TimeoutExpired:
             _kill(proc)
             raise self.error(
@@ -156,13 +175,20 @@ class CommandSink(BaseSink):
         except BaseException:
             _kill(proc)  # e.g. Ctrl-C: its own session would otherwise let it run on unattended
             raise
-        if proc.returncode == 0:
+        outcome = outcome_of(proc.returncode)
+        if outcome == "stored":
             return  # its output is dropped unseen: it could echo the secret
         code = proc.returncode
-        reason = f"exited with code {code}" if code > 0 else f"was killed by signal {-code}"
+        if outcome == "refused":
+            reason = f"refused the secret (exit code {EXIT_REFUSED}: nothing stored)"
+        elif code > 0:
+            reason = f"exited with code {code} (the secret may or may not be stored)"
+        else:
+            reason = f"was killed by signal {-code} (the secret may or may not be stored)"
         tail = output_tail(stderr or stdout, secret)
         message = f"the command {shown} {reason}" + (f"; its output ended with:\n{tail}" if tail else "")
-        raise self.error(ref, message, hint="run the command by hand to see why it fails", secret=secret)
+        hint = "run the command by hand to see why it fails"
+        raise self.error(ref, message, hint=hint, secret=secret, refused=outcome == "refused")
 
     def verify(self, ref: KeyRef, key_hash: str, secret: str) -> None:
         # The command cannot be read back: its success was the verification. Only the hash
@@ -181,6 +207,19 @@ class CommandSink(BaseSink):
 
     def read_secret(self, ref: KeyRef) -> str | None:
         return None
+
+    def remove(self, ref: KeyRef) -> bool:
+        # The command only knows how to store; the hash record at least stops claiming the key.
+        hash_path = self.hash_path_for(ref)
+        if hash_path is not None:
+            try:
+                fsutil.remove(hash_path)
+            except OSError as exc:
+                raise self.error(ref, f"could not remove the hash record: {os_reason(exc)}") from None
+        return False
+
+    def location(self, ref: KeyRef) -> str:
+        return " ".join(self.argv_for(ref))
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:

@@ -53,3 +53,9 @@ def upsert(text: str, assignments: dict[str, str]) -> str:
             written.add(name)
     lines.extend(f"{name}={render_value(value)}" for name, value in assignments.items() if name not in written)
     return "\n".join(lines) + "\n"
+
+
+def remove(text: str, names: set[str]) -> str:
+    """``text`` without any assignment of ``names``; every other line is kept as it was."""
+    kept = [line for line in text.splitlines() if (m := _LINE.match(line)) is None or m["name"] not in names]
+    return "\n".join(kept) + "\n" if kept else ""

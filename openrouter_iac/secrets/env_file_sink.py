@@ -58,7 +58,7 @@ class EnvFileSink(BaseSink):
             if problem:
                 raise self.error(ref, problem, hint="fix the permissions or change the sink's path")
 
-    def store(self, ref: KeyRef, key_hash: str, secret: str) -> None:
+    def store(self, ref: KeyRef, key_hash: str, secret: str, *, expires_at: str | None = None) -> None:
         self.require_secret(ref, secret)
         path, variable = self.path_for(ref), self.variable_for(ref)
         try:
@@ -95,3 +95,20 @@ class EnvFileSink(BaseSink):
             raise self.error(ref, f"{path} does not set {variable} to the secret just written", secret=secret)
         if self.recorded_hash(ref) != key_hash:
             raise self.error(ref, f"{path} does not set {variable}{HASH_SUFFIX} to {key_hash}", secret=secret)
+
+    def remove(self, ref: KeyRef) -> bool:
+        path, variable = self.path_for(ref), self.variable_for(ref)
+        try:
+            existing = fsutil.read_text(path)
+            if existing is None:
+                return True
+            updated = dotenv.remove(existing, {variable, variable + HASH_SUFFIX})
+            if updated != existing:
+                fsutil.atomic_write(path, updated.encode())
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = os_reason(exc) if isinstance(exc, OSError) else "the file is not UTF-8 text"
+            raise self.error(ref, f"could not remove {variable} from {path}: {reason}") from None
+        return True
+
+    def location(self, ref: KeyRef) -> str:
+        return f"{self.variable_for(ref)} in {self.path_for(ref)}"

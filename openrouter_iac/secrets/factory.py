@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from openrouter_iac.model.sinks import (
+    AwsSecretsManagerSinkSpec,
     CommandSinkSpec,
     EnvFileSinkSpec,
     FileSinkSpec,
@@ -31,4 +32,8 @@ def open_sink(name: str, spec: SecretSinkSpec, *, base_dir: Path, env: Mapping[s
         return CommandSink(name, spec, base_dir=base_dir, env=env)
     if isinstance(spec, EnvFileSinkSpec):
         return EnvFileSink(name, spec, base_dir=base_dir)
+    if isinstance(spec, AwsSecretsManagerSinkSpec):
+        from openrouter_iac.secrets.aws_sink import AwsSecretsManagerSink  # boto3 only when used
+
+        return AwsSecretsManagerSink(name, spec)
     raise TypeError(f"unknown secret sink spec {type(spec).__name__}")

@@ -51,7 +51,7 @@ class FileSink(BaseSink):
                 if problem:
                     raise self.error(ref, problem, hint="fix the permissions or change the sink's path")
 
-    def store(self, ref: KeyRef, key_hash: str, secret: str) -> None:
+    def store(self, ref: KeyRef, key_hash: str, secret: str, *, expires_at: str | None = None) -> None:
         self.require_secret(ref, secret)
         path, hash_path = self.path_for(ref), self.hash_path_for(ref)
         try:
@@ -85,3 +85,15 @@ class FileSink(BaseSink):
         if text is None:
             return None
         return text.removesuffix("\n") or None
+
+    def remove(self, ref: KeyRef) -> bool:
+        try:
+            # The hash first: a secret without its hash is never mistaken for a live key's.
+            fsutil.remove(self.hash_path_for(ref))
+            fsutil.remove(self.path_for(ref))
+        except OSError as exc:
+            raise self.error(ref, f"could not remove the secret: {os_reason(exc)}") from None
+        return True
+
+    def location(self, ref: KeyRef) -> str:
+        return str(self.path_for(ref))

@@ -120,7 +120,7 @@ class KeyringSink(BaseSink):
                 "gnome-keyring-daemon --unlock) or use another sink",
             ) from None
 
-    def store(self, ref: KeyRef, key_hash: str, secret: str) -> None:
+    def store(self, ref: KeyRef, key_hash: str, secret: str, *, expires_at: str | None = None) -> None:
         self.require_secret(ref, secret)
         from keyring.errors import PasswordDeleteError
 
@@ -159,6 +159,22 @@ class KeyringSink(BaseSink):
             return backend.get_password(self.spec.service, user) or None
         except Exception as exc:
             raise self._backend_error(ref, backend, what, exc, None) from None
+
+    def remove(self, ref: KeyRef) -> bool:
+        from keyring.errors import PasswordDeleteError
+
+        backend = self._backend()
+        user = self.username(ref)
+        try:
+            for entry in (user + HASH_SUFFIX, user):  # the hash first, as in store
+                with contextlib.suppress(PasswordDeleteError):  # nothing there
+                    backend.delete_password(self.spec.service, entry)
+        except Exception as exc:
+            raise self._backend_error(ref, backend, "delete the secret", exc, None) from None
+        return True
+
+    def location(self, ref: KeyRef) -> str:
+        return f"keyring {self.spec.service}/{self.username(ref)}"
 
     def _backend_error(
         self, ref: KeyRef, backend: KeyringBackend, what: str, exc: Exception, secret: str | None

@@ -95,7 +95,7 @@ class RecordingSink:
 
             raise SinkError(f"secret sink {self.name!r}: not usable")
 
-    def store(self, ref: Any, key_hash: str, secret: str) -> None:
+    def store(self, ref: Any, key_hash: str, secret: str, *, expires_at: str | None = None) -> None:
         if self.fail == "store":
             raise OSError("disk full")
         self.stored[str(ref)] = (key_hash, secret)
@@ -111,6 +111,13 @@ class RecordingSink:
 
     def read_secret(self, ref: Any) -> str | None:
         return self.stored.get(str(ref), (None, None))[1]
+
+    def remove(self, ref: Any) -> bool:
+        self.stored.pop(str(ref), None)
+        return True
+
+    def location(self, ref: Any) -> str:
+        return f"memory {ref}"
 
 
 def no_secret(_: str) -> None:

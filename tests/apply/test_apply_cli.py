@@ -155,15 +155,17 @@ def test_rotation_needs_allow_rotate(harness: Harness) -> None:
     assert rotated.exit_code == 0, rotated.output
     after = harness.live_keys()
     assert len(after) == 1 and after[0]["hash"] not in before
-    secret_file = harness.cwd / ".orctl/secrets/sandbox/docs-summarizer.key"
+    secret_file = config / ".orctl/secrets/sandbox/docs-summarizer.key"
     assert (secret_file.stat().st_mode & 0o777) == 0o600
+    # Relative sink paths start from the config's directory, not from where orctl runs.
+    assert harness.cwd != config and not (harness.cwd / ".orctl" / "secrets").exists()
 
 
 def test_github_actions_masks_each_new_secret_first(harness: Harness) -> None:
     config = copy_example("minimal", harness.cwd)
     result = harness.orctl("apply", "-c", str(config), "--auto-approve", env={"GITHUB_ACTIONS": "true"})
     assert result.exit_code == 0, result.output
-    secret = (harness.cwd / ".orctl/secrets/sandbox/docs-summarizer.key").read_text().strip()
+    secret = (config / ".orctl/secrets/sandbox/docs-summarizer.key").read_text().strip()
     lines = result.stdout.splitlines()
     mask = lines.index(f"::add-mask::{secret}")
     assert not any("Apply complete" in line for line in lines[:mask])
@@ -178,7 +180,7 @@ def test_dropped_key_create_is_found_by_relisting_and_reported(harness: Harness)
     assert "removed a key whose secret was lost after an ambiguous create" in result.stdout
     assert harness.emulator.stats.count("POST /keys") == 2
     (key,) = harness.live_keys()
-    stored = (harness.cwd / ".orctl/secrets/sandbox/docs-summarizer.key.hash").read_text().strip()
+    stored = (config / ".orctl/secrets/sandbox/docs-summarizer.key.hash").read_text().strip()
     assert key["name"] == "docs-summarizer" and key["hash"] == stored
 
 
@@ -201,7 +203,7 @@ def test_moving_a_key_to_another_workspace_rotates_it(harness: Harness) -> None:
     assert "moved from workspace 'sandbox'" in result.stdout
     (new,) = harness.live_keys()  # the old key is gone: no duplicate
     assert new["hash"] != old["hash"] and new["name"] == "docs-summarizer"
-    stored = (harness.cwd / ".orctl/secrets/sandbox-two/docs-summarizer.key.hash").read_text().strip()
+    stored = (config / ".orctl/secrets/sandbox-two/docs-summarizer.key.hash").read_text().strip()
     assert stored == new["hash"]
     again = harness.orctl("apply", "-c", str(config), "--auto-approve")
     assert again.exit_code == 0 and "No changes" in again.stdout

@@ -71,7 +71,7 @@ def test_killed_between_create_and_store_is_recovered_by_the_next_apply(server: 
     assert "Converged" in recovered.stdout
     (key,) = live_keys(server)
     assert key["name"] == "docs-summarizer" and key["hash"] != orphan["hash"]
-    recorded = (tmp_path / ".orctl/secrets/sandbox/docs-summarizer.key.hash").read_text().strip()
+    recorded = (config / ".orctl/secrets/sandbox/docs-summarizer.key.hash").read_text().strip()
     assert recorded == key["hash"]
 
 
@@ -91,7 +91,7 @@ def test_no_secret_reaches_output_plan_or_report(server: dict[str, Any], tmp_pat
         env={"GITHUB_ACTIONS": "true"},
     )
     assert applied.returncode == 0, applied.stdout + applied.stderr
-    secrets_dir = tmp_path / ".orctl/secrets"
+    secrets_dir = config / ".orctl/secrets"
     secrets = [p.read_text().strip() for p in secrets_dir.rglob("*.key")]
     for line in (secrets_dir / "agency.env").read_text().splitlines():
         name, _, value = line.partition("=")

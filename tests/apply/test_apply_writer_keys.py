@@ -39,7 +39,7 @@ def test_provisional_name_is_used_until_stored() -> None:
     names_at_store: list[str] = []
 
     class Spy(RecordingSink):
-        def store(self, ref: object, key_hash: str, secret: str) -> None:
+        def store(self, ref: object, key_hash: str, secret: str, *, expires_at: str | None = None) -> None:
             names_at_store.append(fake.keys[key_hash]["name"])
             super().store(ref, key_hash, secret)
 

@@ -214,7 +214,7 @@ CASES: dict[str, list[str]] = {
         "unknown-observability-type.yaml:7:15: workspaces.sandbox.observability.traces.type: 'langfuze' is not one of: arize, braintrust, clickhouse, datadog, grafana, langfuse, langsmith, newrelic, opik, otel-collector, posthog, ramp, s3, sentry, snowflake, weave, webhook (did you mean 'langfuse'?)",
     ],
     "unknown-sink-type.yaml": [
-        "unknown-sink-type.yaml:4:11: secret_sinks.vault.type: type 'hashicorp-vault' is not one of: keyring, file, command, env-file",
+        "unknown-sink-type.yaml:4:11: secret_sinks.vault.type: type 'hashicorp-vault' is not one of: keyring, file, command, env-file, aws-secrets-manager",
     ],
     "unknown-top-level-key.yaml": [
         "unknown-top-level-key.yaml:2:1: workspace: unknown key 'workspace' (did you mean 'workspaces'?)",

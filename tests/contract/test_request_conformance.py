@@ -64,9 +64,11 @@ def checker(openapi_spec: dict[str, Any]) -> OpenApiChecker:
 def captured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Sent]]:
     """Every request of: plan, apply, plan (converged), plan and apply of a drifted config."""
     workdir = tmp_path_factory.mktemp("conformance")
-    drifted = workdir / "drifted"
-    shutil.copytree(AGENCY, drifted)
-    path = drifted / "30-b2b-saas.yaml"
+    # Sink paths are relative to the config, so the config is copied: no secret lands in the repo.
+    agency = workdir / "agency"
+    shutil.copytree(AGENCY, agency)
+    drifted = {}
+    path = agency / "30-b2b-saas.yaml"
     text = path.read_text()
     for old, new in (
         ("budgets: {monthly: 800, weekly: 250}", "budgets: {monthly: 700, weekly: null}"),
@@ -77,7 +79,7 @@ def captured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Sent]]:
     ):
         assert old in text
         text = text.replace(old, new)
-    path.write_text(text)
+    drifted[path] = text
 
     seen: list[Sent] = []
     lock = threading.Lock()
@@ -96,12 +98,15 @@ def captured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Sent]]:
         env = {"OPENROUTER_BASE_URL": server.base_url, "OPENROUTER_MANAGEMENT_KEY": emulator.management_key}
         runner = CliRunner()
         for args, expected in (
-            (["plan", "-c", str(AGENCY)], 0),
-            (["apply", "-c", str(AGENCY), "--auto-approve"], 0),
-            (["plan", "-c", str(AGENCY), "--detailed-exitcode"], 0),
-            (["plan", "-c", str(drifted), "--detailed-exitcode"], 2),
-            (["apply", "-c", str(drifted), "--auto-approve", "--allow-destroy", "--allow-rotate"], 0),
+            (["plan", "-c", str(agency)], 0),
+            (["apply", "-c", str(agency), "--auto-approve"], 0),
+            (["plan", "-c", str(agency), "--detailed-exitcode"], 0),
+            (["plan", "-c", str(agency), "--detailed-exitcode"], 2),
+            (["apply", "-c", str(agency), "--auto-approve", "--allow-destroy", "--allow-rotate"], 0),
         ):
+            if expected == 2:  # from here on, the drifted config
+                for drifted_path, drifted_text in drifted.items():
+                    drifted_path.write_text(drifted_text)
             result = runner.invoke(main, args, env=env)
             assert result.exit_code == expected, (args, result.output)
     yield seen

@@ -12,7 +12,7 @@ from secrets_support import KEY_HASH, PLAIN_SECRET, SECRET
 
 from openrouter_iac.errors import SinkError
 from openrouter_iac.model.sinks import CommandSinkSpec
-from openrouter_iac.secrets import CommandSink, KeyRef
+from openrouter_iac.secrets import CommandSink, KeyRef, SinkRefused
 from openrouter_iac.secrets.command_sink import output_tail
 
 REF = KeyRef("prod-eu", "ci-bot")
@@ -56,8 +56,10 @@ def test_secret_arrives_on_stdin_only(tmp_path: Path) -> None:
         OPENROUTER_MANAGEMENT_KEY="sk-or-v1-" + "9" * 64,
         LEAKY=f"prefix-{PLAIN_SECRET}",
         GH_TOKEN="ghp_kept_for_the_command",
+        UNRELATED="not passed on",
+        HOME=str(tmp_path),
     )
-    s = sink(tmp_path, recorder(tmp_path), env=env)
+    s = sink(tmp_path, recorder(tmp_path), env=env, input="secret", pass_env=["GH_TOKEN", "LEAKY"])
     s.check_usable([REF])
     s.store(REF, KEY_HASH, PLAIN_SECRET)
     s.verify(REF, KEY_HASH, PLAIN_SECRET)
@@ -69,10 +71,58 @@ def test_secret_arrives_on_stdin_only(tmp_path: Path) -> None:
     assert PLAIN_SECRET not in serialized
     assert "sk-or-" not in serialized  # the management key is not passed on either
     assert "LEAKY" not in dump["env"] and "OPENROUTER_MANAGEMENT_KEY" not in dump["env"]
-    assert dump["env"]["GH_TOKEN"] == "ghp_kept_for_the_command"
+    assert dump["env"]["GH_TOKEN"] == "ghp_kept_for_the_command"  # named in pass_env
+    assert "UNRELATED" not in dump["env"]  # a minimal environment: only what is named
+    # Python itself may add LC_CTYPE to its own environment; nothing else is there.
+    expected = {"PATH", "HOME", "GH_TOKEN", "ORCTL_WORKSPACE", "ORCTL_KEY", "ORCTL_KEY_HASH"}
+    assert set(dump["env"]) - {"LC_CTYPE"} == expected
     assert dump["env"]["ORCTL_WORKSPACE"] == "prod-eu"
     assert dump["env"]["ORCTL_KEY"] == "ci-bot"
     assert dump["env"]["ORCTL_KEY_HASH"] == KEY_HASH
+
+
+def test_envelope_on_stdin(tmp_path: Path) -> None:
+    s = sink(tmp_path, recorder(tmp_path))
+    s.store(REF, KEY_HASH, PLAIN_SECRET, expires_at="2027-01-01T00:00:00Z")
+    raw = (tmp_path / "ci-bot.out").read_text()
+    assert raw.endswith("}\n") and raw.count("\n") == 1  # one JSON line
+    body = json.loads(raw)
+    assert body == {
+        "version": 1,
+        "operation_id": body["operation_id"],
+        "workspace": "prod-eu",
+        "key": "ci-bot",
+        "key_hash": KEY_HASH,
+        "secret": PLAIN_SECRET,
+        "expires_at": "2027-01-01T00:00:00Z",
+    }
+    # The same delivery always carries the same operation id; another key hash another one.
+    s.store(REF, KEY_HASH, PLAIN_SECRET)
+    again = json.loads((tmp_path / "ci-bot.out").read_text())
+    assert again["operation_id"] == body["operation_id"] and again["expires_at"] is None
+    s.store(REF, "b" * 64, PLAIN_SECRET)
+    assert json.loads((tmp_path / "ci-bot.out").read_text())["operation_id"] != body["operation_id"]
+
+
+def test_exit_code_10_is_refused_and_others_unknown(tmp_path: Path) -> None:
+    refuse = sink(tmp_path, [sys.executable, "-c", "import sys; sys.stdin.read(); sys.exit(10)"])
+    with pytest.raises(SinkRefused, match=r"refused the secret \(exit code 10: nothing stored\)"):
+        refuse.store(REF, KEY_HASH, SECRET)
+    unknown = sink(tmp_path, [sys.executable, "-c", "import sys; sys.stdin.read(); sys.exit(1)"])
+    with pytest.raises(SinkError, match="may or may not be stored") as caught:
+        unknown.store(REF, KEY_HASH, SECRET)
+    assert not isinstance(caught.value, SinkRefused)
+    missing = sink(tmp_path, ["orctl-no-such-program-xyz"], env=base_env())
+    with pytest.raises(SinkRefused):  # it never ran, so nothing can be stored
+        missing.store(REF, KEY_HASH, SECRET)
+
+
+def test_cannot_remove_but_drops_its_hash_record(tmp_path: Path) -> None:
+    s = sink(tmp_path, recorder(tmp_path), hash_record="{key}.hash")
+    s.store(REF, KEY_HASH, SECRET)
+    assert s.recorded_hash(REF) == KEY_HASH
+    assert s.remove(REF) is False  # reported by the caller: the command only stores
+    assert s.recorded_hash(REF) is None
 
 
 def test_not_readable_back(tmp_path: Path) -> None:
@@ -106,16 +156,16 @@ def test_failing_command_reports_exit_code_and_redacted_stderr(tmp_path: Path) -
         "print('permission denied', file=sys.stderr)\n"
         "sys.exit(3)\n"
     )
-    s = sink(tmp_path, [sys.executable, "-c", script], hash_record="{key}.hash")
+    s = sink(tmp_path, [sys.executable, "-c", script], hash_record="{key}.hash", input="secret")
     (tmp_path / "ci-bot.hash").write_text("old-hash\n")
     with pytest.raises(SinkError) as caught:
         s.store(REF, KEY_HASH, PLAIN_SECRET)
     message = str(caught.value)
     assert "'store-cmd' (command)" in message and "prod-eu/ci-bot" in message
-    assert "exited with code 3" in message
+    assert "exited with code 3 (the secret may or may not be stored)" in message
     assert "error: cannot store (sensitive)" in message and "permission denied" in message
     assert PLAIN_SECRET not in message
-    assert "stored" not in message  # stdout is not shown when there is stderr
+    assert "stored (sensitive)" not in message  # stdout is not shown when there is stderr
     assert not (tmp_path / "ci-bot.hash").exists()  # the old hash no longer claims this key
 
 
@@ -160,7 +210,7 @@ def test_program_by_relative_path(tmp_path: Path) -> None:
     script = tmp_path / "bin" / "store.sh"
     script.parent.mkdir()
     script.write_text(f"#!/bin/sh\ncat > {tmp_path}/$1.out\n")
-    s = sink(tmp_path, ["bin/store.sh", "{key}"])
+    s = sink(tmp_path, ["bin/store.sh", "{key}"], input="secret")
     with pytest.raises(SinkError, match="is not an executable file"):
         s.check_usable([REF])
     script.chmod(0o755)
