@@ -26,6 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "render": {"kinds", "model", "plan", "policy"},  # lint findings, SARIF, explanations
     "live": {"client", "kinds", "model", "plan", "secrets"},  # the writer applies one plan change
     "apply": {"kinds", "live", "model", "plan", "secrets"},
+    "export": {"kinds", "model"},
     "emulator": set(),
 }
 

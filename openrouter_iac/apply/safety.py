@@ -16,6 +16,11 @@ def safety_problems(plan: Plan, *, allow_destroy: bool, allow_rotate: bool) -> l
             "the config declares nothing while the account holds managed objects; orctl never applies an "
             "empty config against a populated scope (delete the objects explicitly instead)"
         )
+    if facts.lost_pins:
+        problems.append(
+            f"objects pinned by `id:` no longer exist live ({', '.join(facts.lost_pins)}); remove their `id:` "
+            "lines to create new ones (the new ones get new ids)"
+        )
     if facts.delete_fraction_exceeded and not allow_destroy:
         problems.append(
             f"the plan deletes {facts.deletes} of {facts.managed_objects} managed objects, more than "

@@ -20,7 +20,7 @@ from openrouter_iac.apply.interrupt import Interrupted, interruptible, stop_betw
 from openrouter_iac.apply.outputs import check_output_path
 from openrouter_iac.apply.verify import check_saved_plan
 from openrouter_iac.cli.failures import reported_errors
-from openrouter_iac.cli.plan_cmd import preset_history_wanted
+from openrouter_iac.cli.plan_cmd import preset_history_wanted, target_option
 from openrouter_iac.cli.session import ApiOptions, api_options, api_session
 from openrouter_iac.config.loader import load_config
 from openrouter_iac.errors import OrctlError, PlanError, StalePlanError
@@ -58,6 +58,7 @@ SYMBOLS = {"create": "+", "update": "~", "delete": "-", "replace": "-/+"}
     metavar="SECONDS",
     help="Wait up to SECONDS while another apply holds the account (default: stop at once).",
 )
+@target_option
 @api_options
 def apply(
     planfile: Path | None,
@@ -67,6 +68,7 @@ def apply(
     allow_rotate: bool,
     report_path: Path | None,
     lease_wait: float,
+    targets: tuple[str, ...],
     api: ApiOptions,
 ) -> None:
     """Make the account match the config (or apply a saved PLANFILE from `orctl plan --out`).
@@ -84,10 +86,22 @@ def apply(
       orctl apply -c orctl/ --auto-approve --report apply-report.json     # in CI
     """
     with reported_errors():
+        if planfile is not None and targets:
+            raise OrctlError(
+                "--target cannot be given with a PLANFILE: the saved plan keeps the targets it was made with"
+            )
         try:
             with interruptible():
                 code = _run(
-                    planfile, config_path, auto_approve, allow_destroy, allow_rotate, report_path, api, lease_wait
+                    planfile,
+                    config_path,
+                    auto_approve,
+                    allow_destroy,
+                    allow_rotate,
+                    report_path,
+                    api,
+                    lease_wait,
+                    targets,
                 )
         except Interrupted as stopped:
             click.echo(stopped.describe(), err=True)
@@ -104,6 +118,7 @@ def _run(
     report_path: Path | None,
     api: ApiOptions,
     lease_wait: float = 0.0,
+    targets: tuple[str, ...] = (),
 ) -> int:
     if report_path is not None:
         check_output_path(report_path, "--report")  # before anything is written, not after
@@ -113,6 +128,8 @@ def _run(
     # Always the config on disk, never the copy inside a plan file: a plan file only approves.
     loaded = load_config(config_path)
     config, base_dir, source_map = loaded.config, loaded.base_dir, loaded.source_map
+    if saved is not None:
+        targets = tuple(saved.targets)
     with api_session(api) as session:
 
         def read() -> LiveSnapshot:
@@ -121,28 +138,31 @@ def _run(
             )
 
         def replan() -> Plan:
-            return build_plan(config, read(), base_dir=base_dir, source_map=source_map)
+            after = build_plan(config, read(), base_dir=base_dir, source_map=source_map, targets=targets)
+            return _applicable(after)  # observe-only scopes are never expected to converge
 
         live = read()
-        plan = build_plan(config, live, base_dir=base_dir, source_map=source_map)
+        plan = build_plan(config, live, base_dir=base_dir, source_map=source_map, targets=targets)
         if saved is not None:
             _check_not_stale(saved, live.fingerprint, plan)
             check_saved_plan(saved, plan, str(planfile))
         else:
             _show(plan)
         check_safety(plan, allow_destroy=allow_destroy, allow_rotate=allow_rotate)
-        if not plan.has_changes:
-            if saved is not None:  # without a plan file, the plan shown above already says so
+        if not plan.applicable:
+            _say_skipped(plan)
+            if saved is not None and not plan.has_changes:  # without a plan file, the plan shown says so
                 click.echo("No changes. The account matches the config.")
             return 0
         if saved is None and not _confirmed(auto_approve):
             return 1
         sinks = _SinkCache(config, base_dir)
-        check_preflight(plan, config, open_sink=sinks.get, config_base_dir=base_dir)  # before the lease's writes
+        # before the lease's writes
+        check_preflight(_applicable(plan), config, open_sink=sinks.get, config_base_dir=base_dir)
         with Lease(session.client, wait_s=lease_wait, on_wait=_say_waiting):
             # Another apply may have written between our read and the lease: plan again under it.
             live = read()
-            fresh = build_plan(config, live, base_dir=base_dir, source_map=source_map)
+            fresh = build_plan(config, live, base_dir=base_dir, source_map=source_map, targets=targets)
             if saved is not None:
                 _check_not_stale(saved, live.fingerprint, fresh)
                 check_saved_plan(saved, fresh, str(planfile))
@@ -156,13 +176,16 @@ def _run(
                 _show(fresh)
             plan = fresh
             check_safety(plan, allow_destroy=allow_destroy, allow_rotate=allow_rotate)
+            _say_skipped(plan)
+            bindings = plan.bindings
+            plan = _applicable(plan)
             if not plan.has_changes:
                 click.echo("No changes. The account matches the config.")
                 return 0
             check_preflight(plan, config, open_sink=sinks.get, config_base_dir=base_dir)
             writer = Writer(
                 client=session.client,
-                context=ApplyContext(dict(live.ids)),
+                context=ApplyContext({**live.ids, **bindings}),
                 config_base_dir=base_dir,
                 sink_for=sinks.get,
                 publisher_client=session.client_for,
@@ -192,6 +215,21 @@ def check_same_config(saved: Plan, planfile: Path, config_path: Path) -> None:
 def _show(plan: Plan) -> None:
     colored = should_color(sys.stdout.isatty(), False, os.environ)
     click.echo(render_text(plan, color=colored), color=True if colored else None)
+
+
+def _applicable(plan: Plan) -> Plan:
+    """The plan without the changes of observe-only scopes (`mode: observe`): what apply makes."""
+    return plan.model_copy(update={"changes": plan.applicable})
+
+
+def _say_skipped(plan: Plan) -> None:
+    observed = [str(change.address) for change in plan.changes if change.observed]
+    if observed:
+        click.echo(
+            f"Skipped {len(observed)} change(s) in observe-only scope (mode: observe), never applied: "
+            + ", ".join(observed),
+            err=True,
+        )
 
 
 def _say_waiting(holder: str) -> None:

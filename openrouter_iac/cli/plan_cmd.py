@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -20,6 +21,8 @@ from openrouter_iac.plan.builder import build_plan
 from openrouter_iac.plan.model import Plan
 from openrouter_iac.render import render_json, render_markdown, render_text, should_color
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 
 def preset_history_wanted(config: Config) -> WantsHistory:
     """Read a preset's older versions only when its designated content differs from the config."""
@@ -31,13 +34,26 @@ def preset_history_wanted(config: Config) -> WantsHistory:
     return wants
 
 
-def make_plan(loaded: LoadedConfig, api: ApiOptions) -> Plan:
-    """Read the account and build the plan."""
+def make_plan(loaded: LoadedConfig, api: ApiOptions, targets: Sequence[str] = ()) -> Plan:
+    """Read the account and build the plan (limited to ``targets`` when given)."""
     with api_session(api) as session:
         live = read_live(
             session.client, parallelism=session.parallelism, wants_history=preset_history_wanted(loaded.config)
         )
-    return build_plan(loaded.config, live, base_dir=loaded.base_dir, source_map=loaded.source_map)
+    return build_plan(loaded.config, live, base_dir=loaded.base_dir, source_map=loaded.source_map, targets=targets)
+
+
+def target_option(command: F) -> F:
+    """`--target ADDRESS` (repeatable, globs allowed), as every command that can run on a part of the account."""
+    option = click.option(
+        "--target",
+        "targets",
+        multiple=True,
+        metavar="ADDRESS",
+        help="Only these addresses, globs allowed (repeatable): e.g. 'api_key:healthcare/*'; "
+        "'workspace:SLUG' is the workspace and everything in it.",
+    )
+    return option(command)
 
 
 def check_graph_option(graph: bool, output: str) -> None:
@@ -101,6 +117,7 @@ def write_plan_file(plan: Plan, path: Path) -> None:
     is_flag=True,
     help="Exit 0 when there are no changes, 2 when there are changes, 1 on error.",
 )
+@target_option
 @api_options
 def plan(
     config_path: Path | None,
@@ -111,6 +128,7 @@ def plan(
     show_all_unmanaged: bool,
     graph: bool,
     detailed_exitcode: bool,
+    targets: tuple[str, ...],
     api: ApiOptions,
 ) -> None:
     """Show what `orctl apply` would change in the account. Writes nothing to OpenRouter.
@@ -124,7 +142,7 @@ def plan(
     check_graph_option(graph, output)
     with reported_errors():
         loaded = load_config(config_path)
-        the_plan = with_origin(make_plan(loaded, api), config_path, api)
+        the_plan = with_origin(make_plan(loaded, api, targets), config_path, api)
         text = render(
             the_plan,
             output,

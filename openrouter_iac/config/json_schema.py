@@ -73,7 +73,6 @@ def _config_only_rules(definitions: dict[str, Any]) -> None:
         "title": "Key",
     }
     preset = definitions["Preset"]
-    preset["required"] = sorted({*preset.get("required", []), "publish_with"})
     preset["properties"]["publish_with"] = {
         "description": preset["properties"]["publish_with"]["description"],
         "type": "string",

@@ -168,16 +168,7 @@ def _check_presets(
         path: PathKey = ("workspaces", slug, "presets", name)
         publisher = _mapping(preset).get("publish_with")
         if publisher is None:
-            if preset is not None:
-                yield (
-                    path,
-                    True,
-                    (
-                        "a preset needs `publish_with: <key name>`: upstream, versions are written with an "
-                        "ordinary API key of the workspace"
-                    ),
-                )
-            continue
+            continue  # fine until a version must be written: apply's pre-flight check asks for it then
         yield from _reference(publisher, (*path, "publish_with"), keys, "API key", f"workspace '{slug}'", other_keys)
         sink_name = _mapping(keys.get(publisher)).get("secret_sink")
         sink_type = _mapping(sinks.get(sink_name)).get("type") if isinstance(sink_name, str) else None

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from openrouter_iac.model.resources import AccountState, OrganizationSettings, P
 from openrouter_iac.model.snapshot import (
     PENDING_NAME,
     Catalogue,
+    KeyActivity,
     LiveSnapshot,
     OrphanKey,
     PresetHistory,
@@ -239,47 +241,69 @@ class _Assembler:
         self.orphans: list[OrphanKey] = []
         self.unnamed: list[str] = []
         self.markers: dict[str, str] = {}
+        self.shadowed: dict[str, dict[str, Any]] = {}
+        self.updated_at: dict[str, str] = {}
+        self.activity: dict[str, KeyActivity] = {}
 
-    def _index(self, address: str, live_id: str, taken: dict[str, Any], name: str) -> bool:
-        """Record an id; False (and a duplicate) when the name is already taken."""
+    def _index(self, address: str, live_id: str, taken: dict[str, Any], name: str, spec: Any) -> bool:
+        """Record an id; False (a duplicate, kept in ``shadowed``) when the name is already taken."""
         if name in taken:
             self.duplicates.setdefault(address, [self.ids[address]]).append(live_id)
+            self.shadowed.setdefault(address, {})[live_id] = spec
             return False
         self.ids[address] = live_id
+        taken[name] = spec
         return True
+
+    def _stamp(self, item: dict[str, Any], live_id: str) -> None:
+        if isinstance(item.get("updated_at"), str):
+            self.updated_at[live_id] = item["updated_at"]
 
     def workspace(self, data: _WorkspaceData) -> Workspace:
         raw = data.raw
         slug = raw["slug"]
         self.ids[f"workspace:{slug}"] = raw["id"]
+        self._stamp(raw, raw["id"])
         self.ids[f"default_guardrail:{slug}"] = raw["default_guardrail_id"]
-        guardrail_names: dict[str, str] = {}
+        named = [
+            item
+            for item in data.guardrails
+            if item["id"] != raw["default_guardrail_id"] and not is_lease_name(item["name"])
+        ]
+        # A reference to an object whose name is shared is written by id, so it stays exact.
+        shared_guardrails = _shared_names(item["name"] for item in named)
+        guardrail_names: dict[str, str] = {
+            item["id"]: item["name"] for item in named if item["name"] not in shared_guardrails
+        }
         guardrails: dict[str, Any] = {}
         default_policy = None
         for item in data.guardrails:
             if item["id"] == raw["default_guardrail_id"]:
                 default_policy = mapping.default_guardrail_from_api(item)
                 continue
-            name = item["name"]
-            if is_lease_name(name):
+            if is_lease_name(item["name"]):
                 continue  # the apply lease (live/lease.py): never managed, never reported
-            guardrail_names[item["id"]] = name
-            if self._index(f"guardrail:{slug}/{name}", item["id"], guardrails, name):
-                members = self.members_of_guardrail.get(item["id"])
-                guardrails[name] = mapping.guardrail_from_api(item, sorted(members) if members else None)
+            self._stamp(item, item["id"])
+            members = self.members_of_guardrail.get(item["id"])
+            spec = mapping.guardrail_from_api(item, sorted(members) if members else None)
+            self._index(f"guardrail:{slug}/{item['name']}", item["id"], guardrails, item["name"], spec)
         keys: dict[str, Any] = {}
-        names_by_hash: dict[str, str] = {}
+        live_keys = [item for item in data.keys if not PENDING_NAME.match(item["name"])]
+        shared_keys = _shared_names(item["name"] for item in live_keys)
+        names_by_hash: dict[str, str] = {
+            item["hash"]: item["name"] for item in live_keys if item["name"] not in shared_keys
+        }
         for item in data.keys:
             name = item["name"]
             pending = PENDING_NAME.match(name)
             if pending:
                 self.orphans.append(OrphanKey(slug, pending["name"], item["hash"]))
                 continue
-            names_by_hash[item["hash"]] = name
-            if self._index(f"api_key:{slug}/{name}", item["hash"], keys, name):
-                guardrail_id = self.guardrail_of_key.get(item["hash"])
-                guardrail = guardrail_names.get(guardrail_id, f"id:{guardrail_id}") if guardrail_id else None
-                keys[name] = mapping.key_from_api(item, guardrail)
+            self._stamp(item, item["hash"])
+            self.activity[item["hash"]] = _activity(item)
+            guardrail_id = self.guardrail_of_key.get(item["hash"])
+            guardrail = guardrail_names.get(guardrail_id, f"id:{guardrail_id}") if guardrail_id else None
+            self._index(f"api_key:{slug}/{name}", item["hash"], keys, name, mapping.key_from_api(item, guardrail))
         byok: dict[str, Any] = {}
         for item in data.byok:
             if not item.get("name"):
@@ -287,18 +311,17 @@ class _Assembler:
                 continue
             name, marker = split_rotation(item["name"])
             address = f"byok_key:{slug}/{name}"
-            if self._index(address, item["id"], byok, name):
-                byok[name] = mapping.byok_from_api(item, names_by_hash)
-                if marker:
-                    self.markers[address] = marker
+            self._stamp(item, item["id"])
+            if self._index(address, item["id"], byok, name, mapping.byok_from_api(item, names_by_hash)) and marker:
+                self.markers[address] = marker
         destinations: dict[str, Any] = {}
         for item in data.observability:
             name, marker = split_rotation(item.get("name") or f"(unnamed {item['id']})")
             address = f"observability_destination:{slug}/{name}"
-            if self._index(address, item["id"], destinations, name):
-                destinations[name] = mapping.observability_from_api(item, names_by_hash)
-                if marker:
-                    self.markers[address] = marker
+            self._stamp(item, item["id"])
+            destination = mapping.observability_from_api(item, names_by_hash)
+            if self._index(address, item["id"], destinations, name, destination) and marker:
+                self.markers[address] = marker
         budgets = data.budgets.get("data") or []
         include_byok = bool(data.budgets.get("include_byok_in_budgets", raw.get("include_byok_in_budgets")))
         base = mapping.workspace_from_api(raw, budgets, include_byok)
@@ -313,6 +336,23 @@ class _Assembler:
                 "observability": destinations,
             }
         )
+
+
+def _shared_names(names: Iterable[str]) -> set[str]:
+    counts = Counter(names)
+    return {name for name, count in counts.items() if count > 1}
+
+
+def _activity(item: dict[str, Any]) -> KeyActivity:
+    period = item.get("limit_reset")
+    usage = item.get(f"usage_{period}") if period in ("daily", "weekly", "monthly") else item.get("usage")
+    last_used = item.get("last_used_at")
+    return KeyActivity(
+        usage=float(usage) if isinstance(usage, int | float) else None,
+        limit_remaining=item.get("limit_remaining"),
+        created_at=item.get("created_at"),
+        last_used_at=last_used if isinstance(last_used, str) else None,
+    )
 
 
 def read_live(
@@ -388,6 +428,7 @@ def read_live(
                 continue
             preset_workspaces[preset["slug"]] = slug
             assembler.ids[f"preset:{slug}/{preset['slug']}"] = preset["id"]
+            assembler._stamp(preset, preset["id"])
             ws = workspaces[slug]
             workspaces[slug] = ws.model_copy(update={"presets": {**ws.presets, preset["slug"]: designated}})
     organization = None
@@ -408,4 +449,7 @@ def read_live(
         rotation_markers=assembler.markers,
         preset_workspaces=preset_workspaces,
         warnings=list(fetch.warnings),
+        shadowed=assembler.shadowed,
+        updated_at=assembler.updated_at,
+        key_activity=assembler.activity,
     )

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from openrouter_iac.model.base import Spec
 from openrouter_iac.model.lint import LintSettings
-from openrouter_iac.model.resources import AccountState, OrganizationSettings, Workspace
+from openrouter_iac.model.resources import AccountState, Mode, OrganizationSettings, Workspace
 from openrouter_iac.model.sinks import SecretSinkSpec
 
 CONFIG_VERSION = 1
@@ -44,6 +44,8 @@ class Config(Spec):
 
     version: int
     """Config language version. This orctl understands version 1."""
+    mode: Mode = "manage"
+    """`observe`: read, plan and report the whole account but never write to it (a workspace's `mode` wins)."""
     ownership: Ownership = Field(default_factory=Ownership)
     """What orctl owns and may prune."""
     safety: Safety = Field(default_factory=Safety)
@@ -56,6 +58,12 @@ class Config(Spec):
     """Named places where new key secrets are handed to; keys refer to them by name."""
     workspaces: dict[str, Workspace] = Field(default_factory=dict)
     """Workspaces by slug (lowercase letters, digits and single dashes)."""
+
+    def observed(self, workspace: str | None) -> bool:
+        """Whether orctl must only read (never write) ``workspace`` (None: organization-level settings)."""
+        declared = self.workspaces.get(workspace) if workspace is not None else None
+        mode = declared.mode if declared is not None and declared.mode is not None else self.mode
+        return mode == "observe"
 
     def account(self) -> AccountState:
         """The desired account state (the part the diff compares with the live account)."""

@@ -27,6 +27,9 @@ from openrouter_iac.model.enums import (
     ScanScope,
 )
 
+Mode = Literal["manage", "observe"]
+"""`manage` (the default) writes changes; `observe` reads, plans and reports, never writes."""
+
 
 class Budgets(Spec):
     """Workspace spending caps in USD per period. Strictly lifetime > monthly > weekly > daily."""
@@ -149,8 +152,11 @@ class GuardrailPolicy(Spec):
 class Guardrail(GuardrailPolicy):
     """A named guardrail inside a workspace; keys opt in with `guardrail: <name>`."""
 
-    CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"previous_names"})
+    CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"previous_names", "id"})
 
+    id: str | None = None
+    """Live id this guardrail is pinned to, matched before the name
+    (`orctl export` writes it where live names collide)."""
     members: list[str] | None = None
     """Organization member user ids assigned to this guardrail (absent = not managed)."""
     previous_names: list[str] = Field(default_factory=list)
@@ -160,8 +166,12 @@ class Guardrail(GuardrailPolicy):
 class ApiKey(Spec):
     """An inference API key: one per autonomous behaviour, each with its own cap."""
 
-    CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"secret_sink", "behavior", "previous_names"})
+    CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"secret_sink", "behavior", "previous_names", "id"})
     IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"expires_at"})
+
+    id: str | None = None
+    """Live key hash this key is pinned to, matched before the name
+    (`orctl export` writes it where live names collide)."""
 
     limit: float | None = Field(None, ge=0)
     """Credit cap in USD; absent = no cap."""
@@ -205,8 +215,12 @@ class ApiKey(Spec):
 class Preset(Spec):
     """A versioned bundle of model, system prompt, parameters and provider routing."""
 
-    CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"publish_with"})
+    CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"publish_with", "id"})
     IMMUTABLE: ClassVar[frozenset[str]] = frozenset()
+
+    id: str | None = None
+    """Live id this preset is pinned to, matched before the name
+    (`orctl export` writes it where live names collide)."""
 
     model: str | None = None
     """Model slug, e.g. `anthropic/claude-sonnet-4.6`."""
@@ -234,8 +248,12 @@ class Preset(Spec):
 class ByokKey(Spec):
     """A bring-your-own-key provider credential."""
 
-    CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"key", "rotation", "previous_names"})
+    CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"key", "rotation", "previous_names", "id"})
     IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"provider"})
+
+    id: str | None = None
+    """Live id this credential is pinned to, matched before the name
+    (`orctl export` writes it where live names collide)."""
 
     provider: str
     """BYOK provider slug, e.g. `amazon-bedrock`, `openai`, `azure`."""
@@ -260,8 +278,12 @@ class ByokKey(Spec):
 class ObservabilityDestination(Spec):
     """A broadcast destination that receives traces of requests."""
 
-    CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"rotation", "previous_names"})
+    CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"rotation", "previous_names", "id"})
     IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"type"})
+
+    id: str | None = None
+    """Live id this destination is pinned to, matched before the name
+    (`orctl export` writes it where live names collide)."""
 
     type: ObservabilityType
     """Destination type, e.g. `webhook`, `langfuse`, `datadog`."""
@@ -296,7 +318,7 @@ WorkspaceData = Literal["user_input", "personal_data"]
 class Workspace(Spec):
     """A workspace: the unit of budget, policy and keys. Its slug (the mapping key) is its identity."""
 
-    CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"previous_names", "prune", "handles"})
+    CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"previous_names", "prune", "handles", "id", "mode"})
 
     name: str = Field(min_length=1, max_length=100)
     """Display name."""
@@ -339,6 +361,10 @@ class Workspace(Spec):
     (needs sensitive-info detection). Config only, checked by `orctl lint`."""
     prune: bool | None = None
     """Override `ownership.prune` for this workspace."""
+    mode: Mode | None = None
+    """`observe`: read, plan and report this workspace but never write to it (default: the config's `mode`)."""
+    id: str | None = None
+    """Live id this workspace is pinned to (matched before the slug, so a slug changed in the dashboard is followed)."""
     previous_names: list[str] = Field(default_factory=list)
     """Earlier slugs of this workspace (the API can change a slug in place)."""
 

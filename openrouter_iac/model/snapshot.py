@@ -8,6 +8,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from openrouter_iac.model.resources import AccountState, Preset
 
@@ -61,6 +62,18 @@ class Catalogue:
 
 
 @dataclass(frozen=True)
+class KeyActivity:
+    """What the API says about a key's use (never diffed: it changes with every request)."""
+
+    usage: float | None = None
+    """Spend in USD in the current limit period (all-time when the limit never resets)."""
+    limit_remaining: float | None = None
+    created_at: str | None = None
+    last_used_at: str | None = None
+    """Only when the API gives it (absent for keys not used since it started recording)."""
+
+
+@dataclass(frozen=True)
 class LiveSnapshot:
     state: AccountState
     ids: dict[str, str]
@@ -80,6 +93,13 @@ class LiveSnapshot:
     """Preset slug → workspace slug."""
     warnings: list[str] = field(default_factory=list)
     """What the read noticed but could work around (e.g. a total_count the pages disagree with)."""
+    shadowed: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Address → {live id: spec} of the second and later live objects answering to a duplicated name
+    (the first is in ``state``); references to any of them are written `id:<id>` / `hash:<hash>`."""
+    updated_at: dict[str, str] = field(default_factory=dict)
+    """Live id → when the API says the object last changed (where it gives one)."""
+    key_activity: dict[str, KeyActivity] = field(default_factory=dict)
+    """Key hash → usage facts, for key hygiene reports."""
 
     @property
     def fingerprint(self) -> str:

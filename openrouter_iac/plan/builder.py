@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,7 +21,7 @@ from openrouter_iac.errors import AmbiguityError
 from openrouter_iac.kinds import BY_NAME, PHASES, PRUNABLE, WORKSPACE_FIELDS
 from openrouter_iac.model.address import Address
 from openrouter_iac.model.config import Config
-from openrouter_iac.model.enums import BUDGET_ORDER
+from openrouter_iac.model.enums import BUDGET_ORDER, OBSERVABILITY_SECRET_CONFIG_KEYS
 from openrouter_iac.model.payloads import AssignmentWrite, BudgetWrite, MembersWrite
 from openrouter_iac.model.positions import SourceMap
 from openrouter_iac.model.resources import ApiKey, GuardrailPolicy, OrganizationSettings, Preset, Workspace
@@ -31,6 +31,7 @@ from openrouter_iac.plan.budgets import budget_steps
 from openrouter_iac.plan.model import Action, Change, FieldChange, Kind, Plan, Unmanaged
 from openrouter_iac.plan.normalize import field_changes, normalize
 from openrouter_iac.plan.ownership import effective
+from openrouter_iac.plan.targets import mark_observed, select_changes, select_unmanaged
 
 ORPHAN_REASON = "orphan: an interrupted apply created this key but never stored its secret; a new key replaces it"
 
@@ -48,6 +49,12 @@ class _Builder:
     managed_objects: int = 0
     moves: dict[Address, tuple[str, str]] = field(default_factory=dict)
     """Live key address → (workspace, name) of the declared key it moves to (`previous_names: [ws/name]`)."""
+    bindings: dict[str, str] = field(default_factory=dict)
+    """Declared address → the live id it was matched to (by `id:`, name or previous name)."""
+    bound_names: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(kind, live id) → the declared name it was matched to, to read live references in config names."""
+    lost_pins: list[str] = field(default_factory=list)
+    """Declared addresses pinned with `id:` to a live object that no longer exists."""
 
     # ------------------------------------------------------------ helpers
 
@@ -68,7 +75,8 @@ class _Builder:
             ids = ", ".join(self.live.duplicates[address])
             raise AmbiguityError(
                 f"{address}: {len(self.live.duplicates[address])} live objects have this name (ids {ids})",
-                hint="rename or delete all but one of them in OpenRouter, then plan again",
+                hint="pin each declared one to its live object with `id:` (`orctl export` writes them), "
+                "or rename or delete all but one of them in OpenRouter, then plan again",
             )
         return self.live.ids.get(address)
 
@@ -109,11 +117,19 @@ class _Builder:
         self.moves = self.key_moves()
         claimed: set[str] = set()
         for slug, desired in self.config.workspaces.items():
-            live_slug, live = self.match(
-                slug, desired.previous_names, live_workspaces, lambda s: Address.of("workspace", s)
-            )
+            pinned = desired.id
+            if pinned is not None:
+                live_slug = next((s for s in live_workspaces if self.live.ids.get(f"workspace:{s}") == pinned), None)
+                live = live_workspaces[live_slug] if live_slug is not None else None
+                if live_slug is None:
+                    self.lost_pins.append(Address.of("workspace", slug))
+            else:
+                live_slug, live = self.match(
+                    slug, desired.previous_names, live_workspaces, lambda s: Address.of("workspace", s)
+                )
             if live_slug is not None:
                 claimed.add(live_slug)
+                self.bindings[f"workspace:{slug}"] = self.live.ids.get(f"workspace:{live_slug}", "")
             self.workspace(slug, desired, live_slug, live)
         for slug, live in live_workspaces.items():
             if slug in claimed:
@@ -163,6 +179,7 @@ class _Builder:
                     name=slug,
                     fields=[FieldChange(field="slug", after=slug), *declared_fields(desired, fields)],
                     desired=_settings(desired),
+                    reason=lost_pin_reason(desired) if address in self.lost_pins else None,
                     source=self.source(("workspaces", slug)),
                 ),
             )
@@ -324,22 +341,23 @@ class _Builder:
             live_items: dict[str, Any] = getattr(live, collection)
             if kind == "api_key":
                 live_items = self.scoped_keys(slug, live_items)
-            claimed: set[str] = set()
+            candidates = self.live_objects(kind, slug, live_items)
+            matched = self.match_children(kind, slug, declared, candidates)
             for name, spec in declared.items():
-                live_name, live_spec = self.match(
-                    name, spec.previous_names, live_items, lambda n, k=kind: Address.of(k, slug, n)
-                )
-                if live_name is not None:
-                    claimed.add(live_name)
+                live_name, live_id, live_spec = matched.get(name, (None, None, None))
+                if live_id is not None:
                     self.managed_objects += 1
-                self.child(slug, collection, kind, name, spec, live_name, live_spec, orphans)
-            for name, live_spec in live_items.items():
+                self.child(slug, collection, kind, name, spec, live_name, live_spec, orphans, live_id)
+            claimed = {live_id for _, live_id, _ in matched.values()}
+            for name, live_id, live_spec in candidates:
                 address = Address.of(kind, slug, name)
-                if name in claimed or address in self.moves:
+                if live_id in claimed or address in self.moves:
                     continue
                 if self.prune(desired):
                     self.managed_objects += 1
-                    self.delete_child(slug, kind, name, live_spec, reason="not declared (pruning is on)")
+                    self.delete_child(
+                        slug, kind, name, live_spec, reason="not declared (pruning is on)", live_id=live_id
+                    )
                 else:
                     self.unmanaged.append(Unmanaged(kind=kind, address=address, reason="not declared in the config"))
         for orphan in orphans:
@@ -357,6 +375,69 @@ class _Builder:
                         reason="orphan: created by an interrupted apply, its secret was never stored",
                     ),
                 )
+
+    def live_objects(self, kind: Kind, slug: str, live_items: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
+        """Every live object of a collection as (name, live id, spec), duplicated names included."""
+        found = []
+        for name, spec in live_items.items():
+            address = f"{kind}:{slug}/{name}"
+            found.append((name, self.live.ids.get(address, ""), spec))
+            found.extend((name, live_id, other) for live_id, other in self.live.shadowed.get(address, {}).items())
+        return found
+
+    def match_children(
+        self, kind: Kind, slug: str, declared: Mapping[str, Any], candidates: list[tuple[str, str, Any]]
+    ) -> dict[str, tuple[str, str, Any]]:
+        """Declared name → the live (name, id, spec) it is: by pinned `id:` first, then by name and
+        previous names among the objects no pin has taken."""
+        by_id = {live_id: (name, live_id, spec) for name, live_id, spec in candidates}
+        matched: dict[str, tuple[str, str, Any]] = {}
+        for name, spec in declared.items():
+            if spec.id is None:
+                continue
+            if spec.id in by_id:
+                matched[name] = by_id[spec.id]
+            else:
+                self.lost_pins.append(f"{kind}:{slug}/{name}")
+        taken = {live_id for _, live_id, _ in matched.values()}
+        for name, spec in declared.items():
+            if spec.id is not None:
+                continue
+            for candidate in [name, *spec.previous_names]:
+                free = [c for c in candidates if c[0] == candidate and c[1] not in taken]
+                if len(free) > 1:
+                    address = f"{kind}:{slug}/{candidate}"
+                    ids = ", ".join(c[1] for c in free)
+                    raise AmbiguityError(
+                        f"{address}: {len(free)} live objects have this name (ids {ids})",
+                        hint="pin each declared one to its live object with `id:` (`orctl export` writes them), "
+                        "or rename or delete all but one of them in OpenRouter, then plan again",
+                    )
+                if free:
+                    matched[name] = free[0]
+                    taken.add(free[0][1])
+                    break
+        for name, (_, live_id, _) in matched.items():
+            self.bindings[f"{kind}:{slug}/{name}"] = live_id
+            self.bound_names[(kind, live_id)] = name
+        return matched
+
+    def live_ref(self, kind: Kind, slug: str, ref: str) -> str:
+        """A live reference (a name, or `id:`/`hash:` where the name is shared) in config names."""
+        prefix, _, rest = ref.partition(":")
+        live_id = rest if prefix in ("id", "hash") and rest else self.live.ids.get(f"{kind}:{slug}/{ref}")
+        return self.bound_names.get((kind, live_id or ""), ref)
+
+    def live_in_config_names(self, kind: Kind, slug: str, spec: Any) -> Any:
+        """``spec`` with its references to keys and guardrails read as the names the config uses."""
+        update: dict[str, Any] = {}
+        if kind == "api_key" and spec.guardrail is not None:
+            update["guardrail"] = self.live_ref("guardrail", slug, spec.guardrail)
+        for field_name in ("allowed_keys", "api_keys"):
+            names = getattr(spec, field_name, None)
+            if names:
+                update[field_name] = [self.live_ref("api_key", slug, n) for n in names]
+        return spec.model_copy(update=update) if update else spec
 
     def scoped_keys(self, slug: str, live_keys: dict[str, ApiKey]) -> dict[str, ApiKey]:
         prefix = self.config.ownership.key_name_prefix
@@ -383,9 +464,12 @@ class _Builder:
         live_name: str | None,
         live_spec: Any,
         orphans: list[OrphanKey],
+        matched_id: str | None = None,
     ) -> None:
         address = Address.of(kind, slug, name)
         catalogue = self.live.catalogue
+        if live_spec is not None:
+            live_spec = self.live_in_config_names(kind, slug, live_spec)
         drop = frozenset({"guardrail"}) if kind == "api_key" else frozenset()
         moved_from = next((src for src, dst in self.moves.items() if dst == (slug, name)), None)
         old_key = None
@@ -396,6 +480,12 @@ class _Builder:
         target = effective(spec, live_spec if live_spec is not None else old_key)
         after = normalize(target, catalogue, drop=drop)
         before = normalize(live_spec, catalogue, drop=drop) if live_spec is not None else None
+        if kind == "observability_destination":  # secrets are write-only: sent on create and rotation only
+            for side in (after, before):
+                if side is not None and isinstance(side.get("config"), dict):
+                    side["config"] = {
+                        k: v for k, v in side["config"].items() if k not in OBSERVABILITY_SECRET_CONFIG_KEYS
+                    }
         phase = BY_NAME[kind].phase
         source = self.source(("workspaces", slug, collection, name))
 
@@ -436,9 +526,9 @@ class _Builder:
                 secret = BY_NAME[kind].secret_field
                 if secret is not None:  # write-only: sent on create, never shown
                     fields.append(FieldChange(field=secret, after="(sensitive)", sensitive=True))
-                emit("create", fields)
+                emit("create", fields, reason=lost_pin_reason(spec) if address in self.lost_pins else None)
         else:
-            live_id = self.live_id(Address.of(kind, slug, live_name))
+            live_id = matched_id or self.live_id(Address.of(kind, slug, live_name))
             fields = field_changes(before, after)
             immutable = [f.field for f in fields if f.field in getattr(spec, "IMMUTABLE", frozenset())]
             renamed = live_name != name
@@ -516,7 +606,9 @@ class _Builder:
             ),
         )
 
-    def delete_child(self, slug: str, kind: Kind, name: str, live_spec: Any, reason: str) -> None:
+    def delete_child(
+        self, slug: str, kind: Kind, name: str, live_spec: Any, reason: str, live_id: str | None = None
+    ) -> None:
         self.add(
             BY_NAME[kind].delete_phase,
             Change(
@@ -525,7 +617,7 @@ class _Builder:
                 address=Address.of(kind, slug, name),
                 workspace=slug,
                 name=name,
-                live_id=self.live.ids.get(Address.of(kind, slug, name)),
+                live_id=live_id or self.live.ids.get(Address.of(kind, slug, name)),
                 reason=reason,
             ),
         )
@@ -662,6 +754,11 @@ class _Builder:
         designated = history.versions.get(history.designated_version) if history is not None else None
         if live_ws is not None and designated is not None:
             spec = effective(spec, designated)  # what the config leaves out keeps the live version's value
+        if spec.id is not None and (live_ws is None or self.live.ids.get(f"preset:{live_ws}/{name}") != spec.id):
+            if live_ws is None:
+                self.lost_pins.append(address)
+            else:
+                self.warnings.append(f"{address}: pinned to id {spec.id}, but the live preset '{name}' has another id")
         want = spec.content()
         desired = spec
         after = normalize(spec, None)
@@ -677,6 +774,7 @@ class _Builder:
                     fields=declared_fields(spec, field_changes(None, after)),
                     desired=desired,
                     source=source,
+                    reason=lost_pin_reason(spec) if address in self.lost_pins else None,
                     details={"version_before": None, "version_after": 1, "restores_version": None},
                 ),
             )
@@ -737,6 +835,10 @@ def _update_reason(renamed_from: str | None, rotated: bool) -> str | None:
     return "; ".join(parts) or None
 
 
+def lost_pin_reason(spec: Any) -> str:
+    return f"pinned to live id {spec.id}, which no longer exists (deleted outside orctl?)"
+
+
 def declared_fields(spec: BaseModel, fields: list[FieldChange]) -> list[FieldChange]:
     """On create, show what the config says, not every default the object will get."""
     return [f for f in fields if f.field in spec.model_fields_set]
@@ -753,13 +855,15 @@ def build_plan(
     *,
     base_dir: Path,
     source_map: SourceMap | None = None,
+    targets: Sequence[str] = (),
 ) -> Plan:
-    """The plan that takes ``live`` to ``config``. Raises AmbiguityError / ServerRuleError."""
+    """The plan that takes ``live`` to ``config`` (only the ``targets`` addresses, when given).
+    Raises AmbiguityError / ServerRuleError."""
     checks.check_server_rules(config, live.catalogue, source_map)
     builder = _Builder(config, live, source_map)
     builder.organization()
     builder.workspaces()
-    changes = builder.changes()
+    changes = mark_observed(select_changes(builder.changes(), targets), config)
     for orphan in live.orphans:
         if orphan.workspace not in config.workspaces:
             builder.unmanaged.append(
@@ -772,10 +876,17 @@ def build_plan(
     return Plan(
         fingerprint=live.fingerprint,
         changes=changes,
-        unmanaged=sorted(builder.unmanaged, key=lambda u: u.address)
-        + [Unmanaged(kind="byok_key", address=address, reason="has no name") for address in live.unnamed],
+        unmanaged=select_unmanaged(
+            sorted(builder.unmanaged, key=lambda u: u.address)
+            + [Unmanaged(kind="byok_key", address=address, reason="has no name") for address in live.unnamed],
+            targets,
+        ),
         warnings=[*live.warnings, *builder.warnings],
-        safety=checks.safety_facts(config, live, changes, builder.managed_objects),
+        safety=checks.safety_facts(
+            config, live, [c for c in changes if not c.observed], builder.managed_objects
+        ).model_copy(update={"lost_pins": builder.lost_pins}),
+        bindings=builder.bindings,
+        targets=list(targets),
         config_digest=config_digest(config),
         # exclude_unset: what the config leaves out must stay "not managed" when a saved plan is applied.
         config=config.model_dump(mode="json", exclude_unset=True),

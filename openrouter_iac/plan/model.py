@@ -66,6 +66,9 @@ class Change(_Frozen):
     details: Details = Field(default_factory=Details)
     """Kind-specific extras, e.g. preset versions (`version_before`, `restores_version`)."""
 
+    observed: bool = False
+    """In an observe-only scope (`mode: observe`): shown and reported, never applied."""
+
     @model_validator(mode="before")
     @classmethod
     def _typed(cls, data: Any) -> Any:
@@ -111,6 +114,8 @@ class SafetyFacts(_Frozen):
     """Workspaces deleted with objects in them, and kinds pruned to nothing in a workspace."""
     max_delete_fraction: float = 0.3
     min_objects_for_fraction: int = 10
+    lost_pins: list[str] = Field(default_factory=list)
+    """Declared addresses pinned by `id:` to live objects that are gone (apply refuses to recreate them)."""
 
     @property
     def delete_fraction_exceeded(self) -> bool:
@@ -148,10 +153,19 @@ class Plan(_Frozen):
     """Directory that `file:` references of the config are resolved from."""
     origin: PlanOrigin | None = None
     """Set by the CLI; None for plans built elsewhere (tests, libraries)."""
+    targets: list[str] = Field(default_factory=list)
+    """`--target` patterns the plan was limited to (empty: the whole config)."""
+    bindings: dict[str, str] = Field(default_factory=dict)
+    """Declared address → the live id it was matched to (by `id:`, name or previous name)."""
 
     @property
     def has_changes(self) -> bool:
         return bool(self.changes)
+
+    @property
+    def applicable(self) -> list[Change]:
+        """The changes apply makes: all but those in observe-only scopes."""
+        return [change for change in self.changes if not change.observed]
 
     def summary(self) -> dict[str, int]:
         counts = {"create": 0, "update": 0, "replace": 0, "delete": 0}

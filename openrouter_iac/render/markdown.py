@@ -118,6 +118,8 @@ def _table(plan: Plan) -> str:
 
 def _row_summary(change: Change) -> str:
     parts = []
+    if change.observed:
+        parts.append("👁 observe only: never applied")
     if change.rotation:
         parts.append("🔑 secret rotation")
     version = version_note(change)

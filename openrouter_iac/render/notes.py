@@ -9,6 +9,7 @@ from openrouter_iac.render.presets import version_note
 
 KEY_ROTATION_EFFECT = "consumers of the old key will break"
 CREDENTIAL_ROTATION_EFFECT = "the stored credential is sent again"
+OBSERVED_NOTE = "observe only (mode: observe): reported, never applied"
 
 
 @dataclass(frozen=True)
@@ -43,4 +44,6 @@ def change_notes(change: Change) -> list[Note]:
     version = version_note(change)
     if version:
         notes.append(Note(version))
+    if change.observed:
+        notes.append(Note(OBSERVED_NOTE))
     return notes

@@ -147,9 +147,6 @@ CASES: dict[str, list[str]] = {
     "preset-slug-in-two-workspaces.yaml": [
         "preset-slug-in-two-workspaces.yaml:16:7: workspaces.beta.presets.summarizer: preset slug 'summarizer' is also declared in workspace 'alpha'; preset slugs are account-wide upstream",
     ],
-    "preset-without-publish-with.yaml": [
-        "preset-without-publish-with.yaml:6:7: workspaces.sandbox.presets.docs-answer: a preset needs `publish_with: <key name>`: upstream, versions are written with an ordinary API key of the workspace",
-    ],
     "previous-name-is-current-name.yaml": [
         "previous-name-is-current-name.yaml:8:26: workspaces.sandbox.keys.support-bot.previous_names[0]: previous name 'docs-bot' is still in use (API key 'docs-bot' is declared in workspace 'sandbox'); a previous name must name nothing declared now: remove it here, or rename the other one",
     ],

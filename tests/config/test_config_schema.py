@@ -155,10 +155,6 @@ def test_every_example_file_validates_against_the_schema(schema: dict[str, Any],
             {"version": 1, "workspaces": {"ok": {"name": "x", "byok": {"b": {"provider": "openai", "key": "sk-1"}}}}},
             "workspaces.ok.byok.b.key",
         ),
-        (
-            {"version": 1, "workspaces": {"ok": {"name": "x", "presets": {"p": {"model": "m"}}}}},
-            "workspaces.ok.presets.p",
-        ),
     ],
 )
 def test_schema_rejects_what_the_loader_rejects(schema: dict[str, Any], document: dict[str, Any], where: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from openrouter_iac.errors import AmbiguityError, PlanError, ServerRuleError
 from openrouter_iac.model.config import Config
-from openrouter_iac.model.resources import AccountState
+from openrouter_iac.model.resources import AccountState, ApiKey, Guardrail
 from openrouter_iac.model.snapshot import Catalogue, LiveSnapshot, OrphanKey
 from openrouter_iac.plan.budgets import budget_steps
 from openrouter_iac.plan.builder import build_plan
@@ -105,10 +105,82 @@ def test_previous_names_turn_a_rename_into_an_update() -> None:
     assert change.fields[0].model_dump() == {"field": "name", "before": "old-bot", "after": "bot", "sensitive": False}
 
 
+def _two_bots(**keys: Any) -> LiveSnapshot:
+    """Two live keys both named `bot` (hash-1 first, hash-2 shadowed), and a guardrail pair alike."""
+    live = config(keys={"bot": {"limit": 1}}, guardrails={"cap": {}}).account()
+    return snapshot(
+        live,
+        ids={"api_key:acme/bot": "hash-1", "guardrail:acme/cap": "g-1"},
+        duplicates={"api_key:acme/bot": ["hash-1", "hash-2"], "guardrail:acme/cap": ["g-1", "g-2"]},
+        shadowed={
+            "api_key:acme/bot": {"hash-2": ApiKey(limit=2, guardrail="id:g-2")},
+            "guardrail:acme/cap": {"g-2": Guardrail(description="second")},
+        },
+    )
+
+
 def test_two_live_objects_with_a_managed_name_fail_the_plan() -> None:
-    live = snapshot(config(keys={"bot": {}}).account(), duplicates={"api_key:acme/bot": ["hash-1", "hash-2"]})
     with pytest.raises(AmbiguityError, match=r"api_key:acme/bot: 2 live objects have this name \(ids hash-1, hash-2\)"):
-        build_plan(config(keys={"bot": {}}), live, base_dir=Path("."))
+        build_plan(
+            config(keys={"bot": {"limit": 1}}, guardrails={"cap": {"id": "g-1"}}), _two_bots(), base_dir=Path(".")
+        )
+
+
+def test_ids_pin_duplicated_names_and_the_plan_is_only_renames() -> None:
+    desired = config(
+        guardrails={"cap": {"id": "g-1"}, "cap (2)": {"id": "g-2", "description": "second"}},
+        keys={"bot": {"id": "hash-1", "limit": 1}, "bot (2)": {"id": "hash-2", "limit": 2, "guardrail": "cap (2)"}},
+    )
+    plan = build_plan(desired, _two_bots(), base_dir=Path("."))
+    assert [(c.action, c.address, c.live_id, [f.field for f in c.fields]) for c in plan.changes] == [
+        ("update", "guardrail:acme/cap (2)", "g-2", ["name"]),
+        ("update", "api_key:acme/bot (2)", "hash-2", ["name"]),
+    ]
+    assert plan.bindings["api_key:acme/bot (2)"] == "hash-2" and plan.bindings["guardrail:acme/cap"] == "g-1"
+    assert plan.unmanaged == []
+
+
+def test_an_id_is_matched_before_the_name() -> None:
+    # `bot` is pinned to the second live key: the first one, also named `bot`, is unmanaged.
+    desired = config(keys={"bot": {"id": "hash-2", "limit": 2, "guardrail": "cap"}}, guardrails={"cap": {"id": "g-2"}})
+    plan = build_plan(desired, _two_bots(), base_dir=Path("."))
+    assert plan.changes == []  # what the config leaves out (the description) is not managed
+    assert [u.address for u in plan.unmanaged] == ["api_key:acme/bot", "guardrail:acme/cap"]
+
+
+def test_an_unpinned_name_matches_the_one_live_object_no_pin_took() -> None:
+    desired = config(keys={"bot": {"limit": 1}, "bot (2)": {"id": "hash-2", "limit": 2}}, guardrails={"cap": {}})
+    with pytest.raises(AmbiguityError, match="guardrail:acme/cap: 2 live objects"):
+        build_plan(desired, _two_bots(), base_dir=Path("."))
+    desired = config(
+        keys={"bot": {"limit": 1}, "bot (2)": {"id": "hash-2", "limit": 2, "guardrail": "cap"}},
+        guardrails={"cap": {"id": "g-2", "description": "second"}, "first": {"previous_names": ["cap"]}},
+    )
+    plan = build_plan(desired, _two_bots(), base_dir=Path("."))
+    assert [(c.address, c.live_id) for c in plan.changes] == [
+        ("guardrail:acme/first", "g-1"),
+        ("api_key:acme/bot (2)", "hash-2"),
+    ]
+
+
+def test_a_pin_to_a_vanished_object_is_a_create_that_apply_refuses() -> None:
+    desired = config(keys={"bot": {"id": "hash-gone", "limit": 1}})
+    live = snapshot(config(keys={}).account())
+    plan = build_plan(desired, live, base_dir=Path("."))
+    (change,) = plan.changes
+    assert (change.action, change.reason) == (
+        "create",
+        "pinned to live id hash-gone, which no longer exists (deleted outside orctl?)",
+    )
+    assert plan.safety.lost_pins == ["api_key:acme/bot"]
+
+
+def test_a_workspace_pinned_by_id_follows_a_slug_changed_in_the_dashboard() -> None:
+    live = snapshot(Config.model_validate({"version": 1, "workspaces": {"old": {"name": "Acme"}}}).account())
+    desired = Config.model_validate({"version": 1, "workspaces": {"acme": {"name": "Acme", "id": "ws-old"}}})
+    (change,) = build_plan(desired, live, base_dir=Path(".")).changes
+    assert (change.action, change.address, change.live_id) == ("update", "workspace:acme", "ws-old")
+    assert change.fields[0].model_dump() == {"field": "slug", "before": "old", "after": "acme", "sensitive": False}
 
 
 def test_unknown_model_slug_is_caught_before_any_write() -> None:
