@@ -32,10 +32,13 @@ def origin_line(plan: Plan) -> str:
 def weakening_alert(plan: Plan) -> str:
     """A `[!WARNING]` listing every change that weakens policy, in display order."""
     reasons = {id(change): found for change, found in plan_weakenings(plan)}
+    protected = _protected(plan)
     lines = []
     for change in display_order(plan.changes):
+        guard = next((a for a in (change.address, f"workspace:{change.workspace}") if a in protected), None)
+        note = f" (protected by `safety.protect`: {md.code(guard)})" if guard else ""
         for reason in reasons.get(id(change), []):
-            lines.append(f"- 🔓 {md.code(change.address)}: {md.escape(reason)}")
+            lines.append(f"- 🔓 {md.code(change.address)}: {md.escape(reason)}{note}")
     if not lines:
         return ""
     return md.alert("WARNING", ["This plan weakens policy:", *lines])
@@ -45,3 +48,9 @@ def change_graph(plan: Plan) -> str:
     """`#### What changes` and a Mermaid graph of the changed objects (GitHub draws it)."""
     diagram = plan_mermaid(plan)
     return f"#### What changes\n\n{md.fenced(diagram, 'mermaid')}" if diagram else ""
+
+
+def _protected(plan: Plan) -> set[str]:
+    safety = plan.config.get("safety") if isinstance(plan.config, dict) else None
+    protect = safety.get("protect") if isinstance(safety, dict) else None
+    return {str(address) for address in protect} if isinstance(protect, list) else set()

@@ -90,3 +90,17 @@ def test_deletions_and_budget_removals() -> None:
 
 def test_no_changes_no_graph() -> None:
     assert plan_mermaid(plan_of()) == ""
+
+
+def test_a_huge_plan_with_a_graph_stays_under_the_comment_limit() -> None:
+    from openrouter_iac.plan.model import PlanOrigin
+    from openrouter_iac.render.markdown import COMMENT_LIMIT, render_markdown
+
+    keys = [change("api_key", "create", f"key-{n:04d}", ("limit", None, 5)) for n in range(2500)]
+    plan = plan_of(*keys).model_copy(update={"origin": PlanOrigin(config="orctl/", account="openrouter.ai")})
+    text = render_markdown(plan, graph=True)
+    assert len(text) <= COMMENT_LIMIT
+    assert text.startswith("<!-- orctl-plan: config=orctl/ -->\n\n**orctl plan:** 2500 to create")
+    assert "#### What changes" not in text  # dropped, after the full plan, to fit
+    small = render_markdown(plan_of(*keys[:3]), graph=True)
+    assert "#### What changes\n\n```mermaid\nflowchart LR" in small

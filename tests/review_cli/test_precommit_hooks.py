@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import yaml
 from orctl_calls import orctl_calls, problems_of
 from review_support import REPO_ROOT, orctl
@@ -20,7 +21,7 @@ def hooks() -> list[dict[str, Any]]:
 
 def test_hooks_are_well_formed() -> None:
     ids = [hook["id"] for hook in hooks()]
-    assert "orctl-validate" in ids
+    assert ids == ["orctl-validate", "orctl-lint"]
     assert len(ids) == len(set(ids))
     for hook in hooks():
         assert set(hook) >= REQUIRED, hook
@@ -35,8 +36,9 @@ def test_every_hook_calls_an_existing_orctl_command() -> None:
         assert problems_of(calls[0]) == []
 
 
-def test_the_validate_hook_runs_as_pre_commit_would(tmp_path: Any) -> None:
-    hook = next(h for h in hooks() if h["id"] == "orctl-validate")
+@pytest.mark.parametrize("hook_id", ["orctl-validate", "orctl-lint"])
+def test_each_hook_runs_as_pre_commit_would(hook_id: str, tmp_path: Any) -> None:
+    hook = next(h for h in hooks() if h["id"] == hook_id)
     args = hook["entry"].split()[1:]
     good = orctl(*args, "-c", REPO_ROOT / "examples" / "agency")
     assert good.exit_code == 0, good.output

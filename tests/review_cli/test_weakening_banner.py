@@ -56,8 +56,10 @@ def test_warning_banner_at_the_top_of_the_comment(account: tuple[Path, bytes], t
         "Config `agency` on account `emulator`",
         "> [!WARNING]\n"
         "> This plan weakens policy:\n"
-        "> - 🔓 `default_guardrail:healthcare`: ZDR turned off for anthropic, openai, google, xai, other\n"
-        "> - 🔓 `default_guardrail:healthcare`: paid models that train on data allowed",
+        "> - 🔓 `default_guardrail:healthcare`: ZDR turned off for anthropic, openai, google, xai, other"
+        " (protected by `safety.protect`: `workspace:healthcare`)\n"
+        "> - 🔓 `default_guardrail:healthcare`: paid models that train on data allowed"
+        " (protected by `safety.protect`: `workspace:healthcare`)",
     ]
     # The details are still there, below the banner.
     assert out.index("[!WARNING]") < out.index("#### Policy and budget changes") < out.index("<details>")
