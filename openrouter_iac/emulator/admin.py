@@ -5,6 +5,8 @@
     PUT  /_emulator/faults         replace the fault configuration (counters and RNG restart)
     GET  /_emulator/stats          request counts by operation, status and fault
     POST /_emulator/stats/reset    zero the counters
+    POST /_emulator/management-keys  issue another management key: body {"name"?, "read_only"?};
+                                   answers {"key", "name", "read_only"} (the secret, once)
 
 All but ``health`` need the management key as bearer token. Admin calls are never faulted and
 never counted.
@@ -28,6 +30,20 @@ def _faults_payload(emulator: Emulator) -> dict[str, Any]:
     return {**emulator.faults.config.to_json(), "counters": emulator.faults.counters()}
 
 
+def _issue_key(emulator: Emulator, request: Request) -> Response:
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        raise ApiError(400, "Invalid request body: not valid JSON") from None
+    if not isinstance(body, dict) or set(body) - {"name", "read_only"}:
+        raise ApiError(400, 'Invalid request body: expected {"name"?: string, "read_only"?: boolean}')
+    name, read_only = body.get("name", "orctl emulator"), body.get("read_only", False)
+    if not isinstance(name, str) or not name.strip() or not isinstance(read_only, bool):
+        raise ApiError(400, "Invalid request body: name must be a non-empty string and read_only a boolean")
+    secret = emulator.issue_management_key(name, read_only=read_only)
+    return Response.json(201, {"key": secret, "name": name, "read_only": read_only})
+
+
 def handle(emulator: Emulator, request: Request) -> Response:
     route = (request.method, request.path.rstrip("/"))
     try:
@@ -35,7 +51,9 @@ def handle(emulator: Emulator, request: Request) -> Response:
             return Response.json(200, {"ok": True, "revision": emulator.revision})
         with emulator.locked() as state:
             principal = authenticate(state, request.header("authorization"), emulator.env.now())
-        require(principal, Access.MANAGEMENT)
+        require(principal, Access.MANAGEMENT, request.method)
+        if route == ("POST", "/_emulator/management-keys"):
+            return _issue_key(emulator, request)
         if route == ("GET", "/_emulator/faults"):
             return Response.json(200, _faults_payload(emulator))
         if route == ("PUT", "/_emulator/faults"):

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openrouter_iac.emulator import admin
-from openrouter_iac.emulator.auth import Access, Principal, authenticate, require
+from openrouter_iac.emulator.auth import Access, Principal, add_management_key, authenticate, require
 from openrouter_iac.emulator.catalogue import Catalogue, default_catalogue
 from openrouter_iac.emulator.context import Ctx
 from openrouter_iac.emulator.env import Env
@@ -74,6 +74,14 @@ class Emulator:
     def management_key(self) -> str:
         with self._lock:
             return self.state.first_management_secret()
+
+    def issue_management_key(self, name: str = "orctl emulator", *, read_only: bool = False) -> str:
+        """Another management key of the account (its secret); a ``read_only`` one reads and never writes."""
+        with self._lock:
+            secret = self.env.new_management_secret()
+            add_management_key(self.state, secret, name=name, now=self.env.now_iso(), read_only=read_only)
+            self.state.revision += 1
+            return secret
 
     @property
     def revision(self) -> int:
@@ -165,7 +173,7 @@ class Emulator:
             principal: Principal | None = None
             if access is not Access.PUBLIC:
                 principal = authenticate(self.state, request.header("authorization"), self.env.now())
-                require(principal, access)
+                require(principal, access, request.method)
             ctx = Ctx(
                 state=self.state,
                 catalogue=self.catalogue,

@@ -9,7 +9,7 @@ from typing import Any
 
 from openrouter_iac.emulator.env import sha256_hex
 from openrouter_iac.emulator.errors import ApiError
-from openrouter_iac.emulator.state import State
+from openrouter_iac.emulator.state import Record, State
 
 
 class Access(Enum):
@@ -39,6 +39,8 @@ class Principal:
 MISSING = "Missing Authentication header"
 UNKNOWN = "User not found."
 NOT_MANAGEMENT = "Only management keys can perform this operation"
+READ_ONLY = "This management key is read-only: it cannot perform this operation (use a read-write management key)"
+READ_METHODS = frozenset({"GET", "HEAD"})
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -70,6 +72,18 @@ def authenticate(state: State, authorization: str | None, now: datetime) -> Prin
     return Principal(False, key)
 
 
-def require(principal: Principal, access: Access) -> None:
+def require(principal: Principal, access: Access, method: str = "GET") -> None:
     if access is Access.MANAGEMENT and not principal.is_management:
         raise ApiError(403, NOT_MANAGEMENT)
+    # A read-only management key (the API reference speaks of "a read-write management key" for
+    # writes) reads everything and writes nothing.
+    if principal.is_management and principal.record.get("read_only") and method not in READ_METHODS:
+        raise ApiError(403, READ_ONLY)
+
+
+def add_management_key(state: State, secret: str, *, name: str, now: str, read_only: bool = False) -> Record:
+    """Another management key of the account; ``read_only`` keys get 403 on every write."""
+    record = state.add_management_key(secret, name, now)
+    if read_only:
+        record["read_only"] = True
+    return record

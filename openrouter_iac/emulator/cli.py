@@ -35,6 +35,8 @@ def emulator() -> None:
               help="Start from this seed file (implies --fresh).")  # fmt: skip
 @click.option("--fresh", is_flag=True, help="Ignore an existing state file and start a new account.")
 @click.option("--print-json", is_flag=True, help="Print one JSON line: base_url, management_key, admin_url.")
+@click.option("--read-only-key", is_flag=True,
+              help="Also issue and print a read-only management key (reads work, writes get 403).")  # fmt: skip
 @click.option("--faults", "faults_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               default=None, help="JSON fault configuration (see the emulator README).")  # fmt: skip
 @click.option("--latency-ms", type=float, default=0.0, help="Latency added to matching requests.")
@@ -60,6 +62,7 @@ def serve(
     seed: Path | None,
     fresh: bool,
     print_json: bool,
+    read_only_key: bool,
     faults_file: Path | None,
     latency_ms: float,
     throttle_rate: float,
@@ -85,6 +88,7 @@ def serve(
     Examples:
       orctl emulator serve --port 8080
       orctl emulator serve --seed examples/emulator-seeds/messy-account.json --latency-ms 50
+      orctl emulator serve --read-only-key --print-json   # plan and drift with a key that cannot write
     """
     from openrouter_iac.emulator.runner import (
         DEFAULT_HOST,
@@ -103,6 +107,7 @@ def serve(
             seed=seed,
             fresh=fresh or seed is not None,
             print_json=print_json,
+            read_only_key=read_only_key,
             faults=fault_config_from_flags(
                 faults_file=faults_file,
                 latency_ms=latency_ms,
@@ -157,3 +162,33 @@ def init(state: Path, seed: Path | None, force: bool) -> None:
     with emu.locked() as account:
         counts = (len(account.workspaces), len(account.keys), len(account.guardrails))
     click.echo(f"Wrote {state}: {counts[0]} workspace(s), {counts[1]} API key(s), {counts[2]} guardrail(s).")
+
+
+@emulator.command("add-key")
+@click.option("--state", type=click.Path(path_type=Path, dir_okay=False), default=_EMBEDDED_DEFAULT,
+              show_default=True, help="Emulator state file (of --emulator, or of a stopped `serve`).")  # fmt: skip
+@click.option("--read-only", is_flag=True, help="A key that reads everything and gets 403 on every write.")
+@click.option("--name", default=None, help="A name for the key (default: read-only or orctl emulator).")
+def add_key(state: Path, read_only: bool, name: str | None) -> None:
+    """Issue another management key of the emulated account and print it.
+
+    A running `orctl emulator serve` issues one with --read-only-key, or with
+    POST /_emulator/management-keys on its admin URL.
+
+    \b
+    Example:
+      OPENROUTER_MANAGEMENT_KEY=$(orctl emulator add-key --read-only --state .orctl/emulator-server.json)
+    """
+    from openrouter_iac.emulator import EmbeddedEmulator, EmulatorBusyError, StateFileError
+
+    if not state.exists():
+        click.echo(f"Error: {state} does not exist; create it with: orctl emulator init --state {state}", err=True)
+        raise SystemExit(1)
+    try:
+        with EmbeddedEmulator(state) as embedded:  # holds the state's lock; saved on exit
+            label = name or ("read-only" if read_only else "orctl emulator")
+            secret = embedded.emulator.issue_management_key(label, read_only=read_only)
+    except (StateFileError, EmulatorBusyError) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(1) from None
+    click.echo(secret)

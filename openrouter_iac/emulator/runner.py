@@ -39,6 +39,7 @@ class ServeOptions:
     seed: Path | None = None
     fresh: bool = False
     print_json: bool = False
+    read_only_key: bool = False  # also issue (and print) a read-only management key
     autosave_interval_s: float = 0.5
     faults: FaultConfig = field(default_factory=FaultConfig)
 
@@ -129,6 +130,7 @@ def serve(
             file=err,
         )
     emulator = build_emulator(options)
+    read_only = emulator.issue_management_key("read-only", read_only=True) if options.read_only_key else None
     if options.state is not None:
         emulator.save(options.state)
     try:
@@ -141,6 +143,7 @@ def serve(
         "base_url": handle.base_url,
         "management_key": emulator.management_key,
         "admin_url": handle.admin_url,
+        **({"read_only_management_key": read_only} if read_only else {}),
         "state_file": str(options.state) if options.state is not None else None,
         "pid": os.getpid(),
     }
@@ -150,7 +153,8 @@ def serve(
         out.write(
             f"orctl emulator listening on {handle.base_url}\n"
             f"management key: {emulator.management_key}\n"
-            f"admin (faults, stats): {handle.admin_url}\n"
+            + (f"read-only management key: {read_only}\n" if read_only else "")
+            + f"admin (faults, stats): {handle.admin_url}\n"
             f"state: {info['state_file'] or 'in memory only'}\n"
             "Press Ctrl-C to stop.\n"
         )

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from openrouter_iac.emulator.app import Emulator
+from openrouter_iac.emulator.auth import add_management_key
 
 SEED_FORMAT = "orctl-emulator-seed/1"
 
@@ -24,7 +25,10 @@ _WORKSPACE_KEYS = {
     "members", "budgets", "include_byok_in_budgets", "default_guardrail", "guardrails", "keys", "byok",
     "observability", "presets",
 }  # fmt: skip
-_TOP_KEYS = {"format", "organization", "members", "management_key", "credits", "workspaces"}
+_TOP_KEYS = {
+    "format", "organization", "members", "management_key", "read_only_management_key", "credits", "workspaces",
+    "global_byok",
+}  # fmt: skip
 _PRESET_ENDPOINTS = {"chat": "chat/completions", "messages": "messages", "responses": "responses"}
 
 
@@ -50,10 +54,15 @@ def emulator_from_seed(seed: Mapping[str, Any], **emulator_kwargs: Any) -> Emula
     if secret is not None and (not isinstance(secret, str) or not secret.startswith("sk-or-")):
         raise SeedError("management_key must be a string starting with 'sk-or-'")
     emulator = Emulator(**emulator_kwargs)
-    if secret is not None:
-        with emulator.locked() as state:
+    read_only = seed.get("read_only_management_key")
+    if read_only is not None and (not isinstance(read_only, str) or not read_only.startswith("sk-or-")):
+        raise SeedError("read_only_management_key must be a string starting with 'sk-or-'")
+    with emulator.locked() as state:
+        if secret is not None:
             state.management_keys.clear()
             state.add_management_key(secret, "orctl emulator", emulator.env.now_iso())
+        if read_only is not None:  # after the read-write key, which stays the first one
+            add_management_key(state, read_only, name="read-only", now=emulator.env.now_iso(), read_only=True)
     apply_seed(emulator, seed)
     return emulator
 
@@ -125,6 +134,18 @@ class _Seeder:
                     state.credits[name] = float(value)
         for index, workspace in enumerate(self._list("workspaces", seed.get("workspaces"))):
             self.workspace(f"workspaces[{index}]", workspace)
+        for index, item in enumerate(self._list("global_byok", seed.get("global_byok"))):
+            self.global_byok(f"global_byok[{index}]", item)
+
+    def global_byok(self, where: str, raw: Any) -> None:
+        """A credential with workspace_id null (usable by every workspace): the API cannot create
+        one, so it is created in the default workspace and then made global."""
+        body = self._object(where, raw)
+        if "allowed_api_keys" in body:
+            raise SeedError(f"{where}: a global credential names no keys (allowed_api_keys is per workspace)")
+        created = self.call(where, "POST", "/byok", body)
+        with self.em.locked() as state:
+            state.byok[created["data"]["id"]]["workspace_id"] = None
 
     def organization(self, data: Any) -> None:
         if data is None:
@@ -227,13 +248,18 @@ class _Seeder:
             at = f"{where}.keys[{index}]"
             key = dict(self._only(at, raw, {
                 "name", "limit", "limit_reset", "include_byok_in_limit", "expires_at", "creator", "disabled",
+                "external", "last_used_at",
             }))  # fmt: skip
             disabled = key.pop("disabled", False)
+            last_used_at = key.pop("last_used_at", None)
             creator = key.pop("creator", None)
             if creator is not None:
                 key["creator_user_id"] = self.user_id(f"{at}.creator", creator)
             created = self.call(at, "POST", "/keys", {**key, "workspace_id": workspace_id})
             key_hash = created["data"]["hash"]
+            if last_used_at is not None:  # no inference here to record usage: seed it
+                with self.em.locked() as state:
+                    state.keys[key_hash]["last_used_at"] = str(last_used_at)
             if disabled:
                 self.call(at, "PATCH", f"/keys/{key_hash}", {"disabled": True})
             by_name.setdefault(created["data"]["name"], []).append(key_hash)
@@ -298,7 +324,7 @@ class _Seeder:
                 self.call(where, "DELETE", f"/keys/{temp['data']['hash']}")
 
     def preset(self, where: str, raw: Any, writer: str | None) -> None:
-        preset = self._only(where, raw, {"slug", "versions"})
+        preset = self._only(where, raw, {"slug", "versions", "status"})
         versions = self._list(f"{where}.versions", preset.get("versions"))
         if not isinstance(preset.get("slug"), str) or not versions:
             raise SeedError(f"{where}: give a slug and at least one version")
@@ -308,4 +334,12 @@ class _Seeder:
             endpoint = _PRESET_ENDPOINTS.get(version.get("endpoint", "chat"))
             if endpoint is None:
                 raise SeedError(f"{at}.endpoint must be one of {', '.join(_PRESET_ENDPOINTS)}")
-            self.call(at, "POST", f"/presets/{preset['slug']}/{endpoint}", version.get("body"), key=writer)
+            created = self.call(at, "POST", f"/presets/{preset['slug']}/{endpoint}", version.get("body"), key=writer)
+        status = preset.get("status", "active")
+        if status not in ("active", "archived", "disabled"):
+            raise SeedError(f"{where}.status must be active, archived or disabled")
+        if status != "active":  # archived as DELETE does; disabled has no API call: set it
+            with self.em.locked() as state:
+                record = state.presets[created["data"]["id"]]
+                record["status"] = status
+                record["status_updated_at"] = self.em.env.now_iso()

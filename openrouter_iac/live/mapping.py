@@ -281,5 +281,13 @@ def preset_from_version(version: dict[str, Any]) -> Preset:
 def preset_request_body(spec: Preset) -> dict[str, Any]:
     """A chat-completions body that the create-from-request endpoint turns into this content."""
     content = spec.content()
-    messages = [{"role": "system", "content": spec.system_prompt}] if spec.system_prompt is not None else []
+    if spec.system_prompt is not None:
+        messages = [{"role": "system", "content": spec.system_prompt}]
+    else:
+        # `messages` needs at least one item (ChatRequest minItems 1); the endpoint drops it, and a
+        # user message sets no system prompt.
+        messages = [{"role": "user", "content": PRESET_PLACEHOLDER_MESSAGE}]
     return {**content["config"], "messages": messages}
+
+
+PRESET_PLACEHOLDER_MESSAGE = "(published by orctl: the preset keeps no messages)"

@@ -106,6 +106,7 @@ class _WorkspaceData:
     members: list[dict[str, Any]] = field(default_factory=list)
     byok: list[dict[str, Any]] = field(default_factory=list)
     observability: list[dict[str, Any]] = field(default_factory=list)
+    presets: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _start_workspace(fetch: _Fetcher, raw: dict[str, Any]) -> dict[str, Future[Any]]:
@@ -113,7 +114,12 @@ def _start_workspace(fetch: _Fetcher, raw: dict[str, Any]) -> dict[str, Future[A
     ws_id, slug = raw["id"], raw["slug"]
     scoped = {"workspace_id": ws_id}
     jobs = {
-        "keys": fetch.paged_async("/keys", f"API keys of workspace '{slug}'", {**scoped, "include_disabled": "true"}),
+        # Expired keys are hidden unless asked for: a managed key that expired must not look missing.
+        "keys": fetch.paged_async(
+            "/keys",
+            f"API keys of workspace '{slug}'",
+            {**scoped, "include_disabled": "true", "include_expired": "true"},
+        ),
         "guardrails": fetch.paged_async("/guardrails", f"guardrails of workspace '{slug}'", scoped),
         "budgets": fetch.get_async(f"/workspaces/{ws_id}/budgets", f"budgets of workspace '{slug}'"),
         "members": fetch.paged_async(f"/workspaces/{ws_id}/members", f"members of workspace '{slug}'"),
@@ -121,6 +127,8 @@ def _start_workspace(fetch: _Fetcher, raw: dict[str, Any]) -> dict[str, Future[A
         "observability": fetch.paged_async(
             "/observability/destinations", f"observability destinations of workspace '{slug}'", scoped
         ),
+        # Every preset call names its workspace: without it the API answers for the default one.
+        "presets": fetch.paged_async("/presets", f"presets of workspace '{slug}'", scoped),
     }
     return jobs
 
@@ -128,8 +136,12 @@ def _start_workspace(fetch: _Fetcher, raw: dict[str, Any]) -> dict[str, Future[A
 def _read_presets(
     fetch: _Fetcher, presets: list[dict[str, Any]], wants_history: WantsHistory | None
 ) -> dict[str, PresetHistory]:
-    """Each preset's designated version (one read each); all versions only where the content differs."""
-    designated_jobs = {p["slug"]: fetch.get_async(f"/presets/{p['slug']}", f"preset '{p['slug']}'") for p in presets}
+    """Each preset's designated version (one read each); all versions only where the content differs.
+    Every read names the preset's workspace."""
+    scope = {p["slug"]: {"workspace_id": p["workspace_id"]} for p in presets}
+    designated_jobs = {
+        p["slug"]: fetch.get_async(f"/presets/{p['slug']}", f"preset '{p['slug']}'", scope[p["slug"]]) for p in presets
+    }
     designated: dict[str, Preset | None] = {}
     numbers: dict[str, int] = {}
     for slug, job in designated_jobs.items():
@@ -137,7 +149,7 @@ def _read_presets(
         numbers[slug] = int(version.get("version") or 0)
         designated[slug] = mapping.preset_from_version(version) if version else None
     history_jobs = {
-        slug: fetch.paged_async(f"/presets/{slug}/versions", f"versions of preset '{slug}'")
+        slug: fetch.paged_async(f"/presets/{slug}/versions", f"versions of preset '{slug}'", scope[slug])
         for slug, spec in designated.items()
         if wants_history is not None and wants_history(slug, spec.content() if spec else {})
     }
@@ -306,6 +318,10 @@ class _Assembler:
             self._index(f"api_key:{slug}/{name}", item["hash"], keys, name, mapping.key_from_api(item, guardrail))
         byok: dict[str, Any] = {}
         for item in data.byok:
+            if item.get("workspace_id", raw["id"]) != raw["id"]:
+                # A global credential (workspace_id null) is listed in every workspace; it is not
+                # this workspace's to change or prune (showing it at account level: issue 9).
+                continue
             if not item.get("name"):
                 self.unnamed.append(f"byok_key:{slug}/(unnamed {item['provider']} {item['id']})")
                 continue
@@ -392,20 +408,24 @@ def read_live(
         providers_job = fetch.later(
             _account_list(lambda: fetch.get("/providers", "provider catalogue"), base_url, "provider catalogue")
         )
-        presets_job = fetch.later(_account_list(lambda: fetch.paged("/presets", "presets"), base_url, "presets"))
 
         workspaces_listed = workspaces_job.result()
         with _interpreting("workspaces"):
             workspace_jobs = [(raw, _start_workspace(fetch, raw)) for raw in workspaces_listed]
-        presets = presets_job.result()
-        with _interpreting("presets"):
-            histories_job = fetch.later(lambda: _read_presets(fetch, presets, wants_history))
         key_assignments, member_assignments = key_assign_job.result(), member_assign_job.result()
         with _interpreting("guardrail assignments"):
             assembler = _Assembler(key_assignments, member_assignments)
         workspace_data = [_WorkspaceData(raw, **_workspace_lists(fetch, raw, jobs)) for raw, jobs in workspace_jobs]
         with _interpreting("presets"):
-            histories = histories_job.result()
+            # Slugs are one per account in the config language; a slug live in two workspaces
+            # keeps the first workspace's (per-workspace identity is issue 9, client side).
+            first_of_slug = {
+                p["slug"]: {**p, "workspace_id": data.raw["id"]}
+                for data in reversed(workspace_data)
+                for p in data.presets
+            }
+            presets = list(first_of_slug.values())
+            histories = _read_presets(fetch, presets, wants_history)
         models, providers = models_job.result(), providers_job.result()
         with _interpreting("model and provider catalogues"):
             catalogue = _catalogue(models["data"], providers["data"])

@@ -102,4 +102,17 @@ def openapi_spec() -> dict[str, Any]:
         loaded: dict[str, Any] = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     with suppress(KeyError):
         assert loaded["openapi"].startswith("3.1"), f"expected an OpenAPI 3.1 document, got {loaded['openapi']}"
-    return loaded
+    return _overlay_2026(loaded)
+
+
+def _overlay_2026(spec: dict[str, Any]) -> dict[str, Any]:
+    """The saved spec plus the late-2026 changes (tests/emulator/spec_2026.py, one copy for both suites)."""
+    import importlib.util
+
+    location = REPO_ROOT / "tests" / "emulator" / "spec_2026.py"
+    module_spec = importlib.util.spec_from_file_location("orctl_spec_2026", location)
+    assert module_spec is not None and module_spec.loader is not None
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    overlaid: dict[str, Any] = module.overlay(spec)
+    return overlaid

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from emulator_support import SPEC_ENV, FakeClock, spec_path
+from spec_2026 import overlay
 
 from openrouter_iac.emulator import IN_PROCESS_BASE_URL, Emulator
 
@@ -71,4 +72,4 @@ def openapi_spec() -> dict[str, Any]:
 
     with path.open(encoding="utf-8") as handle:
         loaded: dict[str, Any] = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    return loaded
+    return overlay(loaded)  # the saved spec plus the late-2026 changes (spec_2026.py)

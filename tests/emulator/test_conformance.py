@@ -18,6 +18,9 @@ Excluded or adapted checks, and why (also listed in openrouter_iac/emulator/READ
    full inference requests (ChatRequest, MessagesRequest, ResponsesRequest, hundreds of fields);
    the emulator validates only the fields a preset keeps and ignores the rest, as upstream
    "silently ignores" non-config fields.
+5. The spec is the saved one with the late-2026 changes laid over it (spec_2026.py): new fields,
+   required response fields, and the operations the saved spec lacks (preset archive and restore,
+   organization settings), so the new behaviour is held to the same checks.
 4. Auth on GET /models and GET /providers: upstream serves both catalogues without a key, but
    the spec inherits the global bearer requirement for them; the test copy of the spec marks
    them ``security: []`` so the auth checks expect what upstream does.
@@ -31,6 +34,7 @@ from typing import Any
 
 import pytest
 from emulator_support import spec_path
+from spec_2026 import overlay
 
 from openrouter_iac.emulator import Emulator, ServerHandle, start_server
 
@@ -70,7 +74,8 @@ IMPLEMENTED = {
     "/byok": ("GET", "POST"),
     "/byok/{id}": ("GET", "PATCH", "DELETE"),
     "/presets": ("GET",),
-    "/presets/{slug}": ("GET",),
+    "/presets/{slug}": ("GET", "DELETE"),
+    "/presets/{slug}/restore": ("POST",),
     "/presets/{slug}/versions": ("GET",),
     "/presets/{slug}/versions/{version}": ("GET",),
     "/presets/{slug}/chat/completions": ("POST",),
@@ -79,6 +84,7 @@ IMPLEMENTED = {
     "/observability/destinations": ("GET", "POST"),
     "/observability/destinations/{id}": ("GET", "PATCH", "DELETE"),
     "/organization/members": ("GET",),
+    "/organization/settings": ("GET", "PATCH"),
     "/credits": ("GET",),
     "/models": ("GET",),
     "/providers": ("GET",),
@@ -109,6 +115,11 @@ SERVER_RULES = {
     "POST /presets/{slug}/messages",
     "POST /presets/{slug}/responses",
     "GET /presets/{slug}/versions/{version}",
+    "GET /presets",  # workspace_id must name an existing workspace
+    "GET /presets/{slug}",
+    "GET /presets/{slug}/versions",
+    "DELETE /presets/{slug}",
+    "POST /presets/{slug}/restore",
 }
 INFERENCE_BODIES = {
     "POST /presets/{slug}/chat/completions",
@@ -121,7 +132,7 @@ PUBLIC_PATHS = ("/models", "/providers")
 def _load_spec() -> dict[str, Any]:
     assert _SPEC is not None
     with _SPEC.open(encoding="utf-8") as handle:
-        raw: dict[str, Any] = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        raw: dict[str, Any] = overlay(yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
     # Keep only what the emulator implements (the spec also covers inference, files, videos...).
     raw["paths"] = {
         path: {m: op for m, op in ops.items() if m.upper() in IMPLEMENTED[path] or m == "parameters"}

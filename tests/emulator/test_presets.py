@@ -86,7 +86,11 @@ def test_create_validation(client: httpx.Client, path: str, body: dict[str, obje
     error(client.get("/presets/ok"), 404)
 
 
-def test_inference_key_writes_its_own_workspace_and_management_key_reads_all(
+def default_workspace_id(client: httpx.Client) -> str:
+    return str(next(w["id"] for w in ok(client.get("/workspaces"))["data"] if w["slug"] == "default"))
+
+
+def test_inference_key_acts_in_its_own_workspace_and_management_key_where_told(
     client: httpx.Client, as_key: Callable[[str], httpx.Client]
 ) -> None:
     workspace = new_workspace(client)
@@ -98,12 +102,21 @@ def test_inference_key_writes_its_own_workspace_and_management_key_reads_all(
     ok(default.post("/presets/default-bot/chat/completions", json=CHAT))
     assert [p["slug"] for p in ok(team.get("/presets"))["data"]] == ["team-bot"]
     error(default.get("/presets/team-bot"), 404)
-    everything = ok(client.get("/presets"))
-    assert everything["total_count"] == 2
-    assert {p["slug"]: p["workspace_id"] for p in everything["data"]}["team-bot"] == workspace["id"]
-    assert ok(client.get("/presets/team-bot"))["data"]["designated_version"]["version"] == 1
-    # A management key writes into the default workspace.
+    # An inference key cannot reach into another workspace.
+    error(team.get("/presets", params={"workspace_id": default_workspace_id(client)}), 403)
+    # [newer] Without workspace_id a management key acts in the default workspace only.
+    assert [p["slug"] for p in ok(client.get("/presets"))["data"]] == ["default-bot"]
+    error(client.get("/presets/team-bot"), 404)
+    scoped = {"workspace_id": workspace["id"]}
+    listed = ok(client.get("/presets", params=scoped))
+    assert listed["total_count"] == 1 and listed["data"][0]["workspace_id"] == workspace["id"]
+    assert ok(client.get("/presets/team-bot", params=scoped))["data"]["designated_version"]["version"] == 1
+    assert ok(client.get("/presets", params={"workspace_id": workspace["slug"]}))["total_count"] == 1
+    error(client.get("/presets", params={"workspace_id": "no-such-workspace"}), 404)
+    # A management key writes into the default workspace, or the one given.
     assert ok(client.post("/presets/mgmt-bot/chat/completions", json=CHAT))["data"]["workspace_id"] != workspace["id"]
+    there = ok(client.post("/presets/mgmt-bot/chat/completions", params=scoped, json=CHAT))["data"]
+    assert there["workspace_id"] == workspace["id"]
 
 
 def test_list_is_most_recently_updated_first(client: httpx.Client, clock: object) -> None:

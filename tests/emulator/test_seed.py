@@ -60,7 +60,7 @@ def test_messy_account_other_resources(messy: Emulator) -> None:
     destinations = _all(messy, "/observability/destinations")
     assert {d["type"] for d in destinations} == {"langfuse", "webhook"}
     assert "emulated-seed-token" not in str(destinations)  # header values come back masked
-    presets = _all(messy, "/presets")
+    presets = [p for w in _all(messy, "/workspaces") for p in _all(messy, "/presets", f"workspace_id={w['id']}")]
     assert {p["slug"] for p in presets} == {"support-bot", "paper-summariser"}
     status, versions = messy.call("GET", "/presets/support-bot/versions")
     assert versions["total_count"] == 3

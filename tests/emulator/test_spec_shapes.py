@@ -216,6 +216,27 @@ def test_presets(messy: tuple[Emulator, httpx.Client], check: Check) -> None:
     check("POST", "/presets/{slug}/messages", client.post("/presets/shape/messages", json=messages))
     check("POST", "/presets/{slug}/responses", client.post("/presets/shape/responses", json={"model": "openai/gpt-5"}))
     check("GET", "/presets/{slug}", client.get("/presets/missing"))  # 404 body
+    # [newer] archive and restore, per workspace
+    research = next(w for w in client.get("/workspaces").json()["data"] if w["slug"] == "research")
+    scoped = {"workspace_id": research["id"]}
+    check("GET", "/presets", client.get("/presets", params=scoped))
+    check("DELETE", "/presets/{slug}", client.delete("/presets/shape"))
+    check("POST", "/presets/{slug}/restore", client.post("/presets/shape/restore"))
+    check("POST", "/presets/{slug}/chat/completions", client.post("/presets/shape/chat/completions", json=chat))
+    check("DELETE", "/presets/{slug}", client.delete("/presets/missing"))  # 404 body
+    check("GET", "/presets", client.get("/presets", params={"workspace_id": "nowhere"}))  # 404 body
+
+
+def test_read_only_key_answers_are_documented(messy: tuple[Emulator, httpx.Client], check: Check) -> None:
+    emulator, _ = messy
+    headers = {"Authorization": f"Bearer {emulator.issue_management_key(read_only=True)}"}
+    with httpx.Client(transport=emulator.transport(), base_url=IN_PROCESS_BASE_URL, headers=headers) as client:
+        check("GET", "/keys", client.get("/keys"))
+        check("POST", "/keys", client.post("/keys", json={"name": "x"}))  # 403
+        check("POST", "/workspaces", client.post("/workspaces", json={"name": "X", "slug": "x"}))  # 403
+        check("PATCH", "/organization/settings", client.patch("/organization/settings", json={
+            "is_filtered_model_catalog_enabled": True}))  # fmt: skip
+        check("DELETE", "/presets/{slug}", client.delete("/presets/support-bot"))  # 403
 
 
 def test_catalogue_org_and_credits(messy: tuple[Emulator, httpx.Client], check: Check) -> None:
@@ -225,6 +246,9 @@ def test_catalogue_org_and_credits(messy: tuple[Emulator, httpx.Client], check: 
     check("GET", "/models", client.get("/models", params={"limit": 0}))  # 400 body
     check("GET", "/providers", client.get("/providers"))
     check("GET", "/organization/members", client.get("/organization/members"))
+    check("GET", "/organization/settings", client.get("/organization/settings"))
+    body = {"is_filtered_model_catalog_enabled": False}
+    check("PATCH", "/organization/settings", client.patch("/organization/settings", json=body))
     check("GET", "/credits", client.get("/credits"))
 
 

@@ -13,7 +13,11 @@ def test_round_trip_keeps_everything() -> None:
     emulator = Emulator()
     emulator.call("POST", "/workspaces", {"name": "A", "slug": "a"})
     emulator.call("POST", "/keys", {"name": "k"})
-    emulator.call("POST", "/presets/p/chat/completions", {"model": "openai/gpt-5", "messages": []})
+    emulator.call(
+        "POST",
+        "/presets/p/chat/completions",
+        {"model": "openai/gpt-5", "messages": [{"role": "user", "content": "hi"}]},
+    )
     snapshot = emulator.snapshot()
     reloaded = Emulator(State.from_json(json.loads(json.dumps(snapshot))))
     assert reloaded.snapshot() == snapshot

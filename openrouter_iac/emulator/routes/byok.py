@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import Any
 
@@ -14,6 +15,12 @@ from openrouter_iac.emulator.router import Reply, Router
 from openrouter_iac.emulator.state import Record
 
 _IMMUTABLE = "cannot be changed after creation; delete the credential and create a new one"
+REGIONS = ("global", "europe", "us")
+# [newer] "For OpenAI and Fireworks the region comes from the key material (a {"api_key": ...,
+# "region": ...} key), so the value must match the key's region. Among other providers, only Azure
+# accepts europe or us."
+_REGION_FROM_KEY = frozenset({"openai", "fireworks"})
+_REGIONAL = frozenset({"azure"})
 
 
 def _fields() -> dict[str, v.Field]:
@@ -30,6 +37,11 @@ def _fields() -> dict[str, v.Field]:
             min_items=1,
             max_items=100,
         ),
+        # [newer] "Omit to leave the stored value unchanged"; declared_* take null (undeclared).
+        "is_required": v.boolean(),
+        "is_byok_only": v.boolean(),
+        "declared_zdr": v.boolean(nullable=True),
+        "declared_region": v.enum(*REGIONS, None),
     }
 
 
@@ -79,15 +91,63 @@ def _check(ctx: Ctx, body: dict[str, Any]) -> None:
             )
 
 
+def key_region(provider: str, secret: str) -> str | None:
+    """The region a key carries in its material (OpenAI and Fireworks: `{"api_key", "region"}`)."""
+    if provider not in _REGION_FROM_KEY:
+        return None
+    try:
+        material = json.loads(secret)
+    except ValueError:
+        return None
+    region = material.get("region") if isinstance(material, dict) else None
+    return region if region in REGIONS else None
+
+
+def _check_flags(record: Record, status: int) -> None:
+    """The rules between the flags, on the credential as it would be stored."""
+    if record["is_byok_only"] and record["is_fallback"]:
+        raise ApiError(
+            400,
+            "is_byok_only is only valid on non-fallback credentials; is_fallback cannot be combined with it",
+            metadata={"field": "is_byok_only"},
+        )
+    region = record["declared_region"]
+    provider = record["provider"]
+    if region in (None, "global"):
+        return
+    if provider in _REGION_FROM_KEY:
+        from_key = record.get("key_region")
+        if region != from_key:
+            raise ApiError(
+                status,
+                f"declared_region {region!r} does not match the region of the {provider} key "
+                f"({from_key or 'none'}); for {provider} the region comes from the key material",
+                metadata={"field": "declared_region"},
+            )
+    elif provider not in _REGIONAL:
+        raise ApiError(
+            status,
+            f"declared_region {region!r} is not available for {provider}: among providers whose region is not "
+            "in the key, only azure accepts europe or us",
+            metadata={"field": "declared_region"},
+        )
+
+
 def _store_secret(record: Record, secret: str) -> None:
     # Write-only upstream: keep a fingerprint (so a rotation is observable in the state file) and
     # the masked label, never the key itself.
     record["key_sha256"] = sha256_hex(secret)
     record["label"] = mask_secret(secret, head=3)
+    record["key_region"] = key_region(record["provider"], secret)
+
+
+_NEWER_DEFAULTS = {"is_required": False, "is_byok_only": False, "declared_zdr": None, "declared_region": None}
+_PRIVATE = frozenset({"key_sha256", "key_region"})
 
 
 def render(record: Record) -> Record:
-    return {k: val for k, val in record.items() if k != "key_sha256"}
+    # Records saved by an older emulator lack the newer fields: they read as their defaults.
+    return {**_NEWER_DEFAULTS, **{k: val for k, val in record.items() if k not in _PRIVATE}}
 
 
 def _credential(ctx: Ctx) -> Record:
@@ -100,10 +160,12 @@ def _credential(ctx: Ctx) -> Record:
 def list_byok(ctx: Ctx) -> Reply:
     workspace_id = ctx.target_workspace_id(ctx.query.uuid("workspace_id"))
     provider = ctx.query.choice("provider", ctx.catalogue.byok_providers)
+    # A global credential (workspace_id null, "usable by all workspaces") is listed in every
+    # workspace's list (an emulator choice: the notes do not say where it is listed).
     items = [
         render(r)
         for r in ctx.state.byok.values()
-        if r["workspace_id"] == workspace_id and (provider is None or r["provider"] == provider)
+        if r["workspace_id"] in (workspace_id, None) and (provider is None or r["provider"] == provider)
     ]
     items.sort(key=lambda r: (r["provider"], r["sort_order"]))
     return Reply(200, paged_list(items, ctx.query))
@@ -128,10 +190,16 @@ def create_byok(ctx: Ctx) -> Reply:
         "allowed_models": body.get("allowed_models"),
         "allowed_api_key_hashes": body.get("allowed_api_key_hashes"),
         "allowed_user_ids": body.get("allowed_user_ids"),
+        "is_required": body.get("is_required", False),
+        "is_byok_only": body.get("is_byok_only", False),
+        "declared_zdr": body.get("declared_zdr"),
         "sort_order": max(siblings, default=-1) + 1,
         "created_at": ctx.env.now_iso(),
     }
     _store_secret(record, body["key"])
+    # "Defaults to the key's region for OpenAI and Fireworks, otherwise null."
+    record["declared_region"] = body["declared_region"] if "declared_region" in body else record["key_region"]
+    _check_flags(record, 400)
     ctx.state.byok[record["id"]] = record
     return Reply(201, {"data": render(record)})
 
@@ -144,10 +212,16 @@ def update_byok(ctx: Ctx) -> Reply:
     record = _credential(ctx)
     body = v.validate(ctx.json_body(), UPDATE)
     _check(ctx, body)
+    proposed = {**_NEWER_DEFAULTS, **record}
     secret = body.pop("key", None)
     if secret is not None:
-        _store_secret(record, secret)  # rotates in place; the label is regenerated
-    record.update(body)
+        _store_secret(proposed, secret)  # rotates in place; the label is regenerated
+        if "declared_region" not in body and proposed["provider"] in _REGION_FROM_KEY:
+            proposed["declared_region"] = proposed["key_region"]  # "re-derives it from the new key"
+    proposed.update(body)
+    _check_flags(proposed, 409)  # [newer] PATCH gains 409 (a region that conflicts with the key)
+    record.clear()
+    record.update(proposed)
     return Reply(200, {"data": render(record)})
 
 

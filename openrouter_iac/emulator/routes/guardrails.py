@@ -74,6 +74,8 @@ def _fields(*, create: bool) -> dict[str, v.Field]:
             nullable=True,
         ),
         "allowed_data_regions": v.array(v.enum("global", "europe", "us"), nullable=True, min_items=1),
+        # [newer] (PY v1.3.92) type not published; boolean|null like the enforce_zdr_* fields.
+        "enforce_first_party_harness_models": v.boolean(nullable=True),
     }
     if create:
         fields["workspace_id"] = v.uuid_field()
@@ -102,6 +104,7 @@ _DEFAULTS: dict[str, Any] = {
     "content_filters": None,
     "content_filter_builtins": None,
     "allowed_data_regions": None,
+    "enforce_first_party_harness_models": None,
 }
 
 
@@ -193,7 +196,8 @@ def _builtins(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def render(guardrail: Record) -> Record:
-    return dict(guardrail)
+    # Records saved by an older emulator lack the newer fields: they read as never set.
+    return {**_DEFAULTS, **guardrail}
 
 
 def default_owner(ctx: Ctx, guardrail_id: str) -> Record | None:

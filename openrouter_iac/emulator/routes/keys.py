@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +28,17 @@ _USAGE_FIELDS = (
 )
 _IMMUTABLE = "cannot be changed after creation; create a new key instead"
 _RESET = v.enum("daily", "weekly", "monthly", None)
+# [newer] "Must include seconds (YYYY-MM-DDTHH:MM:SSZ; fractional seconds allowed); minute-precision
+# timestamps are rejected."
+_WITH_SECONDS = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$"
+# [newer] A partner-defined identity, create-only: `user` is returned as `external_user`; `api_key`
+# is stored as a SHA-256 hash and never returned.
+_EXTERNAL = v.obj(
+    {
+        "user": v.string(required=True, min_len=1, max_len=512),
+        "api_key": v.string(min_len=32, max_len=512),
+    }
+)
 
 CREATE = v.obj(
     {
@@ -37,6 +49,7 @@ CREATE = v.obj(
         "expires_at": v.datetime_field(nullable=True),
         "workspace_id": v.uuid_field(),
         "creator_user_id": v.string(nullable=True, min_len=1),
+        "external": _EXTERNAL,
     }
 )
 UPDATE = v.obj(
@@ -51,6 +64,7 @@ UPDATE = v.obj(
         "workspace_id": _IMMUTABLE,
         "expires_at": _IMMUTABLE,
         "creator_user_id": _IMMUTABLE,
+        "external": _IMMUTABLE,
         "hash": "is read-only",
         "label": "is read-only",
     },
@@ -59,7 +73,10 @@ UPDATE = v.obj(
 
 def render(key: Record) -> Record:
     """The ApiKey shape: stored fields plus the computed ``limit_remaining``."""
-    out = dict(key)
+    out = {k: v for k, v in key.items() if k != "external_api_key_hash"}
+    # [newer] Required in every ApiKey; records saved by an older emulator lack them.
+    out.setdefault("external_user", None)
+    out.setdefault("last_used_at", None)
     limit = key["limit"]
     out["limit_remaining"] = None if limit is None else max(0.0, float(limit) - float(key["usage"]))
     return out
@@ -68,13 +85,17 @@ def render(key: Record) -> Record:
 def list_keys(ctx: Ctx) -> Reply:
     workspace_id = ctx.target_workspace_id(ctx.query.uuid("workspace_id"))
     include_disabled = ctx.query.flag("include_disabled") or False
+    include_expired = ctx.query.flag("include_expired") or False  # [newer] expired keys are hidden
     offset = ctx.query.offset()
+    now = ctx.env.now()
     # Newest first, as upstream ("the most recent 100"), so offset paging can skip or repeat
     # keys when someone creates one mid-scan, exactly like the real thing.
     selected = [
         k
         for k in reversed(ctx.state.keys.values())
-        if k["workspace_id"] == workspace_id and (include_disabled or not k["disabled"])
+        if k["workspace_id"] == workspace_id
+        and (include_disabled or not k["disabled"])
+        and (include_expired or not is_expired(k, now))
     ]
     return Reply(200, {"data": [render(k) for k in selected[offset : offset + KEYS_PAGE_SIZE]]})
 
@@ -90,8 +111,20 @@ def create_key(ctx: Ctx) -> Reply:
             metadata={"field": "creator_user_id"},
         )
     expires_at = body.get("expires_at")
-    if expires_at is not None and _parse(expires_at) <= ctx.env.now():
-        raise ApiError(400, "expires_at must be in the future", metadata={"field": "expires_at"})
+    if expires_at is not None:
+        raw = ctx.json_body().get("expires_at")
+        if not re.fullmatch(_WITH_SECONDS, str(raw).strip()):
+            raise ApiError(
+                400,
+                f"expires_at must include seconds (YYYY-MM-DDTHH:MM:SSZ); got {raw!r}",
+                metadata={"field": "expires_at"},
+            )
+        if _parse(expires_at) <= ctx.env.now():
+            raise ApiError(400, "expires_at must be in the future", metadata={"field": "expires_at"})
+    external = body.get("external") or {}
+    external_user = external["user"].strip() if external else None
+    if external and not external_user:
+        raise ApiError(400, "external.user must not be blank", metadata={"field": "external.user"})
     secret = ctx.env.new_inference_secret()
     now = ctx.env.now_iso()
     key: Record = {
@@ -108,7 +141,11 @@ def create_key(ctx: Ctx) -> Reply:
         "creator_user_id": creator if creator is not None else ctx.acting_user_id,
         "workspace_id": workspace_id,
         "expires_at": expires_at,
+        "external_user": external_user,
+        "last_used_at": None,  # no usage recorded: the emulator serves no inference
     }
+    if external.get("api_key"):
+        key["external_api_key_hash"] = sha256_hex(external["api_key"])
     ctx.state.keys[key["hash"]] = key
     # ``key`` is returned here and never again (the emulator does not even store it).
     return Reply(201, {"data": render(key), "key": secret})
@@ -177,6 +214,11 @@ def current_key(ctx: Ctx) -> Reply:
 
 def _parse(moment: str) -> datetime:
     return datetime.fromisoformat(moment.replace("Z", "+00:00"))
+
+
+def is_expired(key: Record, now: datetime) -> bool:
+    expires_at = key.get("expires_at")
+    return bool(expires_at) and _parse(str(expires_at)) <= now
 
 
 def register(router: Router) -> None:

@@ -179,6 +179,9 @@ def _fields(*, create: bool) -> dict[str, v.Field]:
         "sampling_rate": v.number(minimum=0.0001, maximum=1),
         "api_key_hashes": v.array(v.string(min_len=1), nullable=True, min_items=1),
         "filter_rules": FILTER_RULES,
+        # [newer] Create: default ['global']; update: "Omitting this field keeps the current value;
+        # it cannot be cleared" (no null, no empty array). `eu` is an alias of `europe`.
+        "regions": v.array(v.enum("global", "europe", "us", "eu"), min_items=1),
     }
     if create:
         fields["type"] = v.enum(*TYPES, required=True)
@@ -240,8 +243,12 @@ def _mask(kind: str, name: str, value: Any) -> Any:
     return value
 
 
+def _regions(sent: list[str]) -> list[str]:
+    return list(dict.fromkeys("europe" if region == "eu" else region for region in sent))
+
+
 def render(record: Record) -> Record:
-    out = dict(record)
+    out = {"regions": ["global"], **record}  # records of an older emulator: the default
     kind = record["type"]
     out["config"] = {name: _mask(kind, name, value) for name, value in record["config"].items()}
     return out
@@ -288,6 +295,7 @@ def create_destination(ctx: Ctx) -> Reply:
         "sampling_rate": body.get("sampling_rate", 1),
         "api_key_hashes": body.get("api_key_hashes"),
         "filter_rules": _check_rules(body.get("filter_rules")),
+        "regions": _regions(body.get("regions", ["global"])),
         "created_at": now,
         "updated_at": now,
     }
@@ -329,6 +337,8 @@ def update_destination(ctx: Ctx) -> Reply:
         body["config"] = _merge_config(record, body["config"])
     if "filter_rules" in body:
         body["filter_rules"] = _check_rules(body["filter_rules"])
+    if "regions" in body:
+        body["regions"] = _regions(body["regions"])
     _check_hashes(ctx, body.get("api_key_hashes"))
     record.update(body)
     record["updated_at"] = ctx.env.now_iso()

@@ -1,8 +1,12 @@
-"""Presets: read endpoints, and the create-from-request endpoints that append versions.
+"""Presets: read endpoints, the create-from-request endpoints that append versions, and
+archive (DELETE) and restore.
 
-A preset belongs to a workspace. An inference key reads and writes the presets of its own
-workspace. A management key reads presets of every workspace and writes into the default
-workspace (upstream has no way to choose the workspace explicitly).
+A preset belongs to a workspace, and its identity is workspace + slug. Every call acts in one
+workspace ([newer] `workspace_id`, a query parameter, or a JSON body field for archive and restore):
+an inference key in its own workspace (another one is a 403), a management key in the one given,
+else in the account's default workspace. Archived presets are hidden from get and list but keep
+their slug: creating on it is a 409 until it is restored. A disabled preset (not settable through
+the API; seed it) answers 409 to archive and restore.
 """
 
 from __future__ import annotations
@@ -37,7 +41,8 @@ _COMMON: dict[str, v.Field] = {
 CHAT = v.obj(
     {
         **_COMMON,
-        "messages": v.array(v.obj({"role": v.string(required=True, min_len=1)}, open=True), required=True),
+        # ChatRequest.messages: minItems 1 (a preset without a system prompt still sends one message).
+        "messages": v.array(v.obj({"role": v.string(required=True, min_len=1)}, open=True), required=True, min_items=1),
         "max_tokens": v.integer(nullable=True, minimum=1),
         "max_completion_tokens": v.integer(nullable=True, minimum=1),
         "repetition_penalty": v.number(nullable=True, minimum=0, maximum=2),
@@ -164,23 +169,44 @@ def _slug(ctx: Ctx) -> str:
     return slug
 
 
+def _acting_workspace(ctx: Ctx, from_body: bool = False) -> str:
+    """The workspace this call acts in (see the module docstring)."""
+    requested = ctx.query.text("workspace_id")
+    if requested is None and from_body and ctx.raw_body.strip():
+        body = ctx.json_body()
+        if not isinstance(body, dict) or set(body) - {"workspace_id"}:
+            raise ApiError(400, 'Invalid request body: expected {"workspace_id"?: string}')
+        requested = v.check_field(body.get("workspace_id"), v.string(nullable=True, min_len=1), "workspace_id")
+    workspace_id = None
+    if requested is not None:
+        found = ctx.find_workspace(requested)
+        if found is None:
+            raise ApiError(404, f"Workspace {requested} not found", metadata={"field": "workspace_id"})
+        workspace_id = str(found["id"])
+    own = ctx.caller.workspace_id
+    if own is not None:  # an inference key: its own workspace only
+        if workspace_id is not None and workspace_id != own:
+            raise ApiError(403, "This API key belongs to another workspace", metadata={"field": "workspace_id"})
+        return own
+    return workspace_id or ctx.target_workspace_id(None)
+
+
+def _in_workspace(ctx: Ctx, workspace_id: str, slug: str) -> Record | None:
+    return next(
+        (p for p in ctx.state.presets.values() if p["slug"] == slug and p["workspace_id"] == workspace_id), None
+    )
+
+
 def _visible(ctx: Ctx) -> list[Record]:
-    workspace_id = ctx.caller.workspace_id
-    return [p for p in ctx.state.presets.values() if workspace_id is None or p["workspace_id"] == workspace_id]
-
-
-def _write_workspace(ctx: Ctx) -> str:
-    return ctx.caller.workspace_id or ctx.target_workspace_id(None)
+    workspace_id = _acting_workspace(ctx)
+    return [p for p in ctx.state.presets.values() if p["workspace_id"] == workspace_id and p["status"] != "archived"]
 
 
 def _find(ctx: Ctx, slug: str) -> Record:
-    matches = [p for p in _visible(ctx) if p["slug"] == slug]
-    if not matches:
+    preset = _in_workspace(ctx, _acting_workspace(ctx), slug)
+    if preset is None or preset["status"] == "archived":  # archived: hidden from get and list
         raise not_found("Preset")
-    # A management key sees every workspace; prefer the default workspace's preset, then the newest.
-    matches.sort(key=lambda p: p["updated_at"], reverse=True)
-    matches.sort(key=lambda p: p["workspace_id"] != ctx.state.default_workspace_id)
-    return matches[0]
+    return preset
 
 
 def _designated(ctx: Ctx, preset: Record) -> Record | None:
@@ -224,11 +250,12 @@ def _creator(kind: str, schema: v.Field, system_prompt: Callable[[Record], str |
         body = v.validate(ctx.json_body(), schema)
         _check_models(ctx, body)
         config = {name: value for name, value in body.items() if name in CONFIG_FIELDS[kind]}
-        workspace_id = _write_workspace(ctx)
+        workspace_id = _acting_workspace(ctx)
         now = ctx.env.now_iso()
-        preset = next(
-            (p for p in ctx.state.presets.values() if p["slug"] == slug and p["workspace_id"] == workspace_id), None
-        )
+        preset = _in_workspace(ctx, workspace_id, slug)
+        if preset is not None and preset["status"] != "active":
+            hint = "; restore it with POST /presets/{slug}/restore" if preset["status"] == "archived" else ""
+            raise ApiError(409, f"Preset {slug!r} is {preset['status']}{hint}", metadata={"status": preset["status"]})
         if preset is None:
             preset = {
                 "id": ctx.env.new_uuid(),
@@ -265,6 +292,35 @@ def _creator(kind: str, schema: v.Field, system_prompt: Callable[[Record], str |
     return create_from_request
 
 
+def _for_status_change(ctx: Ctx) -> Record:
+    slug = _slug(ctx)
+    preset = _in_workspace(ctx, _acting_workspace(ctx, from_body=True), slug)
+    if preset is None:
+        raise not_found("Preset")
+    if preset["status"] == "disabled":
+        raise ApiError(409, f"Preset {slug!r} is disabled", metadata={"status": "disabled"})
+    return preset
+
+
+def _set_status(ctx: Ctx, preset: Record, status: str) -> None:
+    if preset["status"] != status:
+        preset["status"] = status
+        preset["status_updated_at"] = ctx.env.now_iso()
+
+
+def archive_preset(ctx: Ctx) -> Reply:
+    """[newer] DELETE archives: hidden from get and list, versions kept, slug taken; idempotent."""
+    _set_status(ctx, _for_status_change(ctx), "archived")
+    return Reply(200, {"deleted": True})  # body *inferred* from the June 2026 SDK preview
+
+
+def restore_preset(ctx: Ctx) -> Reply:
+    """[newer] Re-activates an archived preset; no version is created. An active one comes back unchanged."""
+    preset = _for_status_change(ctx)
+    _set_status(ctx, preset, "active")
+    return Reply(200, {"data": _with_version(ctx, preset)})
+
+
 def register(router: Router) -> None:
     router.add("GET", "/presets", list_presets, Access.ANY_KEY)
     router.add("GET", "/presets/{slug}", get_preset, Access.ANY_KEY)
@@ -277,3 +333,6 @@ def register(router: Router) -> None:
     router.add(
         "POST", "/presets/{slug}/responses", _creator("responses", RESPONSES, _system_prompt_responses), Access.ANY_KEY
     )
+    # "Requires a read-write management key; inference API keys are rejected."
+    router.add("DELETE", "/presets/{slug}", archive_preset)
+    router.add("POST", "/presets/{slug}/restore", restore_preset)

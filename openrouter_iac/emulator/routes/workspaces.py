@@ -28,7 +28,37 @@ def _fields(*, create: bool) -> dict[str, v.Field]:
         "is_data_discount_logging_enabled": v.boolean(),
         "io_logging_sampling_rate": v.number(minimum=0.0001, maximum=1),
         "io_logging_api_key_ids": v.array(v.integer(), nullable=True),
+        # [newer] "An empty array or null clears the list"; the response has null for none.
+        "disabled_server_tools": v.array(v.enum(*SERVER_TOOLS), nullable=True),
     }
+
+
+SERVER_TOOLS = (
+    "openrouter:advisor",
+    "openrouter:apply_patch",
+    "openrouter:bash",
+    "openrouter:datetime",
+    "openrouter:fusion",
+    "openrouter:image_generation",
+    "openrouter:experimental__search_models",
+    "openrouter:shell",
+    "openrouter:subagent",
+    "openrouter:tool_search",
+    "openrouter:web_fetch",
+    "openrouter:web_search",
+)
+
+
+def render(workspace: Record) -> Record:
+    # Records saved by an older emulator lack the newer field: none disabled.
+    return {"disabled_server_tools": None, **workspace}
+
+
+def _stored(body: dict[str, Any]) -> dict[str, Any]:
+    if "disabled_server_tools" in body:
+        tools = list(dict.fromkeys(body["disabled_server_tools"] or []))
+        body = {**body, "disabled_server_tools": tools or None}
+    return body
 
 
 _READ_ONLY = {name: "is read-only" for name in ("id", "default_guardrail_id", "created_at", "updated_at", "created_by")}
@@ -69,7 +99,7 @@ def _looks_like_uuid(text: str) -> bool:
 
 
 def list_workspaces(ctx: Ctx) -> Reply:
-    return Reply(200, paged_list(list(ctx.state.workspaces.values()), ctx.query))
+    return Reply(200, paged_list([render(w) for w in ctx.state.workspaces.values()], ctx.query))
 
 
 def create_workspace(ctx: Ctx) -> Reply:
@@ -79,35 +109,45 @@ def create_workspace(ctx: Ctx) -> Reply:
     record = new_workspace_record(
         workspace_id, name=body["name"], slug=body["slug"], created_by=ctx.acting_user_id, now=ctx.env.now_iso()
     )
-    record.update(body)
+    record["disabled_server_tools"] = None
+    record.update(_stored(body))
     ctx.state.workspaces[workspace_id] = record
     ctx.state.budgets[workspace_id] = {}
     # The creator becomes the workspace's first (admin) member, as in the dashboard.
     ctx.state.workspace_members[workspace_id] = {}
     _add_member(ctx, record, ctx.acting_user_id)
-    return Reply(201, {"data": record})
+    return Reply(201, {"data": render(record)})
 
 
 def get_workspace(ctx: Ctx) -> Reply:
-    return Reply(200, {"data": ctx.workspace(ctx.params["id"])})
+    return Reply(200, {"data": render(ctx.workspace(ctx.params["id"]))})
 
 
 def update_workspace(ctx: Ctx) -> Reply:
     workspace = ctx.workspace(ctx.params["id"])
     body = v.validate(ctx.json_body(), UPDATE)
     _check(ctx, body, workspace["id"])
-    workspace.update(body)
+    workspace.update(_stored(body))
     workspace["updated_at"] = ctx.env.now_iso()
-    return Reply(200, {"data": workspace})
+    return Reply(200, {"data": render(workspace)})
 
 
 def delete_workspace(ctx: Ctx) -> Reply:
     workspace = ctx.workspace(ctx.params["id"])
-    ctx.query.flag("confirm_default_settings_deletion")  # validated; only matters for the default
+    # [newer] "Required to delete the default workspace ... Ignored for non-default workspaces."
+    confirmed = ctx.query.flag("confirm_default_workspace_deletion") or False
     workspace_id = workspace["id"]
-    if workspace_id == ctx.state.default_workspace_id:
-        raise ApiError(403, "The default workspace cannot be deleted")
+    is_default = workspace_id == ctx.state.default_workspace_id
+    if is_default and not confirmed:
+        raise ApiError(403, "Deleting the default workspace requires confirm_default_workspace_deletion=true")
     active = [k for k in ctx.state.keys.values() if k["workspace_id"] == workspace_id and not k["disabled"]]
+    if is_default:
+        # "Permanently disables the account's unscoped inference API keys (management keys are
+        # retained)": they stay readable by hash, disabled; omitting workspace_id is a 400 from now on.
+        for key in active:
+            key["disabled"] = True
+            key["updated_at"] = ctx.env.now_iso()
+        active = []
     if active:
         raise ApiError(
             400,
@@ -119,7 +159,7 @@ def delete_workspace(ctx: Ctx) -> Reply:
     # Cascade: budgets, guardrails, members, credentials, destinations, presets, disabled keys.
     for guardrail_id in [g["id"] for g in state.guardrails.values() if g["workspace_id"] == workspace_id]:
         delete_guardrail_record(ctx, guardrail_id)
-    for key_hash in [h for h, k in state.keys.items() if k["workspace_id"] == workspace_id]:
+    for key_hash in [h for h, k in state.keys.items() if k["workspace_id"] == workspace_id and not is_default]:
         del state.keys[key_hash]
         state.key_assignments.pop(key_hash, None)
     for table in (state.byok, state.destinations):
