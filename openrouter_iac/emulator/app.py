@@ -160,6 +160,9 @@ class Emulator:
                 response = self._dispatch(route.handler, route.access, match.params, request)
                 if is_write and response.status < 400:
                     self.state.revision += 1
+        skew = self.faults.total_count_skew(verdict.rules) if verdict.rules else 0
+        if skew and response.status == 200:
+            response = _skewed(response, skew)
         if self.faults.drop_after_commit(request.method, verdict.rules):
             response.drop = True
         fault = "dropped" if response.drop else ("latency" if verdict.latency_s > 0 else None)
@@ -190,6 +193,14 @@ class Emulator:
         except Exception:  # a bug in the emulator: answer like a server would, and keep the trace
             self.stats.record_internal_error(traceback.format_exc())
             return _error(500, "Internal Server Error")
+
+
+def _skewed(response: Response, skew: int) -> Response:
+    payload = response.json_payload()
+    if not isinstance(payload, dict) or not isinstance(payload.get("total_count"), int):
+        return response
+    payload["total_count"] = max(0, payload["total_count"] + skew)
+    return Response.json(response.status, payload, response.headers)
 
 
 def _error(status: int, message: str | None = None) -> Response:

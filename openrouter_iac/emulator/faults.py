@@ -8,7 +8,8 @@ response after committing").
 
 Order per request: latency (sleep), the request-rate limit, then each matching rule's 429 and
 5xx draws (refused before anything is written); after the handler has run, writes may be
-dropped (committed, but the client never gets the response).
+dropped (committed, but the client never gets the response), and a list's ``total_count`` may be
+skewed (``total_count_skew``: a count that disagrees with the items the pages deliver).
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ class FaultRule:
     drop_rate: float = 0.0  # fraction of matching writes committed, then the response is lost
     drop_next: int = 0  # the next N matching writes are committed, then lost
     drop_nth: tuple[int, ...] = ()  # 1-based positions among matching writes to commit, then lose
+    # Added to the ``total_count`` of matching list answers: a count the pages do not deliver
+    # (positive: more than exist; negative: fewer; never below 0). The items are unchanged.
+    total_count_skew: int = 0
 
     def matches(self, method: str, path: str, operation: str) -> bool:
         if self.methods is not None and method not in self.methods:
@@ -86,6 +90,7 @@ class FaultRule:
             "drop_rate": self.drop_rate,
             "drop_next": self.drop_next,
             "drop_nth": list(self.drop_nth),
+            "total_count_skew": self.total_count_skew,
         }
 
     @classmethod
@@ -104,7 +109,7 @@ class FaultRule:
             for name in ("latency_ms", "throttle_rate", "error_rate", "drop_rate"):
                 if name in data:
                     kwargs[name] = float(data[name])
-            for name in ("retry_after_s", "drop_next"):
+            for name in ("retry_after_s", "drop_next", "total_count_skew"):
                 if name in data:
                     kwargs[name] = int(data[name])
             if "error_statuses" in data:
@@ -254,6 +259,10 @@ class FaultInjector:
                     verdict.fault = "error"
                     return verdict
             return verdict
+
+    def total_count_skew(self, rules: list[int]) -> int:
+        with self._lock:
+            return sum(self._config.rules[i].total_count_skew for i in rules if i < len(self._config.rules))
 
     def drop_after_commit(self, method: str, rules: list[int]) -> bool:
         """For a write that has run: should its response be lost? Counts matching writes."""

@@ -103,6 +103,14 @@ def _keys(paths: dict[str, Any]) -> None:
                     props["external_user"] = {"type": ["string", "null"]}
                     props["last_used_at"] = {"format": "date-time", "type": ["string", "null"]}
                     _require(item, "external_user")
+    for item in _objects(paths["/key"]["get"]["responses"]):
+        props = item.get("properties", {})
+        if "is_management_key" in props:  # K8: required in GET /key (types *inferred*)
+            props["organization_id"] = {"type": "string"}
+            props["workspace_id"] = {"type": ["string", "null"]}
+            props["allowed_data_regions"] = {"items": REGION, "type": ["array", "null"]}
+            props["free_model_daily_requests"] = {"type": ["integer", "null"]}
+            _require(item, "organization_id", "workspace_id", "allowed_data_regions", "free_model_daily_requests")
     paths["/keys"]["get"].setdefault("parameters", []).append(
         {"in": "query", "name": "include_expired", "required": False, "schema": BOOLEAN_STRING}
     )

@@ -71,6 +71,20 @@ def test_expires_at_must_include_seconds(client: httpx.Client, expires_at: str, 
         assert "expires_at must include seconds (YYYY-MM-DDTHH:MM:SSZ)" in error(response, 400)
 
 
+def test_current_key_names_its_organization_and_workspace(
+    client: httpx.Client, as_key: Callable[[str], httpx.Client], emulator: Emulator
+) -> None:
+    workspace = new_workspace(client)
+    _, secret = new_key(client, workspace_id=workspace["id"])
+    mine = ok(as_key(secret).get("/key"))["data"]
+    with emulator.locked() as state:
+        organization = state.organization["id"]
+    assert (mine["organization_id"], mine["workspace_id"]) == (organization, workspace["id"])
+    assert mine["allowed_data_regions"] is None and "free_model_daily_requests" in mine
+    management = ok(client.get("/key"))["data"]
+    assert (management["organization_id"], management["workspace_id"]) == (organization, None)
+
+
 # -- guardrails ------------------------------------------------------------------------------
 
 
@@ -367,3 +381,16 @@ def test_read_only_keys_from_the_admin_route_the_seed_and_the_cli(tmp_path: Any,
         assert embedded.management_key != secret
     missing = runner.invoke(emulator_cli, ["add-key", "--state", str(tmp_path / "none.json")])
     assert missing.exit_code == 1 and "does not exist" in missing.output
+
+
+def test_a_total_count_that_disagrees_with_the_pages_can_be_injected(clock: FakeClock) -> None:
+    from openrouter_iac.emulator import FaultConfig
+
+    emulator = Emulator(clock=clock, faults=FaultConfig.single(path_prefix="/workspaces", total_count_skew=10_000))
+    status, body = emulator.call("GET", "/workspaces")
+    assert status == 200 and body["total_count"] == 10_001 and len(body["data"]) == 1
+    assert emulator.call("GET", "/guardrails")[1]["total_count"] == 0  # other lists: exact
+    emulator.faults.configure(FaultConfig.single(total_count_skew=-5))
+    assert emulator.call("GET", "/workspaces")[1]["total_count"] == 0
+    assert "total_count" not in emulator.call("GET", "/keys")[1]
+    assert emulator.faults.config.to_json()["rules"][0]["total_count_skew"] == -5

@@ -208,6 +208,13 @@ def current_key(ctx: Ctx) -> Reply:
                 "is_provisioning_key": False,
             }
         )
+    # [newer] required in GET /key (types not published: the values here are *inferred*): the
+    # organization, the key's workspace (none for an account-wide management key), the ingress
+    # regions its guardrails allow (unrestricted here) and the free-model allowance (not emulated).
+    data["organization_id"] = ctx.state.organization["id"]
+    data["workspace_id"] = None if principal.is_management else principal.record["workspace_id"]
+    data["allowed_data_regions"] = None
+    data["free_model_daily_requests"] = None
     data["rate_limit"] = {"requests": -1, "interval": "10s", "note": "This field is deprecated and safe to ignore."}
     return Reply(200, {"data": data})
 
