@@ -47,6 +47,7 @@ def test_an_expired_key_is_seen_not_created_again(tmp_path: Path) -> None:
     with EmbeddedEmulator(STATE) as emu, emu.emulator.locked() as state:
         (record,) = [k for k in state.keys.values() if k["name"] == "bot"]
         record["expires_at"] = "2021-01-01T00:00:00.000Z"  # it has expired since
+        state.revision += 1  # a change, so the embedded emulator saves it
     shown = plan(config)
     assert shown.exit_code == 0, shown.output
     assert "-/+ api_key:lab/bot" in shown.stdout  # its expiry differs: a rotation, not a second key
