@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from openrouter_iac.emulator.errors import ApiError
@@ -119,8 +119,12 @@ def page(items: Sequence[T], offset: int, limit: int) -> list[T]:
     return list(items[offset : offset + limit])
 
 
-def paged_list(items: Sequence[Any], query: Query) -> dict[str, Any]:
-    """The standard ``{data, total_count}`` envelope for offset/limit lists (limit 1..100, default 50)."""
+def paged_list(items: Sequence[Any], query: Query, render: Callable[[Any], Any] | None = None) -> dict[str, Any]:
+    """The standard ``{data, total_count}`` envelope for offset/limit lists (limit 1..100, default 50).
+
+    ``render`` is applied to the page's items only (a list of 20,000 is not rendered per page).
+    """
     offset = query.offset()
     limit = query.limit()
-    return {"data": page(items, offset, limit), "total_count": len(items)}
+    selected = page(items, offset, limit)
+    return {"data": [render(item) for item in selected] if render else selected, "total_count": len(items)}

@@ -4,6 +4,7 @@ It lives in model/ because both sides use it: live/ fills it, plan/ reads it (pl
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -101,8 +102,9 @@ class LiveSnapshot:
     key_activity: dict[str, KeyActivity] = field(default_factory=dict)
     """Key hash → usage facts, for key hygiene reports."""
 
-    @property
+    @functools.cached_property
     def fingerprint(self) -> str:
+        """A digest of the state read (computed once: it dumps every object)."""
         payload = {
             "state": self.state.model_dump(mode="json"),
             "ids": self.ids,

@@ -844,8 +844,11 @@ def declared_fields(spec: BaseModel, fields: list[FieldChange]) -> list[FieldCha
     return [f for f in fields if f.field in spec.model_fields_set]
 
 
-def config_digest(config: Config) -> str:
-    text = json.dumps(config.model_dump(mode="json", exclude_unset=True), sort_keys=True)
+def config_digest(config: Config, dumped: dict[str, Any] | None = None) -> str:
+    """The digest of what the config sets; ``dumped`` is its ``exclude_unset`` dump when already made."""
+    if dumped is None:
+        dumped = config.model_dump(mode="json", exclude_unset=True)
+    text = json.dumps(dumped, sort_keys=True)
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -873,6 +876,8 @@ def build_plan(
                     reason="orphan of an interrupted apply, in a workspace not declared",
                 )
             )
+    # exclude_unset: what the config leaves out must stay "not managed" when a saved plan is applied.
+    dumped = config.model_dump(mode="json", exclude_unset=True)  # once: 20,000 keys make it costly
     return Plan(
         fingerprint=live.fingerprint,
         changes=changes,
@@ -887,8 +892,7 @@ def build_plan(
         ).model_copy(update={"lost_pins": builder.lost_pins}),
         bindings=builder.bindings,
         targets=list(targets),
-        config_digest=config_digest(config),
-        # exclude_unset: what the config leaves out must stay "not managed" when a saved plan is applied.
-        config=config.model_dump(mode="json", exclude_unset=True),
+        config_digest=config_digest(config, dumped),
+        config=dumped,
         config_base_dir=str(base_dir.resolve()),
     )

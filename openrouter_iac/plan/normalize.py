@@ -38,13 +38,20 @@ def _sort_key(value: Any) -> str:
     return repr(sorted(value.items())) if isinstance(value, dict) else repr(value)
 
 
+_SCALARS = (str, bool, int)
+_DROP_EMPTY_MEMBERS = frozenset({"zdr", "budget", "prompt_injection"})
+
+
 def normalize(spec: BaseModel, catalogue: Catalogue | None, *, drop: frozenset[str] = frozenset()) -> dict[str, Any]:
     """A comparable dict of ``spec``: config-only fields and ``drop`` removed."""
     config_only: frozenset[str] = getattr(spec, "CONFIG_ONLY", frozenset())
-    raw = spec.model_dump(mode="json")
+    skip = config_only | drop
+    # Called twice per object of a plan (20,000 keys: 40,000 calls), so scalars take a short path.
+    raw = spec.model_dump(mode="json", exclude=set(skip) if skip else None)
     out: dict[str, Any] = {}
     for name, value in raw.items():
-        if name in config_only or name in drop:
+        if value is None or isinstance(value, _SCALARS):
+            out[name] = value
             continue
         if isinstance(value, float) and value.is_integer():
             value = int(value)
@@ -52,7 +59,7 @@ def normalize(spec: BaseModel, catalogue: Catalogue | None, *, drop: frozenset[s
             value = [catalogue.canonical(slug) for slug in value]
         if name in SET_LIKE and isinstance(value, list):
             value = sorted({_sort_key(v): v for v in value}.values(), key=_sort_key)
-        if isinstance(value, dict) and name in ("zdr", "budget", "prompt_injection"):
+        if isinstance(value, dict) and name in _DROP_EMPTY_MEMBERS:
             value = {k: v for k, v in value.items() if v is not None} or None
         out[name] = None if _empty(value) else value
     return out

@@ -322,13 +322,12 @@ def _by_created(records: list[Record]) -> list[Record]:
 def list_key_assignments(ctx: Ctx) -> Reply:
     guardrail = _guardrail(ctx)
     items = [a for a in ctx.state.key_assignments.values() if a["guardrail_id"] == guardrail["id"]]
-    rendered = [render_key_assignment(ctx, a) for a in _by_created(items)]
-    return Reply(200, paged_list(rendered, ctx.query))
+    return Reply(200, paged_list(_by_created(items), ctx.query, lambda a: render_key_assignment(ctx, a)))
 
 
 def list_all_key_assignments(ctx: Ctx) -> Reply:
     items = _by_created(list(ctx.state.key_assignments.values()))
-    return Reply(200, paged_list([render_key_assignment(ctx, a) for a in items], ctx.query))
+    return Reply(200, paged_list(items, ctx.query, lambda a: render_key_assignment(ctx, a)))
 
 
 def assign_keys(ctx: Ctx) -> Reply:
@@ -359,13 +358,12 @@ def unassign_keys(ctx: Ctx) -> Reply:
 def list_member_assignments(ctx: Ctx) -> Reply:
     guardrail = _guardrail(ctx)
     items = [a for a in ctx.state.member_assignments.values() if a["guardrail_id"] == guardrail["id"]]
-    rendered = [render_member_assignment(ctx, a) for a in _by_created(items)]
-    return Reply(200, paged_list(rendered, ctx.query))
+    return Reply(200, paged_list(_by_created(items), ctx.query, lambda a: render_member_assignment(ctx, a)))
 
 
 def list_all_member_assignments(ctx: Ctx) -> Reply:
     items = _by_created(list(ctx.state.member_assignments.values()))
-    return Reply(200, paged_list([render_member_assignment(ctx, a) for a in items], ctx.query))
+    return Reply(200, paged_list(items, ctx.query, lambda a: render_member_assignment(ctx, a)))
 
 
 def assign_members(ctx: Ctx) -> Reply:
