@@ -126,9 +126,13 @@ def test_serve_subprocess_with_seed_and_faults(tmp_path: Path) -> None:
     seed = REPO_ROOT / "examples" / "emulator-seeds" / "messy-account.json"
     process, info = _spawn(
         "--ephemeral", "--seed", str(seed), "--fault-operation", "GET /workspaces", "--throttle-rate", "1",
-        cwd=tmp_path,
+        "--read-only-key", cwd=tmp_path,
     )  # fmt: skip
     try:
+        read_only = {"Authorization": f"Bearer {info['read_only_management_key']}"}
+        assert info["read_only_management_key"] != info["management_key"]
+        ok(httpx.get(info["base_url"] + "/guardrails", headers=read_only))
+        error(httpx.post(info["base_url"] + "/keys", json={"name": "x"}, headers=read_only), 403)
         headers = {"Authorization": f"Bearer {info['management_key']}"}
         assert httpx.get(info["base_url"] + "/workspaces", headers=headers).status_code == 429
         guardrails = ok(httpx.get(info["base_url"] + "/guardrails", headers=headers))
