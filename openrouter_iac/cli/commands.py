@@ -13,6 +13,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lint": ("openrouter_iac.cli.lint_cmd:lint_command", "Check the config against the policy rules: caps, one key per behavior, risk flags, guardrails."),  # noqa: E501
     "plan": ("openrouter_iac.cli.plan_cmd:plan", "Show what `orctl apply` would change in the account."),
     "apply": ("openrouter_iac.cli.apply_cmd:apply", "Make the account match the config (or apply a saved PLANFILE from `orctl plan --out`)."),  # noqa: E501
+    "drift": ("openrouter_iac.cli.drift_cmd:drift", "Report how the account differs from the config, without changing anything."),  # noqa: E501
     "export": ("openrouter_iac.cli.export_cmd:export", "Write the live account as orctl YAML: one file per workspace and one for organization settings."),  # noqa: E501
     "show": ("openrouter_iac.cli.show_cmd:show", "Show a saved plan (from `orctl plan --out PLANFILE`)."),
     "graph": ("openrouter_iac.cli.graph_cmd:graph", "Draw the account's hierarchy: organization, workspaces, guardrails, keys, presets."),  # noqa: E501

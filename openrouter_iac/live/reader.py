@@ -366,6 +366,7 @@ def _activity(item: dict[str, Any]) -> KeyActivity:
     return KeyActivity(
         usage=float(usage) if isinstance(usage, int | float) else None,
         limit_remaining=item.get("limit_remaining"),
+        lifetime_usage=float(item["usage"]) if isinstance(item.get("usage"), int | float) else 0.0,
         created_at=item.get("created_at"),
         last_used_at=last_used if isinstance(last_used, str) else None,
     )

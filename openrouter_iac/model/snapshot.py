@@ -69,6 +69,7 @@ class KeyActivity:
     usage: float | None = None
     """Spend in USD in the current limit period (all-time when the limit never resets)."""
     limit_remaining: float | None = None
+    lifetime_usage: float = 0.0
     created_at: str | None = None
     last_used_at: str | None = None
     """Only when the API gives it (absent for keys not used since it started recording)."""

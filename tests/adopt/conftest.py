@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import keyring
 import keyring.backends.fail
 import pytest
@@ -46,3 +48,21 @@ def handmade() -> Iterator[Account]:
     for account in _serve(Emulator(id_seed=12)):
         build_by_hand(account)
         yield account
+
+
+@pytest.fixture
+def tamper(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """``tamper(rewrite)``: every real HTTP exchange still happens, then ``rewrite(request, response)``
+    may return another response for orctl to see (None keeps the real one)."""
+    original = httpx.HTTPTransport.handle_request
+
+    def install(rewrite: Any) -> None:
+        def handle_request(self: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
+            response = original(self, request)
+            response.read()
+            replaced = rewrite(request, response)
+            return response if replaced is None else replaced
+
+        monkeypatch.setattr(httpx.HTTPTransport, "handle_request", handle_request)
+
+    return install
