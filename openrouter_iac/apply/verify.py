@@ -15,8 +15,9 @@ from openrouter_iac.plan.model import Plan
 
 # Fields that may differ without changing what apply does: the orctl that wrote the file, and
 # where the checkout lived (a plan made in one CI job is applied in another), and how the
-# config and account were named on the command line.
-_IGNORED = frozenset({"orctl_version", "config_base_dir", "origin"})
+# config and account were named on the command line; the policy facts (lint findings, spend
+# ceilings) are derived for display and cite file positions.
+_IGNORED = frozenset({"orctl_version", "config_base_dir", "origin", "policy"})
 # A change's `source` (file:line) is for the reader and depends on the directory orctl ran in.
 _IGNORED_IN_CHANGES = frozenset({"source"})
 _MAX_LISTED = 10

@@ -31,6 +31,8 @@ from openrouter_iac.model.config import Config
 from openrouter_iac.model.snapshot import LiveSnapshot
 from openrouter_iac.plan.builder import build_plan, config_digest
 from openrouter_iac.plan.model import Change, Plan, parse_plan
+from openrouter_iac.policy.gate import check_policy
+from openrouter_iac.policy.plan_facts import with_policy
 from openrouter_iac.render import render_text, should_color
 from openrouter_iac.secrets import SecretSink, mask_for_ci, open_sink
 
@@ -50,6 +52,9 @@ SYMBOLS = {"create": "+", "update": "~", "delete": "-", "replace": "-/+"}
 @click.option("--auto-approve", is_flag=True, help="Apply without asking (required when stdin is not a terminal).")
 @click.option("--allow-destroy", is_flag=True, help="Allow deleting many or protected objects.")
 @click.option("--allow-rotate", is_flag=True, help="Allow replacing keys (their consumers need the new secret).")
+@click.option(
+    "--allow-policy-violations", is_flag=True, help="Apply although `orctl lint` reports errors for the config."
+)
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False), help="Write a JSON report.")
 @click.option(
     "--lease-wait",
@@ -66,6 +71,7 @@ def apply(
     auto_approve: bool,
     allow_destroy: bool,
     allow_rotate: bool,
+    allow_policy_violations: bool,
     report_path: Path | None,
     lease_wait: float,
     targets: tuple[str, ...],
@@ -102,6 +108,7 @@ def apply(
                     api,
                     lease_wait,
                     targets,
+                    allow_policy_violations,
                 )
         except Interrupted as stopped:
             click.echo(stopped.describe(), err=True)
@@ -119,6 +126,7 @@ def _run(
     api: ApiOptions,
     lease_wait: float = 0.0,
     targets: tuple[str, ...] = (),
+    allow_policy_violations: bool = False,
 ) -> int:
     if report_path is not None:
         check_output_path(report_path, "--report")  # before anything is written, not after
@@ -147,13 +155,14 @@ def _run(
             _check_not_stale(saved, live.fingerprint, plan)
             check_saved_plan(saved, plan, str(planfile))
         else:
-            _show(plan)
+            _show(with_policy(plan, config, source_map, live.state))
         check_safety(plan, allow_destroy=allow_destroy, allow_rotate=allow_rotate)
         if not plan.applicable:
             _say_skipped(plan)
             if saved is not None and not plan.has_changes:  # without a plan file, the plan shown says so
                 click.echo("No changes. The account matches the config.")
             return 0
+        check_policy(config, source_map, allow=allow_policy_violations)
         if saved is None and not _confirmed(auto_approve):
             return 1
         sinks = _SinkCache(config, base_dir)

@@ -19,6 +19,7 @@ from openrouter_iac.live.reader import WantsHistory, read_live
 from openrouter_iac.model.config import Config
 from openrouter_iac.plan.builder import build_plan
 from openrouter_iac.plan.model import Plan
+from openrouter_iac.policy.plan_facts import with_policy
 from openrouter_iac.render import render_json, render_markdown, render_text, should_color
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -40,7 +41,8 @@ def make_plan(loaded: LoadedConfig, api: ApiOptions, targets: Sequence[str] = ()
         live = read_live(
             session.client, parallelism=session.parallelism, wants_history=preset_history_wanted(loaded.config)
         )
-    return build_plan(loaded.config, live, base_dir=loaded.base_dir, source_map=loaded.source_map, targets=targets)
+    built = build_plan(loaded.config, live, base_dir=loaded.base_dir, source_map=loaded.source_map, targets=targets)
+    return with_policy(built, loaded.config, loaded.source_map, live.state)
 
 
 def target_option(command: F) -> F:

@@ -13,6 +13,7 @@ from openrouter_iac.errors import PlanError
 from openrouter_iac.kinds import BY_NAME, KINDS
 from openrouter_iac.model.address import Address, KindName
 from openrouter_iac.model.payloads import Details
+from openrouter_iac.plan.policy_facts import PlanPolicy
 
 PLAN_FORMAT_VERSION = "1.0"
 
@@ -157,6 +158,8 @@ class Plan(_Frozen):
     """`--target` patterns the plan was limited to (empty: the whole config)."""
     bindings: dict[str, str] = Field(default_factory=dict)
     """Declared address → the live id it was matched to (by `id:`, name or previous name)."""
+    policy: PlanPolicy | None = None
+    """Lint findings and spend ceilings (openrouter_iac.policy), set by the CLI."""
 
     @property
     def has_changes(self) -> bool:

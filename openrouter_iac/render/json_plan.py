@@ -13,11 +13,13 @@ from typing import Any
 
 from openrouter_iac.plan.model import Change, FieldChange, Plan, SafetyFacts, Unmanaged
 from openrouter_iac.plan.weakening import cap_raise_percent, weakening_reasons
+from openrouter_iac.render.policy_plan import json_policy
 from openrouter_iac.render.summary import summary_counts
 from openrouter_iac.render.values import SENSITIVE, canonical
 
-JSON_FORMAT_VERSION = "1.1"
-"""1.1 added `safety.emptied_scopes`, and `weakens_policy` and `weakening_reasons` on each change."""
+JSON_FORMAT_VERSION = "1.2"
+"""1.1 added `safety.emptied_scopes`, and `weakens_policy` and `weakening_reasons` on each change;
+1.2 added `policy_findings` and `spend_ceiling`."""
 
 
 def render_json(plan: Plan) -> str:
@@ -32,6 +34,7 @@ def render_json(plan: Plan) -> str:
         "unmanaged": [_unmanaged(item) for item in plan.unmanaged],
         "warnings": list(plan.warnings),
         "safety": _safety(plan.safety),
+        **json_policy(plan),
     }
     # default=str: plans hold JSON values only; an odd value is printed, not a crash mid-pipeline.
     return json.dumps(document, indent=2, ensure_ascii=False, default=str)

@@ -10,6 +10,7 @@ from openrouter_iac.render.highlights import highlights
 from openrouter_iac.render.layout import plan_lines, safety_alerts
 from openrouter_iac.render.markdown_review import change_graph, marker, origin_line, weakening_alert
 from openrouter_iac.render.notes import rotation_effect
+from openrouter_iac.render.policy_plan import markdown_findings, markdown_spend_ceiling
 from openrouter_iac.render.presets import version_note
 from openrouter_iac.render.summary import plural, summary_phrase
 from openrouter_iac.render.unmanaged import GROUP_LIMIT, SHOW_ALL_FLAG, UnmanagedGroup, count, displayed, heading
@@ -47,9 +48,11 @@ def render_markdown(
         marker(plan),
         f"{TITLE} {summary_phrase(plan)}",
         origin_line(plan),
+        markdown_spend_ceiling(plan),
         weakening_alert(plan),
         _caution(plan),
         _warnings(plan),
+        markdown_findings(plan),
         _highlights(plan),
         change_graph(plan) if graph else "",
         _table(plan),

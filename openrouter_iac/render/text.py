@@ -6,6 +6,7 @@ from openrouter_iac.plan.model import Plan, Unmanaged
 from openrouter_iac.render.colors import paint
 from openrouter_iac.render.layout import plan_lines, safety_alerts
 from openrouter_iac.render.lines import INDENT, Line
+from openrouter_iac.render.policy_plan import policy_text_lines
 from openrouter_iac.render.summary import summary_phrase
 from openrouter_iac.render.unmanaged import GROUP_LIMIT, SHOW_ALL_FLAG, UnmanagedGroup, count, displayed, heading
 
@@ -32,6 +33,7 @@ def render_text(plan: Plan, *, color: bool, show_all_unmanaged: bool = False) ->
         out.append(paint(f"Safety: {alert}", "warning", color=color))
     if plan.warnings or safety_alerts(plan.safety):
         out.append("")
+    out.extend(policy_text_lines(plan, color=color))
     out.append(paint(summary_line(plan), "heading", color=color))
     return "\n".join(out)
 

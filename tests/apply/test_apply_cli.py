@@ -193,7 +193,7 @@ def test_moving_a_key_to_another_workspace_rotates_it(harness: Harness) -> None:
     moved = key_block.replace(
         "      docs-summarizer:\n", "      docs-summarizer:\n        previous_names: [sandbox/docs-summarizer]\n"
     )
-    text = text.replace(key_block, "") + "  sandbox-two:\n    name: Sandbox two\n" + moved
+    text = text.replace(key_block, "") + "  sandbox-two:\n    name: Sandbox two\n    budgets: {monthly: 20}\n" + moved
     (config / "orctl.yaml").write_text(text)
 
     refused = harness.orctl("apply", "-c", str(config), "--auto-approve")

@@ -121,7 +121,7 @@ def test_apply_keeps_its_report_when_a_change_hits_a_bug(tmp_path: Path, monkeyp
     )
     report = (tmp_path / "report.json").read_text("utf-8")
     assert '"status": "done"' in report and line in report
-    debug = orctl("--debug", "apply", "-c", str(config), "--emulator", "--auto-approve")
+    debug = orctl("--debug", "apply", "-c", str(config), "--emulator", "--auto-approve", "--allow-policy-violations")
     assert debug.exit_code == 1
     assert (
         "orctl debug: internal error applying api_key:sandbox/bot\nTraceback (most recent call last):" in debug.stderr

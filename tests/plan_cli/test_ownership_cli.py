@@ -32,7 +32,18 @@ def _plan(config: Path, state: Path, *extra: str) -> Any:
 
 
 def _apply(config: Path, state: Path, *extra: str) -> Any:
-    return orctl("apply", "-c", config, "--emulator", "--emulator-state", state, "--auto-approve", *extra)
+    # These configs leave settings out on purpose (absent = not managed), which the policy rules flag.
+    return orctl(
+        "apply",
+        "-c",
+        config,
+        "--emulator",
+        "--emulator-state",
+        state,
+        "--auto-approve",
+        "--allow-policy-violations",
+        *extra,
+    )
 
 
 def _workspace(state: Path, slug: str) -> dict[str, Any]:
@@ -112,7 +123,7 @@ def test_a_saved_plan_keeps_absent_settings_unmanaged(tmp_path: Path) -> None:
     planfile = tmp_path / "plan.json"
     made = orctl("plan", "-c", config, "--emulator", "--emulator-state", state, "--out", planfile)
     assert made.exit_code == 0, made.output
-    applied = orctl("apply", planfile, "--emulator", "--emulator-state", state)
+    applied = orctl("apply", planfile, "--emulator", "--emulator-state", state, "--allow-policy-violations")
     assert applied.exit_code == 0, applied.output
     assert "Converged" in applied.stdout  # the re-plan from the saved config plans no budget delete either
     research = _workspace(state, "research")

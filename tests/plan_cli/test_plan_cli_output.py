@@ -27,7 +27,18 @@ from openrouter_iac.model.resources import ByokKey
 from openrouter_iac.plan.model import Plan
 
 ACTIONS = ("create", "update", "replace", "delete")
-JSON_KEYS = ["format_version", "orctl_version", "fingerprint", "changes", "summary", "unmanaged", "warnings", "safety"]
+JSON_KEYS = [
+    "format_version",
+    "orctl_version",
+    "fingerprint",
+    "changes",
+    "summary",
+    "unmanaged",
+    "warnings",
+    "safety",
+    "policy_findings",
+    "spend_ceiling",
+]
 CHANGE_KEYS = [
     "action",
     "kind",
@@ -143,7 +154,7 @@ def test_no_changes_once_applied(converged_api: Api) -> None:
 def test_json_plan_has_the_documented_shape(api: Api) -> None:
     document = plan_json(api)
     assert list(document) == JSON_KEYS
-    assert document["format_version"] == "1.1"
+    assert document["format_version"] == "1.2"
     assert re.fullmatch(r"sha256:[0-9a-f]{64}", document["fingerprint"])
     changes = document["changes"]
     assert changes

@@ -13,7 +13,18 @@ from openrouter_iac.render import JSON_FORMAT_VERSION, render_json
 
 GOLDEN = Path(__file__).parent / "golden" / "plan.json"
 
-TOP_KEYS = ["format_version", "orctl_version", "fingerprint", "changes", "summary", "unmanaged", "warnings", "safety"]
+TOP_KEYS = [
+    "format_version",
+    "orctl_version",
+    "fingerprint",
+    "changes",
+    "summary",
+    "unmanaged",
+    "warnings",
+    "safety",
+    "policy_findings",
+    "spend_ceiling",
+]
 CHANGE_KEYS = [
     "action",
     "kind",
@@ -45,7 +56,7 @@ SAFETY_KEYS = [
 def test_documented_keys_in_fixed_order(plan: Plan) -> None:
     document = json.loads(render_json(plan))
     assert list(document) == TOP_KEYS
-    assert document["format_version"] == JSON_FORMAT_VERSION == "1.1"
+    assert document["format_version"] == JSON_FORMAT_VERSION == "1.2"
     assert all(list(change) == CHANGE_KEYS for change in document["changes"])
     assert all(list(field) == FIELD_KEYS for change in document["changes"] for field in change["fields"])
     assert list(document["summary"]) == ["create", "update", "replace", "delete"]
@@ -69,7 +80,7 @@ def test_values(plan: Plan) -> None:
 
 def test_indent_two_and_deterministic(plan: Plan) -> None:
     text = render_json(plan)
-    assert text.startswith('{\n  "format_version": "1.1",\n')
+    assert text.startswith('{\n  "format_version": "1.2",\n')
     assert not text.endswith("\n")
     assert render_json(plan) == text
 
