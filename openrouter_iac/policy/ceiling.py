@@ -43,8 +43,8 @@ def key_ceiling(slug: str, workspace: Workspace, name: str, key: ApiKey) -> floa
 def workspace_ceiling(slug: str, workspace: Workspace) -> float | None:
     bounds = [cap.per_month for cap in workspace_caps(slug, workspace)]
     keys = [key_ceiling(slug, workspace, name, key) for name, key in workspace.keys.items()]
-    # Members can make keys of their own there, which the sum cannot know.
-    if all(c is not None for c in keys) and not workspace.members:
+    # Keys that exist: a key created later (by a member, outside orctl) counts once it is live.
+    if all(c is not None for c in keys):
         bounds.append(sum(c for c in keys if c is not None))
     return round(min(bounds), 2) if bounds else None
 
