@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from openrouter_iac.model.config import Config
 from openrouter_iac.model.enums import BUDGET_ORDER
+from openrouter_iac.model.payloads import BudgetWrite
 from openrouter_iac.model.resources import AccountState, Budgets, Workspace
 from openrouter_iac.plan.model import Plan
 
@@ -51,8 +52,8 @@ def _budgets(slug: str, live: Workspace | None, plan: Plan) -> Budgets:
             continue
         if change.action == "delete":
             caps.pop(change.name, None)
-        elif change.desired and change.desired.get("limit_usd") is not None:
-            caps[change.name] = float(change.desired["limit_usd"])
+        elif isinstance(change.desired, BudgetWrite):
+            caps[change.name] = change.desired.limit_usd
     return Budgets.model_construct(None, **{k: caps[k] for k in BUDGET_ORDER if k in caps})
 
 
@@ -71,7 +72,7 @@ def _workspace(slug: str, desired: Workspace, live: Workspace | None, plan: Plan
 
 
 def state_after(config: Config, live: AccountState, plan: Plan) -> AccountState:
-    deleted = {change.address for change in plan.changes if change.action == "delete"}
+    deleted: set[str] = {str(change.address) for change in plan.changes if change.action == "delete"}
     desired = config.workspaces
     renamed = {old for workspace in desired.values() for old in workspace.previous_names}
     workspaces: dict[str, Workspace] = {}
