@@ -82,7 +82,7 @@ def test_a_saved_plan_with_policy_errors_is_refused_too(tmp_path: Path) -> None:
     state = tmp_path / "state.json"
     planfile = tmp_path / "plan.json"
     assert orctl("plan", "-c", FIVE, *emulator(state), "--out", planfile).exit_code == 0
-    refused = orctl("apply", planfile, *emulator(state))
+    refused = orctl("apply", planfile, "-c", FIVE, *emulator(state))
     assert refused.exit_code == 1
     assert refused.stderr.startswith("Error: refusing to apply: the config has 5 policy errors")
 
