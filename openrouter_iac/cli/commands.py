@@ -11,6 +11,7 @@ from __future__ import annotations
 COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("openrouter_iac.cli.config_cmds:validate", "Check a config without calling the API."),
     "lint": ("openrouter_iac.cli.lint_cmd:lint_command", "Check the config against the policy rules: caps, one key per behavior, risk flags, guardrails."),  # noqa: E501
+    "explain": ("openrouter_iac.cli.explain_cmd:explain", "Show the effective policy of a key or a workspace from every layer that applies."),  # noqa: E501
     "plan": ("openrouter_iac.cli.plan_cmd:plan", "Show what `orctl apply` would change in the account."),
     "apply": ("openrouter_iac.cli.apply_cmd:apply", "Make the account match the config (or apply a saved PLANFILE from `orctl plan --out`)."),  # noqa: E501
     "drift": ("openrouter_iac.cli.drift_cmd:drift", "Report how the account differs from the config, without changing anything."),  # noqa: E501

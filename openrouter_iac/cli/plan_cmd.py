@@ -17,6 +17,7 @@ from openrouter_iac.cli.session import ApiOptions, api_options, api_session
 from openrouter_iac.config.loader import LoadedConfig, load_config
 from openrouter_iac.live.reader import WantsHistory, read_live
 from openrouter_iac.model.config import Config
+from openrouter_iac.model.snapshot import LiveSnapshot
 from openrouter_iac.plan.builder import build_plan
 from openrouter_iac.plan.model import Plan
 from openrouter_iac.policy.plan_facts import with_policy
@@ -37,12 +38,17 @@ def preset_history_wanted(config: Config) -> WantsHistory:
 
 def make_plan(loaded: LoadedConfig, api: ApiOptions, targets: Sequence[str] = ()) -> Plan:
     """Read the account and build the plan (limited to ``targets`` when given)."""
+    return plan_and_live(loaded, api, targets)[0]
+
+
+def plan_and_live(loaded: LoadedConfig, api: ApiOptions, targets: Sequence[str] = ()) -> tuple[Plan, LiveSnapshot]:
+    """The plan, and the live snapshot it was made from (`orctl explain --plan` shows both sides)."""
     with api_session(api) as session:
         live = read_live(
             session.client, parallelism=session.parallelism, wants_history=preset_history_wanted(loaded.config)
         )
     built = build_plan(loaded.config, live, base_dir=loaded.base_dir, source_map=loaded.source_map, targets=targets)
-    return with_policy(built, loaded.config, loaded.source_map, live.state)
+    return with_policy(built, loaded.config, loaded.source_map, live.state), live
 
 
 def target_option(command: F) -> F:

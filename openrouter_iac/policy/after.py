@@ -7,6 +7,7 @@ Workspace budgets are the live ones with the plan's budget changes applied.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -14,10 +15,11 @@ from pydantic import BaseModel
 from openrouter_iac.model.config import Config
 from openrouter_iac.model.enums import BUDGET_ORDER
 from openrouter_iac.model.payloads import BudgetWrite
-from openrouter_iac.model.resources import AccountState, Budgets, Workspace
+from openrouter_iac.model.resources import AccountState, Budgets, GuardrailPolicy, Workspace
 from openrouter_iac.plan.model import Plan
 
 M = TypeVar("M", bound=BaseModel)
+P = TypeVar("P", bound=GuardrailPolicy)
 CHILD_COLLECTIONS = {"guardrails": "guardrail", "keys": "api_key", "byok": "byok_key"}
 
 
@@ -83,3 +85,23 @@ def state_after(config: Config, live: AccountState, plan: Plan) -> AccountState:
         if slug not in desired and slug not in renamed and f"workspace:{slug}" not in deleted:
             workspaces[slug] = workspace
     return AccountState(organization=config.organization or live.organization, workspaces=workspaces)
+
+
+def with_canonical_models(state: AccountState, canonical: Callable[[str], str]) -> AccountState:
+    """``state`` with guardrail model lists in canonical slugs, as the API stores and returns them,
+    so a configured state compares with a live one."""
+
+    def fix(policy: P) -> P:
+        update = {
+            name: [canonical(slug) for slug in getattr(policy, name)]
+            for name in ("allowed_models", "ignored_models")
+            if getattr(policy, name) is not None
+        }
+        return policy.model_copy(update=update) if update else policy
+
+    workspaces = {}
+    for slug, workspace in state.workspaces.items():
+        default = fix(workspace.default_guardrail) if workspace.default_guardrail is not None else None
+        guardrails = {name: fix(guardrail) for name, guardrail in workspace.guardrails.items()}
+        workspaces[slug] = workspace.model_copy(update={"default_guardrail": default, "guardrails": guardrails})
+    return state.model_copy(update={"workspaces": workspaces})

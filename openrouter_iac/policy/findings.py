@@ -10,6 +10,7 @@ from typing import Literal
 
 from openrouter_iac.model.config import Config
 from openrouter_iac.model.positions import PathKey, Position, SourceMap
+from openrouter_iac.model.resources import AccountState
 
 Severity = Literal["error", "warning"]
 
@@ -65,6 +66,11 @@ class LintContext:
     config: Config
     source_map: SourceMap | None
     now: datetime
+    account: AccountState = field(init=False)
+    """The declared account, built once for every rule."""
+
+    def __post_init__(self) -> None:
+        self.account = self.config.account()
 
     def position(self, path: PathKey) -> Position | None:
         return self.source_map.key_position(path) if self.source_map else None

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from openrouter_iac.policy.caps import Cap, guardrail_cap, key_cap, money, workspace_caps
 from openrouter_iac.policy.ceiling import key_ceiling
 from openrouter_iac.policy.findings import Issue, LintContext
-from openrouter_iac.policy.walk import all_keys, workspace_path
+from openrouter_iac.policy.walk import workspace_path
 
 
 def workspace_uncapped(ctx: LintContext) -> Iterator[Issue]:
@@ -68,14 +68,15 @@ def cap_cascade(ctx: LintContext) -> Iterator[Issue]:
 
 
 def caps_oversubscribed(ctx: LintContext) -> Iterator[Issue]:
-    account = ctx.config.account()
+    account = ctx.account
     for slug, workspace in account.workspaces.items():
         budgets = workspace_caps(slug, workspace)
         if not budgets:
             continue
         bound = min(budgets, key=lambda cap: cap.per_month)
-        ceilings = {ref.address: key_ceiling(ref.slug, ref.workspace, ref.name, ref.key) for ref in all_keys(account)}
-        parts = {address: c for address, c in ceilings.items() if address.startswith(f"api_key:{slug}/")}
+        parts = {
+            f"api_key:{slug}/{name}": key_ceiling(slug, workspace, name, key) for name, key in workspace.keys.items()
+        }
         if len(parts) < 2 or any(c is None for c in parts.values()):
             continue  # one key is the cascade rule's business; an uncapped key is key-uncapped's
         total = sum(c for c in parts.values() if c is not None)

@@ -1,4 +1,8 @@
-"""Helpers of the policy tests: write a config, run orctl in-process, read the JSON findings."""
+"""Helpers of the policy tests: write a config, run orctl in-process, read the JSON findings.
+
+`sarif-schema-2.1.0.json` beside this file is the official SARIF 2.1.0 JSON schema (OASIS, errata01
+`sarif-schema-2.1.0.json` as published in the oasis-tcs/sarif-spec repository, unchanged), so the
+SARIF output is validated offline."""
 
 from __future__ import annotations
 
