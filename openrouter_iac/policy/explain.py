@@ -188,7 +188,6 @@ def explain_workspace(state: AccountState, slug: str) -> Explanation:
         return Explanation(subject, ())
     about = (
         Row("name", workspace.name),
-        Row("handles", ", ".join(workspace.handles) or "nothing declared"),
         Row("members", str(len(workspace.members)) if workspace.members is not None else "not managed"),
         Row("policy below", "its default guardrail (every key adds its own guardrail, see `explain key`)"),
     )
@@ -222,4 +221,5 @@ def explain_workspace(state: AccountState, slug: str) -> Explanation:
             Section("Member guardrails", _member_rows(slug, workspace)),
             Section("Caps", tuple(cap_rows)),
         ),
+        (f"Handles: {', '.join(workspace.handles) or 'nothing declared'}",),
     )

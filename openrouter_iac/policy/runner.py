@@ -11,6 +11,7 @@ from openrouter_iac.model.lint import LintSeverity, RuleOverride
 from openrouter_iac.model.positions import SourceMap
 from openrouter_iac.policy.findings import Finding, Issue, LintContext, Rule, Suppressed
 from openrouter_iac.policy.rules import LINT_CONFIG, RULE_BY_ID, RULES
+from openrouter_iac.suggest import suggest
 
 
 def utc_now() -> datetime:
@@ -66,7 +67,7 @@ def _settings_issues(config: Config) -> Iterator[Issue]:
             yield Issue(
                 "lint",
                 ("lint", "rules", rule_id),
-                f"lint.rules: unknown rule {rule_id!r}"
+                f"lint.rules: unknown rule {rule_id!r}{suggest(rule_id, RULE_BY_ID)}"
                 if rule_id != LINT_CONFIG
                 else f"{LINT_CONFIG} cannot be changed",
                 "`orctl lint --list-rules` lists the rule ids",
@@ -76,14 +77,15 @@ def _settings_issues(config: Config) -> Iterator[Issue]:
             yield Issue(
                 "lint",
                 ("lint", "overrides", index, "rule"),
-                f"lint.overrides[{index}]: unknown rule {override.rule!r}",
+                f"lint.overrides[{index}]: unknown rule {override.rule!r}{suggest(override.rule, RULE_BY_ID)}",
                 "`orctl lint --list-rules` lists the rule ids",
             )
         if override.object not in known:
             yield Issue(
                 "lint",
                 ("lint", "overrides", index, "object"),
-                f"lint.overrides[{index}]: {override.object!r} is not an object declared in the config",
+                f"lint.overrides[{index}]: {override.object!r} is not an object declared in the config"
+                + suggest(override.object, known),
                 "use an address such as `api_key:WORKSPACE/NAME` or `workspace:SLUG`",
             )
 

@@ -193,10 +193,12 @@ def test_an_unknown_rule_or_object_in_lint_is_an_error_with_its_line(tmp_path: P
     )
     result = orctl("lint", "-c", write_config(tmp_path, body))
     assert result.exit_code == 1
-    assert "orctl.yaml:16:5: error [lint-config] lint.rules: unknown rule 'key-no-expiri'" in result.stdout
+    assert (
+        "orctl.yaml:16:5: error [lint-config] lint.rules: unknown rule 'key-no-expiri' (did you mean 'key-no-expiry'?)"
+    ) in result.stdout
     assert (
         "orctl.yaml:18:28: error [lint-config] lint.overrides[0]: 'api_key:ops/bott' is not an object declared "
-        "in the config"
+        "in the config (did you mean 'api_key:ops/bot'?)"
     ) in result.stdout
 
 
