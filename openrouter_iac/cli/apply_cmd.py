@@ -53,7 +53,10 @@ SYMBOLS = {"create": "+", "update": "~", "delete": "-", "replace": "-/+"}
 @click.option("--allow-destroy", is_flag=True, help="Allow deleting many or protected objects.")
 @click.option("--allow-rotate", is_flag=True, help="Allow replacing keys (their consumers need the new secret).")
 @click.option(
-    "--allow-policy-violations", is_flag=True, help="Apply although `orctl lint` reports errors for the config."
+    "--allow-policy-violations",
+    is_flag=True,
+    envvar="ORCTL_ALLOW_POLICY_VIOLATIONS",
+    help="Apply although `orctl lint` reports errors for the config (also: ORCTL_ALLOW_POLICY_VIOLATIONS=1).",
 )
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False), help="Write a JSON report.")
 @click.option(

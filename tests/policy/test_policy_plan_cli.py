@@ -78,6 +78,13 @@ def test_apply_refuses_policy_errors_and_writes_nothing(tmp_path: Path) -> None:
     assert forced.exit_code == 0, forced.output
 
 
+def test_the_gate_can_be_opened_from_the_environment(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    result = orctl("apply", "-c", FIVE, *emulator(state), "--auto-approve", env={"ORCTL_ALLOW_POLICY_VIOLATIONS": "1"})
+    assert result.exit_code == 0, result.output
+    assert "Policy: 5 errors, 0 warnings (orctl lint):" in result.stdout  # still shown
+
+
 def test_a_saved_plan_with_policy_errors_is_refused_too(tmp_path: Path) -> None:
     state = tmp_path / "state.json"
     planfile = tmp_path / "plan.json"
