@@ -3,9 +3,10 @@ settings flag them). `orctl drift` reads the keys and calls :func:`idle_key_find
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from openrouter_iac.policy.findings import Finding
 from openrouter_iac.policy.rules import RULE_BY_ID
@@ -25,6 +26,28 @@ class LiveKeyUse:
     usage_usd: float = 0.0
     """Lifetime usage; above 0 with no `last_used_at` means used, but before the end of 2025."""
     disabled: bool = False
+
+    @classmethod
+    def from_api(cls, workspace: str, raw: Mapping[str, Any]) -> LiveKeyUse:
+        """From one `GET /keys` item (`name`, `created_at`, `last_used_at`, `usage`, `disabled`)."""
+        return cls(
+            workspace=workspace,
+            name=str(raw.get("name") or raw.get("hash") or "?"),
+            created_at=_timestamp(raw.get("created_at")),
+            last_used_at=_timestamp(raw.get("last_used_at")),
+            usage_usd=float(raw.get("usage") or 0),
+            disabled=bool(raw.get("disabled")),
+        )
+
+
+def _timestamp(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def idle_key_findings(keys: Iterable[LiveKeyUse], *, now: datetime, days: int = IDLE_DAYS) -> list[Finding]:

@@ -283,3 +283,19 @@ def test_idle_keys_from_live_data() -> None:
         ("key-idle", "warning", "api_key:ops/used-before-2026"),
     ]
     assert found[0].message == "api_key:ops/stale has been idle for over 90 days (last used 2026-08-01)"
+
+
+def test_live_key_use_reads_an_api_key_item() -> None:
+    raw = {
+        "hash": "0" * 64,
+        "name": "nightly",
+        "created_at": "2026-01-05T10:00:00Z",
+        "last_used_at": "2026-08-01T00:00:00.000Z",
+        "usage": 12.5,
+        "disabled": False,
+    }
+    use = LiveKeyUse.from_api("ops", raw)
+    assert use == LiveKeyUse(
+        "ops", "nightly", datetime(2026, 1, 5, 10, tzinfo=UTC), datetime(2026, 8, 1, tzinfo=UTC), 12.5, False
+    )
+    assert LiveKeyUse.from_api("ops", {"name": "x", "last_used_at": None, "created_at": "bogus"}).created_at is None
