@@ -16,6 +16,7 @@ from openrouter_iac.config.schema_errors import suggest
 from openrouter_iac.config.yaml_source import PathKey
 from openrouter_iac.errors import SecretError
 from openrouter_iac.kinds import KINDS, NAMED
+from openrouter_iac.model.address import Address
 from openrouter_iac.model.config import CONFIG_VERSION
 from openrouter_iac.model.enums import (
     BYOK_PROVIDERS,
@@ -356,12 +357,11 @@ def _check_previous_names(data: dict[str, Any]) -> Iterator[Problem]:
 
 
 def _declared_addresses(data: dict[str, Any]) -> set[str]:
-    found = set()
-    kinds = {kind.collection: kind.name for kind in NAMED if kind.collection}
+    found: set[str] = set()
     for slug, workspace in _workspaces(data):
-        found.add(f"workspace:{slug}")
-        for collection, kind in kinds.items():
-            found.update(f"{kind}:{slug}/{name}" for name in _mapping(workspace.get(collection)))
+        found.add(Address.of("workspace", slug))
+        for kind in NAMED:
+            found.update(kind.address(slug, name) for name in _mapping(workspace.get(kind.collection or "")))
     return found
 
 

@@ -19,6 +19,6 @@ KIND = ResourceKind(
     renamable=True,
     protectable=True,
     dependents=("guardrail_assignment",),
-    # /keys reports no total: its pages are read one after another.
-    reads=WorkspaceList("/keys", "API keys", params=(("include_disabled", "true"),)),
+    # Expired keys are hidden unless asked for: a managed key that expired must not look missing.
+    reads=WorkspaceList("/keys", "API keys", params=(("include_disabled", "true"), ("include_expired", "true"))),
 )

@@ -1,9 +1,9 @@
-"""Presets: versioned bundles, append-only upstream. Read account-wide; the API cannot delete
-one on its own (it goes with its workspace)."""
+"""Presets: versioned bundles, append-only upstream. The API cannot delete one on its own (it
+goes with its workspace)."""
 
 from __future__ import annotations
 
-from openrouter_iac.kinds.base import ResourceKind
+from openrouter_iac.kinds.base import ResourceKind, WorkspaceList
 from openrouter_iac.model.names import WORKSPACE_NAMES
 from openrouter_iac.model.resources import Preset
 
@@ -19,4 +19,6 @@ KIND = ResourceKind(
     name_rule=WORKSPACE_NAMES["presets"],
     deletable=False,
     protectable=True,
+    # Every preset call names its workspace: without it the API answers for the default one.
+    reads=WorkspaceList("/presets", "presets"),
 )

@@ -21,9 +21,11 @@ from typing import Any
 from openrouter_iac.client import OpenRouterClient
 from openrouter_iac.client.paging import ConcurrentPages
 from openrouter_iac.errors import ApiError, ApiRequestError, MalformedResponseError, NotFoundError, OrctlError
+from openrouter_iac.kinds import KINDS
 from openrouter_iac.live import mapping
 from openrouter_iac.live.lease import is_lease_name
 from openrouter_iac.live.pool import NORMAL, URGENT, PriorityPool
+from openrouter_iac.model.address import Address, KindName
 from openrouter_iac.model.resources import AccountState, OrganizationSettings, Preset, Workspace
 from openrouter_iac.model.snapshot import (
     PENDING_NAME,
@@ -100,36 +102,25 @@ class _Fetcher:
 @dataclass
 class _WorkspaceData:
     raw: dict[str, Any]
-    keys: list[dict[str, Any]] = field(default_factory=list)
-    guardrails: list[dict[str, Any]] = field(default_factory=list)
-    budgets: dict[str, Any] = field(default_factory=dict)
-    members: list[dict[str, Any]] = field(default_factory=list)
-    byok: list[dict[str, Any]] = field(default_factory=list)
-    observability: list[dict[str, Any]] = field(default_factory=list)
-    presets: list[dict[str, Any]] = field(default_factory=list)
+    lists: dict[KindName, Any] = field(default_factory=dict)
+    """What each kind's per-workspace read returned (see `ResourceKind.reads`)."""
+
+    def items(self, kind: KindName) -> list[dict[str, Any]]:
+        return self.lists.get(kind) or []
 
 
-def _start_workspace(fetch: _Fetcher, raw: dict[str, Any]) -> dict[str, Future[Any]]:
-    """Start every list of one workspace; none of them needs a waiting thread."""
+def _start_workspace(fetch: _Fetcher, raw: dict[str, Any]) -> dict[KindName, Future[Any]]:
+    """Start the list of every kind the table reads per workspace; none of them needs a waiting thread."""
     ws_id, slug = raw["id"], raw["slug"]
-    scoped = {"workspace_id": ws_id}
-    jobs = {
-        # Expired keys are hidden unless asked for: a managed key that expired must not look missing.
-        "keys": fetch.paged_async(
-            "/keys",
-            f"API keys of workspace '{slug}'",
-            {**scoped, "include_disabled": "true", "include_expired": "true"},
-        ),
-        "guardrails": fetch.paged_async("/guardrails", f"guardrails of workspace '{slug}'", scoped),
-        "budgets": fetch.get_async(f"/workspaces/{ws_id}/budgets", f"budgets of workspace '{slug}'"),
-        "members": fetch.paged_async(f"/workspaces/{ws_id}/members", f"members of workspace '{slug}'"),
-        "byok": fetch.paged_async("/byok", f"BYOK credentials of workspace '{slug}'", scoped),
-        "observability": fetch.paged_async(
-            "/observability/destinations", f"observability destinations of workspace '{slug}'", scoped
-        ),
-        # Every preset call names its workspace: without it the API answers for the default one.
-        "presets": fetch.paged_async("/presets", f"presets of workspace '{slug}'", scoped),
-    }
+    jobs: dict[KindName, Future[Any]] = {}
+    for kind in KINDS:
+        reads = kind.reads
+        if reads is None:
+            continue
+        path = reads.path.format(workspace_id=ws_id)
+        params = {**({"workspace_id": ws_id} if reads.scoped else {}), **dict(reads.params)}
+        what = f"{reads.what} of workspace '{slug}'"
+        jobs[kind.name] = fetch.paged_async(path, what, params) if reads.paged else fetch.get_async(path, what, params)
     return jobs
 
 
@@ -203,7 +194,7 @@ def _account_list(work: Callable[[], Any], base_url: str, resource: str) -> Call
     return run
 
 
-def _workspace_lists(fetch: _Fetcher, raw: dict[str, Any], jobs: dict[str, Future[Any]]) -> dict[str, Any]:
+def _workspace_lists(fetch: _Fetcher, raw: dict[str, Any], jobs: dict[KindName, Future[Any]]) -> dict[KindName, Any]:
     """The results of one workspace's lists; a workspace deleted meanwhile is reported as such."""
     try:
         return {name: job.result() for name, job in jobs.items()}
@@ -274,12 +265,12 @@ class _Assembler:
     def workspace(self, data: _WorkspaceData) -> Workspace:
         raw = data.raw
         slug = raw["slug"]
-        self.ids[f"workspace:{slug}"] = raw["id"]
+        self.ids[Address.of("workspace", slug)] = raw["id"]
         self._stamp(raw, raw["id"])
-        self.ids[f"default_guardrail:{slug}"] = raw["default_guardrail_id"]
+        self.ids[Address.of("default_guardrail", slug)] = raw["default_guardrail_id"]
         named = [
             item
-            for item in data.guardrails
+            for item in data.items("guardrail")
             if item["id"] != raw["default_guardrail_id"] and not is_lease_name(item["name"])
         ]
         # A reference to an object whose name is shared is written by id, so it stays exact.
@@ -289,7 +280,7 @@ class _Assembler:
         }
         guardrails: dict[str, Any] = {}
         default_policy = None
-        for item in data.guardrails:
+        for item in data.items("guardrail"):
             if item["id"] == raw["default_guardrail_id"]:
                 default_policy = mapping.default_guardrail_from_api(item)
                 continue
@@ -298,14 +289,14 @@ class _Assembler:
             self._stamp(item, item["id"])
             members = self.members_of_guardrail.get(item["id"])
             spec = mapping.guardrail_from_api(item, sorted(members) if members else None)
-            self._index(f"guardrail:{slug}/{item['name']}", item["id"], guardrails, item["name"], spec)
+            self._index(Address.of("guardrail", slug, item["name"]), item["id"], guardrails, item["name"], spec)
         keys: dict[str, Any] = {}
-        live_keys = [item for item in data.keys if not PENDING_NAME.match(item["name"])]
+        live_keys = [item for item in data.items("api_key") if not PENDING_NAME.match(item["name"])]
         shared_keys = _shared_names(item["name"] for item in live_keys)
         names_by_hash: dict[str, str] = {
             item["hash"]: item["name"] for item in live_keys if item["name"] not in shared_keys
         }
-        for item in data.keys:
+        for item in data.items("api_key"):
             name = item["name"]
             pending = PENDING_NAME.match(name)
             if pending:
@@ -315,33 +306,36 @@ class _Assembler:
             self.activity[item["hash"]] = _activity(item)
             guardrail_id = self.guardrail_of_key.get(item["hash"])
             guardrail = guardrail_names.get(guardrail_id, f"id:{guardrail_id}") if guardrail_id else None
-            self._index(f"api_key:{slug}/{name}", item["hash"], keys, name, mapping.key_from_api(item, guardrail))
+            self._index(
+                Address.of("api_key", slug, name), item["hash"], keys, name, mapping.key_from_api(item, guardrail)
+            )
         byok: dict[str, Any] = {}
-        for item in data.byok:
+        for item in data.items("byok_key"):
             if item.get("workspace_id", raw["id"]) != raw["id"]:
                 # A global credential (workspace_id null) is listed in every workspace; it is not
                 # this workspace's to change or prune (showing it at account level: issue 9).
                 continue
             if not item.get("name"):
-                self.unnamed.append(f"byok_key:{slug}/(unnamed {item['provider']} {item['id']})")
+                self.unnamed.append(Address.of("byok_key", slug, f"(unnamed {item['provider']} {item['id']})"))
                 continue
             name, marker = split_rotation(item["name"])
-            address = f"byok_key:{slug}/{name}"
+            address = Address.of("byok_key", slug, name)
             self._stamp(item, item["id"])
             if self._index(address, item["id"], byok, name, mapping.byok_from_api(item, names_by_hash)) and marker:
                 self.markers[address] = marker
         destinations: dict[str, Any] = {}
-        for item in data.observability:
+        for item in data.items("observability_destination"):
             name, marker = split_rotation(item.get("name") or f"(unnamed {item['id']})")
-            address = f"observability_destination:{slug}/{name}"
+            address = Address.of("observability_destination", slug, name)
             self._stamp(item, item["id"])
             destination = mapping.observability_from_api(item, names_by_hash)
             if self._index(address, item["id"], destinations, name, destination) and marker:
                 self.markers[address] = marker
-        budgets = data.budgets.get("data") or []
-        include_byok = bool(data.budgets.get("include_byok_in_budgets", raw.get("include_byok_in_budgets")))
+        listed_budgets: dict[str, Any] = data.lists.get("workspace_budget") or {}
+        budgets = listed_budgets.get("data") or []
+        include_byok = bool(listed_budgets.get("include_byok_in_budgets", raw.get("include_byok_in_budgets")))
         base = mapping.workspace_from_api(raw, budgets, include_byok)
-        members = sorted(m["user_id"] for m in data.members)
+        members = sorted(m["user_id"] for m in data.items("workspace_members"))
         return base.model_copy(
             update={
                 "default_guardrail": default_policy,
@@ -416,14 +410,14 @@ def read_live(
         key_assignments, member_assignments = key_assign_job.result(), member_assign_job.result()
         with _interpreting("guardrail assignments"):
             assembler = _Assembler(key_assignments, member_assignments)
-        workspace_data = [_WorkspaceData(raw, **_workspace_lists(fetch, raw, jobs)) for raw, jobs in workspace_jobs]
+        workspace_data = [_WorkspaceData(raw, _workspace_lists(fetch, raw, jobs)) for raw, jobs in workspace_jobs]
         with _interpreting("presets"):
             # Slugs are one per account in the config language; a slug live in two workspaces
             # keeps the first workspace's (per-workspace identity is issue 9, client side).
             first_of_slug = {
                 p["slug"]: {**p, "workspace_id": data.raw["id"]}
                 for data in reversed(workspace_data)
-                for p in data.presets
+                for p in data.items("preset")
             }
             presets = list(first_of_slug.values())
             histories = _read_presets(fetch, presets, wants_history)
@@ -448,7 +442,7 @@ def read_live(
             if slug not in workspaces or designated is None:
                 continue
             preset_workspaces[preset["slug"]] = slug
-            assembler.ids[f"preset:{slug}/{preset['slug']}"] = preset["id"]
+            assembler.ids[Address.of("preset", slug, preset["slug"])] = preset["id"]
             assembler._stamp(preset, preset["id"])
             ws = workspaces[slug]
             workspaces[slug] = ws.model_copy(update={"presets": {**ws.presets, preset["slug"]: designated}})

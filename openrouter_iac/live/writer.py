@@ -24,7 +24,7 @@ from openrouter_iac.live.mapping import (
     workspace_body,
 )
 from openrouter_iac.live.writer_keys import KeyWriter
-from openrouter_iac.model.address import KindName
+from openrouter_iac.model.address import Address, KindName
 from openrouter_iac.model.enums import OBSERVABILITY_SECRET_CONFIG_KEYS
 from openrouter_iac.model.payloads import AssignmentWrite, BudgetWrite
 from openrouter_iac.model.resources import (
@@ -107,7 +107,7 @@ class Writer:
         if change.action == "delete":
             self._delete(f"/workspaces/{change.live_id}", change)
             self.context.ids.pop(change.address, None)
-            self.context.ids.pop(f"default_guardrail:{slug}", None)
+            self.context.ids.pop(Address.of("default_guardrail", slug), None)
             return
         spec = change.spec(Workspace)
         if change.action == "create":
@@ -115,7 +115,7 @@ class Writer:
                 change, "/workspaces", workspace_body(spec, slug), lambda item: item.get("slug") == slug
             )
             self.context.ids[change.address] = str(data["id"])
-            self.context.ids[f"default_guardrail:{slug}"] = str(data["default_guardrail_id"])
+            self.context.ids[Address.of("default_guardrail", slug)] = str(data["default_guardrail_id"])
             return
         # Sending the slug every time also carries out a rename declared with previous_names.
         workspace_id = change.live_id or self.context.id_of(change.address)
@@ -123,7 +123,7 @@ class Writer:
         self.context.ids[change.address] = workspace_id  # a rename: later changes find it by its new name
 
     def _workspace_members(self, change: Change) -> None:
-        workspace_id = self.context.id_of(f"workspace:{change.workspace}")
+        workspace_id = self.context.id_of(Address.of("workspace", change.workspace))
         for verb in ("add", "remove"):
             user_ids = sorted((change.details.add if verb == "add" else change.details.remove) or [])
             if user_ids:
@@ -135,7 +135,7 @@ class Writer:
                 )
 
     def _workspace_budget(self, change: Change) -> None:
-        workspace_id = self.context.id_of(f"workspace:{change.workspace}")
+        workspace_id = self.context.id_of(Address.of("workspace", change.workspace))
         path = f"/workspaces/{workspace_id}/budgets/{_name(change)}"
         if change.action == "delete":
             self.client.delete(path, resource=change.address)
@@ -147,7 +147,7 @@ class Writer:
     # -- guardrails -----------------------------------------------------------------------------
 
     def _default_guardrail(self, change: Change) -> None:
-        guardrail_id = self.context.id_of(f"default_guardrail:{change.workspace}")
+        guardrail_id = self.context.id_of(Address.of("default_guardrail", change.workspace))
         # A default guardrail cannot be deleted; "deleting" it clears its policy.
         policy = GuardrailPolicy() if change.action == "delete" else change.spec(GuardrailPolicy)
         self.client.patch(f"/guardrails/{guardrail_id}", json=guardrail_body(policy, None), resource=change.address)
@@ -160,7 +160,7 @@ class Writer:
         spec = change.spec(Guardrail)
         name = _name(change)
         if change.action == "create":
-            workspace_id = self.context.id_of(f"workspace:{change.workspace}")
+            workspace_id = self._workspace_id(change)
             created = self._create(
                 change,
                 "/guardrails",
@@ -188,10 +188,10 @@ class Writer:
             self.client.post(f"{base}/remove", json={"member_user_ids": remove}, resource=address, idempotent=True)
 
     def _guardrail_assignment(self, change: Change) -> WriteResult | None:
-        key_hash = self.context.ids.get(f"api_key:{change.workspace}/{change.name}")
+        key_hash = self.context.ids.get(Address.of("api_key", change.workspace, change.name))
         if change.action == "delete":
             old = change.details.from_
-            old_id = self.context.ids.get(f"guardrail:{change.workspace}/{old}")
+            old_id = self.context.ids.get(Address.of("guardrail", change.workspace, old))
             if key_hash is None or old_id is None:
                 return WriteResult("nothing to remove (the key or guardrail is gone)")
             self.client.post(
@@ -204,7 +204,7 @@ class Writer:
         if key_hash is None:
             raise ApplyError(f"{change.address}: the key {change.name!r} has no live hash")
         guardrail = change.spec(AssignmentWrite).guardrail
-        guardrail_id = self.context.id_of(f"guardrail:{change.workspace}/{guardrail}")
+        guardrail_id = self.context.id_of(Address.of("guardrail", change.workspace, guardrail))
         # Assigning moves the key: its previous assignment is replaced by the API.
         self.client.post(
             f"/guardrails/{guardrail_id}/assignments/keys",
@@ -234,7 +234,7 @@ class Writer:
         outcome = self.keys.create(
             address=change.address,
             workspace=workspace,
-            workspace_id=self.context.id_of(f"workspace:{workspace}"),
+            workspace_id=self.context.id_of(Address.of("workspace", workspace)),
             name=name,
             spec=spec,
             replacing=change.live_id if change.action == "replace" else None,
@@ -287,7 +287,7 @@ class Writer:
         credential = self._resolve(spec.key, change) if rotating else None
         body = byok_body(spec, live_name, hashes, credential)
         if change.action in ("create", "replace"):
-            body.update(provider=spec.provider, workspace_id=self.context.id_of(f"workspace:{change.workspace}"))
+            body.update(provider=spec.provider, workspace_id=self._workspace_id(change))
             workspace_id = str(body["workspace_id"])
             created = self._create(
                 change, "/byok", body, _named(live_name, change), params={"workspace_id": workspace_id}
@@ -316,7 +316,7 @@ class Writer:
         live_name = name_with_rotation(_name(change), spec.rotation)
         body = observability_body(spec, live_name, config, self._key_hashes(change.workspace, spec.api_keys))
         if change.action in ("create", "replace"):
-            body.update(type=spec.type, workspace_id=self.context.id_of(f"workspace:{change.workspace}"))
+            body.update(type=spec.type, workspace_id=self._workspace_id(change))
             workspace_id = str(body["workspace_id"])
             created = self._create(
                 change,
@@ -334,13 +334,18 @@ class Writer:
 
     # -- helpers --------------------------------------------------------------------------------
 
+    def _workspace_id(self, change: Change) -> str:
+        return self.context.id_of(Address.of("workspace", change.workspace))
+
     def _key_hashes(self, workspace: str | None, names: list[str] | None) -> list[str] | None:
         if not names:
             return None
         hashes = []
         for name in names:
             # The reader shows keys it cannot name as `hash:<hash>`; keep those as they are.
-            hashes.append(name[5:] if name.startswith("hash:") else self.context.id_of(f"api_key:{workspace}/{name}"))
+            hashes.append(
+                name[5:] if name.startswith("hash:") else self.context.id_of(Address.of("api_key", workspace, name))
+            )
         return hashes
 
     def _resolve(self, ref: str | None, change: Change) -> str:
