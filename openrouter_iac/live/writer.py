@@ -15,6 +15,7 @@ from typing import Any
 
 from openrouter_iac.client import OpenRouterClient
 from openrouter_iac.errors import AmbiguousWriteError, ApplyError, MalformedResponseError, NotFoundError
+from openrouter_iac.kinds import BY_NAME
 from openrouter_iac.live.mapping import (
     byok_body,
     guardrail_body,
@@ -38,14 +39,9 @@ from openrouter_iac.model.resources import (
     Workspace,
 )
 from openrouter_iac.model.snapshot import name_with_rotation
+from openrouter_iac.model.traits import RESENDS_SECRET, WRITE_ONLY, fields_with
 from openrouter_iac.plan.model import Change
 from openrouter_iac.secrets import KeyRef, SecretSink, resolve_secret_ref
-
-# Fields whose change means a write-only credential must be sent again (the config's rotation marker).
-ROTATION_FIELDS = {
-    "byok_key": frozenset({"key", "rotation"}),
-    "observability_destination": frozenset({"rotation", "secret config", *OBSERVABILITY_SECRET_CONFIG_KEYS}),
-}
 
 VERBS = {"create": "created", "update": "updated", "delete": "deleted", "replace": "replaced"}
 
@@ -405,8 +401,16 @@ def _data(body: Any) -> dict[str, Any]:
 
 def sends_credential(change: Change) -> bool:
     """Whether a BYOK/observability write carries its write-only secrets: on create and rotation only."""
-    fields = ROTATION_FIELDS.get(change.kind, frozenset())
-    return change.action in ("create", "replace") or any(fc.field.split(".")[-1] in fields for fc in change.fields)
+    if change.action in ("create", "replace"):
+        return True
+    kind = BY_NAME[change.kind]
+    if kind.secret_field is None:
+        return False
+    # The secret itself, a field that resends it (the rotation marker), or a secret config value.
+    resends = fields_with(kind.spec, RESENDS_SECRET) | fields_with(kind.spec, WRITE_ONLY) | {kind.secret_field}
+    return any(
+        fc.field in resends or fc.field.split(".")[-1] in OBSERVABILITY_SECRET_CONFIG_KEYS for fc in change.fields
+    )
 
 
 def _field_sets(change: Change, name: str) -> tuple[set[str], set[str]] | None:

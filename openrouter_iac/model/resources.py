@@ -2,15 +2,16 @@
 the live state (from the API), so the diff compares like with like.
 
 Fields a resource only has in config (where a secret goes, which key publishes a preset, the
-behaviour a key serves, previous names) are listed in ``CONFIG_ONLY`` and never diffed. Fields
-the API cannot change after creation are listed in ``IMMUTABLE``; changing one is a replace.
+behaviour a key serves, previous names) are listed in ``CONFIG_ONLY`` and never diffed. Everything
+else the pipeline needs to know about a field (immutable, set-like, write-only...) is a trait on
+the field itself (:mod:`openrouter_iac.model.traits`).
 """
 
 from __future__ import annotations
 
 import itertools
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -25,6 +26,15 @@ from openrouter_iac.model.enums import (
     ProviderSort,
     ResetInterval,
     ScanScope,
+)
+from openrouter_iac.model.traits import (
+    IMMUTABLE,
+    MODEL_SLUGS,
+    NESTED,
+    RESENDS_SECRET,
+    SET_LIKE,
+    WRITE_ONLY,
+    Nested,
 )
 
 Mode = Literal["manage", "observe"]
@@ -107,7 +117,6 @@ class GuardrailPolicy(Spec):
     """The policy fields shared by named guardrails and the workspace default guardrail."""
 
     CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset()
-    IMMUTABLE: ClassVar[frozenset[str]] = frozenset()
 
     description: str | None = Field(None, max_length=1000)
     """Free text shown in the OpenRouter dashboard."""
@@ -115,15 +124,15 @@ class GuardrailPolicy(Spec):
     """Spending cap for everything the guardrail applies to (checked per key and per member)."""
     include_byok_in_budgets: bool = False
     """Count BYOK usage against the budget."""
-    allowed_models: list[str] | None = Field(None, min_length=1)
+    allowed_models: Annotated[list[str] | None, SET_LIKE, MODEL_SLUGS] = Field(None, min_length=1)
     """Only these models (slug or canonical slug); absent = all."""
-    ignored_models: list[str] | None = Field(None, min_length=1)
+    ignored_models: Annotated[list[str] | None, SET_LIKE, MODEL_SLUGS] = Field(None, min_length=1)
     """Never these models."""
-    allowed_providers: list[str] | None = Field(None, min_length=1)
+    allowed_providers: Annotated[list[str] | None, SET_LIKE] = Field(None, min_length=1)
     """Only these providers (provider slugs as served by /providers); absent = all."""
-    ignored_providers: list[str] | None = Field(None, min_length=1)
+    ignored_providers: Annotated[list[str] | None, SET_LIKE] = Field(None, min_length=1)
     """Never these providers."""
-    allowed_data_regions: list[DataRegion] | None = Field(None, min_length=1)
+    allowed_data_regions: Annotated[list[DataRegion] | None, SET_LIKE] = Field(None, min_length=1)
     """[newer] Only endpoints in these data regions."""
     zdr: ZeroDataRetention | None = None
     """Zero data retention per provider group; `zdr: true` enforces it for all five."""
@@ -133,7 +142,7 @@ class GuardrailPolicy(Spec):
     """Allow free endpoints that train on request data."""
     enable_paid_model_training: bool | None = None
     """Allow paid endpoints that train on request data."""
-    content_filters: list[ContentFilter] | None = None
+    content_filters: Annotated[list[ContentFilter] | None, SET_LIKE] = None
     """Custom regex filters."""
     sensitive_info: dict[DetectorSlug, FilterAction] | None = None
     """Built-in detectors and their action, e.g. `{email: redact, ssn: block}`."""
@@ -157,7 +166,7 @@ class Guardrail(GuardrailPolicy):
     id: str | None = None
     """Live id this guardrail is pinned to, matched before the name
     (`orctl export` writes it where live names collide)."""
-    members: list[str] | None = None
+    members: Annotated[list[str] | None, SET_LIKE] = None
     """Organization member user ids assigned to this guardrail (absent = not managed)."""
     previous_names: list[str] = Field(default_factory=list)
     """Earlier names of this guardrail, so a rename is an update, not a delete and create."""
@@ -167,7 +176,6 @@ class ApiKey(Spec):
     """An inference API key: one per autonomous behaviour, each with its own cap."""
 
     CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"secret_sink", "behavior", "previous_names", "id"})
-    IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"expires_at"})
 
     id: str | None = None
     """Live key hash this key is pinned to, matched before the name
@@ -181,7 +189,7 @@ class ApiKey(Spec):
     """Count BYOK usage against the cap."""
     disabled: bool = False
     """A disabled key is refused by OpenRouter but kept."""
-    expires_at: datetime | None = None
+    expires_at: Annotated[datetime | None, IMMUTABLE] = None
     """Expiry in UTC (e.g. `2027-06-30T00:00:00Z`). Immutable: changing it rotates the key."""
     guardrail: str | None = None
     """Name of the guardrail of this workspace the key is assigned to (a key holds at most one)."""
@@ -216,7 +224,6 @@ class Preset(Spec):
     """A versioned bundle of model, system prompt, parameters and provider routing."""
 
     CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"publish_with", "id"})
-    IMMUTABLE: ClassVar[frozenset[str]] = frozenset()
 
     id: str | None = None
     """Live id this preset is pinned to, matched before the name
@@ -228,9 +235,9 @@ class Preset(Spec):
     """Fallback models, in order."""
     system_prompt: str | None = None
     """System prompt stored with the preset version."""
-    parameters: dict[str, Any] = Field(default_factory=dict)
+    parameters: Annotated[dict[str, Any], NESTED] = Field(default_factory=dict)
     """Sampling parameters, e.g. `{temperature: 0.2, max_tokens: 800}`."""
-    provider: dict[str, Any] | None = None
+    provider: Annotated[dict[str, Any] | None, Nested("nested", set_like=frozenset({"only", "ignore"}))] = None
     """Provider routing, e.g. `{order: [amazon-bedrock], allow_fallbacks: false}`."""
     publish_with: str | None = None
     """Name of a key of this workspace whose secret (read from its sink) publishes new versions."""
@@ -249,27 +256,26 @@ class ByokKey(Spec):
     """A bring-your-own-key provider credential."""
 
     CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"key", "rotation", "previous_names", "id"})
-    IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"provider"})
 
     id: str | None = None
     """Live id this credential is pinned to, matched before the name
     (`orctl export` writes it where live names collide)."""
 
-    provider: str
+    provider: Annotated[str, IMMUTABLE]
     """BYOK provider slug, e.g. `amazon-bedrock`, `openai`, `azure`."""
-    key: str | None = None
+    key: Annotated[str | None, WRITE_ONLY] = None
     """Reference to the provider credential: `env:NAME`, `keyring:SERVICE/NAME` or `file:PATH`."""
-    rotation: str | None = None
+    rotation: Annotated[str | None, RESENDS_SECRET] = None
     """Change this marker (any text, e.g. a date) to send the credential again."""
     fallback: bool = False
     """Use this credential only as a fallback after OpenRouter's own."""
     disabled: bool = False
     """Keep the credential but stop using it."""
-    allowed_models: list[str] | None = None
+    allowed_models: Annotated[list[str] | None, SET_LIKE, MODEL_SLUGS] = None
     """Only these models may use this credential."""
-    allowed_keys: list[str] | None = None
+    allowed_keys: Annotated[list[str] | None, SET_LIKE] = None
     """Names of keys of this workspace that may use it (absent = all)."""
-    allowed_user_ids: list[str] | None = None
+    allowed_user_ids: Annotated[list[str] | None, SET_LIKE] = None
     """Organization member user ids that may use it (absent = all)."""
     previous_names: list[str] = Field(default_factory=list)
     """Earlier names of this credential."""
@@ -279,15 +285,14 @@ class ObservabilityDestination(Spec):
     """A broadcast destination that receives traces of requests."""
 
     CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"rotation", "previous_names", "id"})
-    IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"type"})
 
     id: str | None = None
     """Live id this destination is pinned to, matched before the name
     (`orctl export` writes it where live names collide)."""
 
-    type: ObservabilityType
+    type: Annotated[ObservabilityType, IMMUTABLE]
     """Destination type, e.g. `webhook`, `langfuse`, `datadog`."""
-    config: dict[str, Any]
+    config: Annotated[dict[str, Any], NESTED]
     """Type-specific settings. Secret values (apiKey, password, token…) are references only."""
     enabled: bool = True
     """Send traces to this destination."""
@@ -295,7 +300,7 @@ class ObservabilityDestination(Spec):
     """Leave prompts and completions out of traces."""
     sampling_rate: float = Field(1.0, ge=0.0001, le=1)
     """Fraction of requests traced (0.0001 to 1)."""
-    api_keys: list[str] | None = None
+    api_keys: Annotated[list[str] | None, SET_LIKE] = None
     """Names of keys of this workspace whose traffic is traced (absent = all keys)."""
     broadcast_generation_cost: bool = False
     """Include cost in traces."""
@@ -303,9 +308,9 @@ class ObservabilityDestination(Spec):
     """Include user identity in traces."""
     broadcast_generation_request_context: bool = False
     """Include request context in traces."""
-    filter_rules: dict[str, Any] | None = None
+    filter_rules: Annotated[dict[str, Any] | None, NESTED] = None
     """Optional filter rules, as the API takes them."""
-    rotation: str | None = None
+    rotation: Annotated[str | None, RESENDS_SECRET] = None
     """Change this marker to send the secret config values again."""
     previous_names: list[str] = Field(default_factory=list)
     """Earlier names of this destination."""
@@ -344,7 +349,7 @@ class Workspace(Spec):
     """Count BYOK usage against the workspace budgets."""
     default_guardrail: GuardrailPolicy | None = None
     """Policy for all traffic of the workspace that has no explicit guardrail (absent = not managed)."""
-    members: list[str] | None = None
+    members: Annotated[list[str] | None, SET_LIKE] = None
     """Organization member user ids in this workspace (absent = not managed)."""
     guardrails: dict[str, Guardrail] = Field(default_factory=dict)
     """Named guardrails, by name."""

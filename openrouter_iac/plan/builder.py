@@ -26,6 +26,7 @@ from openrouter_iac.model.payloads import AssignmentWrite, BudgetWrite, MembersW
 from openrouter_iac.model.positions import SourceMap
 from openrouter_iac.model.resources import ApiKey, GuardrailPolicy, OrganizationSettings, Preset, Workspace
 from openrouter_iac.model.snapshot import LiveSnapshot, OrphanKey
+from openrouter_iac.model.traits import IMMUTABLE, has
 from openrouter_iac.plan import checks
 from openrouter_iac.plan.budgets import budget_steps
 from openrouter_iac.plan.model import Action, Change, FieldChange, Kind, Plan, Unmanaged
@@ -529,8 +530,8 @@ class _Builder:
                 emit("create", fields, reason=lost_pin_reason(spec) if address in self.lost_pins else None)
         else:
             live_id = matched_id or self.live_id(Address.of(kind, slug, live_name))
-            fields = field_changes(before, after)
-            immutable = [f.field for f in fields if f.field in getattr(spec, "IMMUTABLE", frozenset())]
+            fields = field_changes(before, after, type(spec))
+            immutable = [f.field for f in fields if has(type(spec), f.field, IMMUTABLE)]
             renamed = live_name != name
             if renamed:
                 fields.insert(0, FieldChange(field="name", before=live_name, after=name))
@@ -797,6 +798,9 @@ class _Builder:
             ),
             None,
         )
+        fields = field_changes(normalize(live_spec, None), after, Preset)
+        if not fields:
+            return  # only the order of lists whose order does not matter differs
         self.add(
             "preset",
             Change(
@@ -805,7 +809,7 @@ class _Builder:
                 address=address,
                 workspace=slug,
                 name=name,
-                fields=field_changes(normalize(live_spec, None), after),
+                fields=fields,
                 live_id=self.live.ids.get(address),
                 desired=desired,
                 source=source,

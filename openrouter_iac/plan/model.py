@@ -6,7 +6,17 @@ from __future__ import annotations
 import json
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationError, field_serializer, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializeAsAny,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    field_serializer,
+    model_serializer,
+    model_validator,
+)
 
 from openrouter_iac import __version__
 from openrouter_iac.errors import PlanError
@@ -32,6 +42,14 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class PathChange(_Frozen):
+    """One changed place inside a nested value (`temperature`, `order`, `headers.X-Team`)."""
+
+    path: str
+    before: Any = None
+    after: Any = None
+
+
 class FieldChange(_Frozen):
     """One field's value before (live) and after (desired). Sensitive values are never stored."""
 
@@ -39,6 +57,17 @@ class FieldChange(_Frozen):
     before: Any = None
     after: Any = None
     sensitive: bool = False
+    paths: list[PathChange] = Field(default_factory=list)
+    """For a nested value (preset parameters, provider routing, destination config, filter rules):
+    where inside it the values differ (deepdiff; lists whose order does not matter compared as sets)."""
+
+    @model_serializer(mode="wrap")
+    def _without_empty_paths(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Most fields are not nested: their saved form stays what it always was.
+        data: dict[str, Any] = handler(self)
+        if not data.get("paths"):
+            data.pop("paths", None)
+        return data
 
 
 class Change(_Frozen):

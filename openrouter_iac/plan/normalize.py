@@ -6,28 +6,23 @@ canonical slugs, set-like lists are sorted, and null, absent, [] and {} all read
 
 from __future__ import annotations
 
+import functools
+import typing
+from dataclasses import dataclass
 from typing import Any
 
+from deepdiff import DeepDiff
 from pydantic import BaseModel
 
 from openrouter_iac.model.snapshot import Catalogue
-from openrouter_iac.plan.model import FieldChange
+from openrouter_iac.model.traits import MODEL_SLUGS, SET_LIKE, fields_with, nested
+from openrouter_iac.plan.model import FieldChange, PathChange
 
-SET_LIKE = frozenset(
-    {
-        "allowed_models",
-        "ignored_models",
-        "allowed_providers",
-        "ignored_providers",
-        "allowed_data_regions",
-        "members",
-        "api_keys",
-        "allowed_keys",
-        "allowed_user_ids",
-        "content_filters",
-    }
-)
-MODEL_LISTS = frozenset({"allowed_models", "ignored_models"})
+
+def _holds_model(model: type[BaseModel], name: str) -> bool:
+    annotation = model.model_fields[name].annotation
+    options = typing.get_args(annotation) or (annotation,)
+    return any(isinstance(o, type) and issubclass(o, BaseModel) for o in options)
 
 
 def _empty(value: Any) -> bool:
@@ -39,7 +34,25 @@ def _sort_key(value: Any) -> str:
 
 
 _SCALARS = (str, bool, int)
-_DROP_EMPTY_MEMBERS = frozenset({"zdr", "budget", "prompt_injection"})
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What normalising needs from one model's field traits, worked out once per model."""
+
+    model_slugs: frozenset[str]
+    set_like: frozenset[str]
+    models: frozenset[str]
+    """Fields holding a nested model (zdr, budget, prompt_injection)."""
+
+
+@functools.cache
+def _shape(model: type[BaseModel]) -> _Shape:
+    return _Shape(
+        fields_with(model, MODEL_SLUGS),
+        fields_with(model, SET_LIKE),
+        frozenset(name for name in model.model_fields if _holds_model(model, name)),
+    )
 
 
 def normalize(spec: BaseModel, catalogue: Catalogue | None, *, drop: frozenset[str] = frozenset()) -> dict[str, Any]:
@@ -48,6 +61,7 @@ def normalize(spec: BaseModel, catalogue: Catalogue | None, *, drop: frozenset[s
     skip = config_only | drop
     # Called twice per object of a plan (20,000 keys: 40,000 calls), so scalars take a short path.
     raw = spec.model_dump(mode="json", exclude=set(skip) if skip else None)
+    shape = _shape(type(spec))
     out: dict[str, Any] = {}
     for name, value in raw.items():
         if value is None or isinstance(value, _SCALARS):
@@ -55,23 +69,63 @@ def normalize(spec: BaseModel, catalogue: Catalogue | None, *, drop: frozenset[s
             continue
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        if name in MODEL_LISTS and isinstance(value, list) and catalogue is not None:
+        if name in shape.model_slugs and isinstance(value, list) and catalogue is not None:
             value = [catalogue.canonical(slug) for slug in value]
-        if name in SET_LIKE and isinstance(value, list):
+        if name in shape.set_like and isinstance(value, list):
             value = sorted({_sort_key(v): v for v in value}.values(), key=_sort_key)
-        if isinstance(value, dict) and name in _DROP_EMPTY_MEMBERS:
+        if isinstance(value, dict) and name in shape.models:
+            # A nested model (zdr, budget...): an unset part reads like an absent one.
             value = {k: v for k, v in value.items() if v is not None} or None
         out[name] = None if _empty(value) else value
     return out
 
 
-def field_changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[FieldChange]:
-    """Fields whose values differ (``before`` None means the object is new: every set field)."""
+def field_changes(
+    before: dict[str, Any] | None, after: dict[str, Any], model: type[BaseModel] | None = None
+) -> list[FieldChange]:
+    """Fields whose values differ (``before`` None means the object is new: every set field).
+    A nested field of ``model`` (trait ``Nested``) is compared path by path."""
     changes = []
     for name, new in after.items():
         old = before.get(name) if before is not None else None
         if before is None and new is None:
             continue
+        shape = nested(model, name) if model is not None else None
+        if shape is not None and isinstance(old, dict) and isinstance(new, dict):
+            paths = nested_paths(old, new, shape.set_like)
+            if paths:
+                changes.append(FieldChange(field=name, before=old, after=new, paths=paths))
+            continue
         if old != new:
             changes.append(FieldChange(field=name, before=old, after=new))
     return changes
+
+
+def nested_paths(before: dict[str, Any], after: dict[str, Any], set_like: frozenset[str]) -> list[PathChange]:
+    """Where two nested values differ, as dotted paths. A list is one value (its items are not
+    paths of their own); a list named in ``set_like`` is compared ignoring order."""
+
+    def unordered(level: Any) -> bool:
+        path = level.path(output_format="list")
+        return bool(path) and path[-1] in set_like
+
+    diff = DeepDiff(before, after, ignore_order_func=unordered)
+    found: dict[str, PathChange] = {}
+    for levels in diff.tree.values():
+        for level in levels:
+            parts = level.path(output_format="list")
+            cut = next((i for i, part in enumerate(parts) if isinstance(part, int)), len(parts))
+            keys = [str(part) for part in parts[:cut]]
+            path = ".".join(keys)
+            if path in found:
+                continue
+            found[path] = PathChange(path=path, before=_at(before, keys), after=_at(after, keys))
+    return [found[path] for path in sorted(found)]
+
+
+def _at(value: Any, keys: list[str]) -> Any:
+    for key in keys:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from openrouter_iac.kinds import BY_NAME
+from openrouter_iac.model.traits import SET_LIKE, has
 from openrouter_iac.plan.model import Change, FieldChange
 from openrouter_iac.render.lines import ARROW, Line
 from openrouter_iac.render.presets import prompt_labels, unified_diff
@@ -13,8 +15,6 @@ from openrouter_iac.render.values import SENSITIVE, canonical, format_value, set
 Side = Literal["after", "before", "both"]
 """Which values a change shows: a create only what it sets, a delete only what it removes."""
 
-ORDERED_FIELDS = frozenset({"models"})
-"""Top-level list fields whose order matters (fallback models). Every other list is a set."""
 
 TEXT_FIELDS = frozenset({"system_prompt"})
 """Fields always shown as a text diff, even on one line."""
@@ -25,7 +25,15 @@ def field_lines(change: Change, field: FieldChange, depth: int) -> list[Line]:
     if field.sensitive:
         return [Line(depth, f"{field.field}: {sensitive_text(field)}")]
     side: Side = "after" if change.action == "create" else "before" if change.action == "delete" else "both"
-    return _Walker(change, side).lines(field.field, field.before, field.after, depth, top=True)
+    walker = _Walker(change, side)
+    if field.paths and side == "both":
+        # A nested value: the places inside it that differ, as the plan's deepdiff found them.
+        return [
+            line
+            for place in field.paths
+            for line in walker.lines(f"{field.field}.{place.path}", place.before, place.after, depth, top=False)
+        ]
+    return walker.lines(field.field, field.before, field.after, depth, top=True)
 
 
 def sensitive_text(field: FieldChange) -> str:
@@ -47,7 +55,7 @@ class _Walker:
             return self._mapping(path, before or {}, after or {}, depth)
         if (
             top
-            and path not in ORDERED_FIELDS
+            and _set_like(self.change, path)
             and _list_or_none(before)
             and _list_or_none(after)
             and _any_list(before, after)
@@ -104,6 +112,13 @@ class _Walker:
         if self.side == "before":
             return format_value(before)
         return f"{format_value(before)} {ARROW} {format_value(after)}"
+
+
+def _set_like(change: Change, field: str) -> bool:
+    """Whether a list field is shown as items added and removed: its order does not matter (a field
+    the kind does not know, e.g. of a hand-made plan, is read as a set)."""
+    spec = BY_NAME[change.kind].spec
+    return field not in spec.model_fields or has(spec, field, SET_LIKE)
 
 
 def _item(value: Any, depth: int, *, added: bool) -> Line:
