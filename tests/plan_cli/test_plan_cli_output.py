@@ -23,6 +23,7 @@ from plan_cli_support import (
     summary_counts,
 )
 
+from openrouter_iac.model.address import KIND_NAMES
 from openrouter_iac.model.resources import ByokKey
 from openrouter_iac.plan.model import Plan
 
@@ -54,19 +55,7 @@ CHANGE_KEYS = [
     "weakening_reasons",
 ]
 FIELD_KEYS = ["field", "before", "after", "sensitive"]
-KINDS = {
-    "organization_settings",
-    "workspace",
-    "workspace_members",
-    "workspace_budget",
-    "default_guardrail",
-    "guardrail",
-    "api_key",
-    "guardrail_assignment",
-    "preset",
-    "byok_key",
-    "observability_destination",
-}
+KINDS = set(KIND_NAMES)  # the table of kinds: a new kind needs no edit here
 # Kinds addressed by their workspace alone (`workspace:healthcare`, `default_guardrail:healthcare`).
 WORKSPACE_LEVEL = {"workspace", "default_guardrail", "workspace_members"}
 
