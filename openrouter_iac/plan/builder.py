@@ -401,11 +401,14 @@ class _Builder:
             else:
                 self.lost_pins.append(f"{kind}:{slug}/{name}")
         taken = {live_id for _, live_id, _ in matched.values()}
+        by_name: dict[str, list[tuple[str, str, Any]]] = {}  # one pass: 20,000 keys must not be n²
+        for c in candidates:
+            by_name.setdefault(c[0], []).append(c)
         for name, spec in declared.items():
             if spec.id is not None:
                 continue
             for candidate in [name, *spec.previous_names]:
-                free = [c for c in candidates if c[0] == candidate and c[1] not in taken]
+                free = [c for c in by_name.get(candidate, ()) if c[1] not in taken]
                 if len(free) > 1:
                     address = f"{kind}:{slug}/{candidate}"
                     ids = ", ".join(c[1] for c in free)
