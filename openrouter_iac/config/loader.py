@@ -137,7 +137,7 @@ def load_config(location: Path | None = None) -> LoadedConfig:
         raise ConfigError([text for _, text in sorted(found)])
     data = merger.data
     config: Config | None = None
-    checks: list[tuple[PathKey, bool, str]] = check_rules(data)
+    checks: list[tuple[PathKey, bool, str]] = check_rules(data, frozenset(merger.source_map.written_nulls))
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:

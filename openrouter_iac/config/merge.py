@@ -40,6 +40,7 @@ class Merger:
             self.source_map.values.setdefault(path, where)
         for path, where in source_map.keys.items():
             self.source_map.keys.setdefault(path, where)
+        self.source_map.written_nulls.update(source_map.written_nulls)
 
     def _merge(self, into: dict[str, Any], new: dict[str, Any], path: PathKey, source_map: SourceMap) -> None:
         for key, value in new.items():

@@ -1,8 +1,9 @@
 """Lists written with every item commented out.
 
 `allowed_providers:` followed only by commented-out items is YAML null, which would mean "no
-restriction at all": the opposite of what the author meant. `[]` is refused by the schema; null is
-refused here, for every list where absent means "everything" (or "nothing ignored").
+restriction at all": the opposite of what the author meant. `[]` is refused by the schema; an empty
+value is refused here, for every list where null means "everything" (or "nothing ignored"). The word
+`null` (or `~`) written out is meant: it lifts the restriction (absent leaves it as it is).
 """
 
 from __future__ import annotations
@@ -18,29 +19,33 @@ GUARDRAIL_LISTS = ("allowed_models", "ignored_models", "allowed_providers", "ign
 BYOK_LISTS = ("allowed_models", "allowed_keys", "allowed_user_ids")
 OBSERVABILITY_LISTS = ("api_keys",)
 
-REASON = "the list is empty (null: are its items commented out?); list at least one item, or remove the key"
+REASON = (
+    "the list is empty (null: are its items commented out?); list at least one item, "
+    "write `null` to lift the restriction, or remove the key to leave it as it is"
+)
 
 
 def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _nulls(spec: Any, path: PathKey, names: tuple[str, ...]) -> Iterator[Problem]:
+def _nulls(spec: Any, path: PathKey, names: tuple[str, ...], written: frozenset[PathKey]) -> Iterator[Problem]:
     spec = _mapping(spec)
     for name in names:
-        if name in spec and spec[name] is None:
+        # `allowed_models: null` written out lifts the restriction (absent would leave it as it is).
+        if name in spec and spec[name] is None and (*path, name) not in written:
             yield (*path, name), False, REASON
 
 
-def check_null_lists(data: dict[str, Any]) -> Iterator[Problem]:
+def check_null_lists(data: dict[str, Any], written: frozenset[PathKey] = frozenset()) -> Iterator[Problem]:
     """A problem for each list present with no value, in document order."""
     for slug, workspace in _mapping(data.get("workspaces")).items():
         base = ("workspaces", slug)
         workspace = _mapping(workspace)
-        yield from _nulls(workspace.get("default_guardrail"), (*base, "default_guardrail"), GUARDRAIL_LISTS)
+        yield from _nulls(workspace.get("default_guardrail"), (*base, "default_guardrail"), GUARDRAIL_LISTS, written)
         for name, guardrail in _mapping(workspace.get("guardrails")).items():
-            yield from _nulls(guardrail, (*base, "guardrails", name), GUARDRAIL_LISTS)
+            yield from _nulls(guardrail, (*base, "guardrails", name), GUARDRAIL_LISTS, written)
         for name, byok in _mapping(workspace.get("byok")).items():
-            yield from _nulls(byok, (*base, "byok", name), BYOK_LISTS)
+            yield from _nulls(byok, (*base, "byok", name), BYOK_LISTS, written)
         for name, destination in _mapping(workspace.get("observability")).items():
-            yield from _nulls(destination, (*base, "observability", name), OBSERVABILITY_LISTS)
+            yield from _nulls(destination, (*base, "observability", name), OBSERVABILITY_LISTS, written)

@@ -469,13 +469,13 @@ def _check_sinks(data: dict[str, Any]) -> Iterator[Problem]:
                     )
 
 
-def check_rules(data: dict[str, Any]) -> list[Problem]:
-    """Every rule problem in the merged raw document."""
+def check_rules(data: dict[str, Any], written_nulls: frozenset[PathKey] = frozenset()) -> list[Problem]:
+    """Every rule problem in the merged raw document (``written_nulls``: values written as `null`)."""
     problems: list[Problem] = [*_check_version(data), *_check_names(data), *_check_sinks(data), *_check_protect(data)]
     problems.extend(_check_preset_slugs_unique(data))
     problems.extend(_check_previous_names(data))
     problems.extend(_check_sink_sharing(data))
-    problems.extend(check_null_lists(data))
+    problems.extend(check_null_lists(data, written_nulls))
     key_names = _names_by_workspace(data, "keys")
     for slug, workspace in _workspaces(data):
         other_keys = _elsewhere(key_names, slug)

@@ -91,7 +91,10 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        value = self.loader.construct_object(node, deep=True)
+        if value is None and isinstance(node, yaml.ScalarNode) and node.value:
+            self.source_map.written_nulls.add(path)  # `null` or `~`, not an empty value
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
         self.loader.flatten_mapping(node)  # resolves `<<:` merge keys like PyYAML does

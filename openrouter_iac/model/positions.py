@@ -41,10 +41,14 @@ class SourceMap:
 
     values: dict[PathKey, Position] = field(default_factory=dict)
     keys: dict[PathKey, Position] = field(default_factory=dict)
+    written_nulls: set[PathKey] = field(default_factory=set)
+    """Values written as `null` or `~` (an empty value, e.g. of a list whose items are all
+    commented out, is null to YAML too, but is not here)."""
 
     def update(self, other: SourceMap) -> None:
         self.values.update(other.values)
         self.keys.update(other.keys)
+        self.written_nulls.update(other.written_nulls)
 
     def value_position(self, path: PathKey) -> Position | None:
         """The position of the value at ``path``, or of its nearest ancestor that has one."""

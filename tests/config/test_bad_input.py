@@ -111,11 +111,11 @@ CASES: dict[str, list[str]] = {
         "nested-quantifier.yaml:8:22: workspaces.sandbox.guardrails.strict.content_filters[0].pattern: nested quantifiers such as (a+)+ are not allowed in content filter patterns",
     ],
     "null-allowlist.yaml": [
-        "null-allowlist.yaml:6:7: workspaces.sandbox.default_guardrail.allowed_providers: the list is empty (null: are its items commented out?); list at least one item, or remove the key",
-        "null-allowlist.yaml:11:9: workspaces.sandbox.guardrails.pinned.ignored_models: the list is empty (null: are its items commented out?); list at least one item, or remove the key",
+        "null-allowlist.yaml:6:7: workspaces.sandbox.default_guardrail.allowed_providers: the list is empty (null: are its items commented out?); list at least one item, write `null` to lift the restriction, or remove the key to leave it as it is",
+        "null-allowlist.yaml:11:9: workspaces.sandbox.guardrails.pinned.ignored_models: the list is empty (null: are its items commented out?); list at least one item, write `null` to lift the restriction, or remove the key to leave it as it is",
     ],
     "null-byok-allowed-keys.yaml": [
-        "null-byok-allowed-keys.yaml:11:9: workspaces.sandbox.byok.openai-main.allowed_keys: the list is empty (null: are its items commented out?); list at least one item, or remove the key",
+        "null-byok-allowed-keys.yaml:11:9: workspaces.sandbox.byok.openai-main.allowed_keys: the list is empty (null: are its items commented out?); list at least one item, write `null` to lift the restriction, or remove the key to leave it as it is",
     ],
     "newer-version.yaml": [
         "newer-version.yaml:1:10: version: this config is version 2, but this orctl understands version 1 only: upgrade orctl",

@@ -235,3 +235,19 @@ def test_an_empty_declaration_against_credentials_only_is_refused(tmp_path: Path
     vault_id = _workspace(state, "vault")["id"]
     assert _in_workspace(state, "byok", vault_id) == 1
     assert _in_workspace(state, "destinations", vault_id) == 1
+
+
+def test_a_written_null_lifts_an_allow_list_and_absent_keeps_it(tmp_path: Path) -> None:
+    state = _seeded(tmp_path)
+    head = "version: 1\nworkspaces:\n  research:\n    name: Research\n    guardrails:\n      frontier models only:"
+    kept = _plan(_config(tmp_path, head + " {}\n"), state)
+    assert kept["changes"] == []  # absent: the live allow-list stays
+    lifted = _plan(_config(tmp_path, head + " {allowed_models: null}\n"), state)
+    [change] = lifted["changes"]
+    assert change["address"] == "guardrail:research/frontier models only"
+    assert [(f["field"], f["after"]) for f in change["fields"]] == [("allowed_models", None)]
+    # An empty value (its items commented out) is still refused: it is rarely meant.
+    empty = _config(tmp_path, head + "\n        allowed_models:\n          # - openai/gpt-5\n")
+    refused = orctl("validate", "-c", empty)
+    assert refused.exit_code == 1
+    assert "write `null` to lift the restriction" in refused.output
