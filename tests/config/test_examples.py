@@ -16,10 +16,14 @@ from openrouter_iac.model.config import Config
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
 SCHEMA = REPO / "schemas" / "orctl.schema.json"
+NOT_CONFIGS = EXAMPLES / "github-actions"
+"""GitHub workflows, not orctl configs (tests/review_cli/test_workflows.py checks them)."""
 MODELINE = "# yaml-language-server: $schema="
 
 
 def _yaml_files(directory: Path) -> list[Path]:
+    if directory == NOT_CONFIGS:
+        return []
     return sorted(p for p in directory.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml"))
 
 
@@ -31,7 +35,9 @@ def discover() -> list[Path]:
 
 
 LOCATIONS = discover()
-EXAMPLE_FILES = sorted(p for p in EXAMPLES.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml"))
+EXAMPLE_FILES = sorted(
+    p for p in EXAMPLES.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml") and NOT_CONFIGS not in p.parents
+)
 
 
 @pytest.fixture(autouse=True)
