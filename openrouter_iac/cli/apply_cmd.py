@@ -27,14 +27,15 @@ from openrouter_iac.errors import OrctlError, PlanError, StalePlanError
 from openrouter_iac.live.lease import Lease
 from openrouter_iac.live.reader import read_live
 from openrouter_iac.live.writer import ApplyContext, Writer
-from openrouter_iac.model.config import Config
 from openrouter_iac.model.snapshot import LiveSnapshot
 from openrouter_iac.plan.builder import build_plan, config_digest
 from openrouter_iac.plan.model import Change, Plan, parse_plan
 from openrouter_iac.policy.gate import check_policy
 from openrouter_iac.policy.plan_facts import with_policy
 from openrouter_iac.render import render_text, should_color
-from openrouter_iac.secrets import SecretSink, mask_for_ci, open_sink
+from openrouter_iac.secrets import mask_for_ci
+from openrouter_iac.secrets.audit import with_sink_audit
+from openrouter_iac.secrets.opener import SinkCache
 
 SYMBOLS = {"create": "+", "update": "~", "delete": "-", "replace": "-/+"}
 
@@ -141,12 +142,14 @@ def _run(
     config, base_dir, source_map = loaded.config, loaded.base_dir, loaded.source_map
     if saved is not None:
         targets = tuple(saved.targets)
+    sinks = SinkCache(config, base_dir)
     with api_session(api) as session:
 
         def read() -> LiveSnapshot:
-            return read_live(
+            live = read_live(
                 session.client, parallelism=session.parallelism, wants_history=preset_history_wanted(config)
             )
+            return with_sink_audit(config, live, sinks.get)  # a lost secret is planned as a rotation
 
         def replan() -> Plan:
             after = build_plan(config, read(), base_dir=base_dir, source_map=source_map, targets=targets)
@@ -168,7 +171,6 @@ def _run(
         check_policy(config, source_map, allow=allow_policy_violations)
         if saved is None and not _confirmed(auto_approve):
             return 1
-        sinks = _SinkCache(config, base_dir)
         # before the lease's writes
         check_preflight(_applicable(plan), config, open_sink=sinks.get, config_base_dir=base_dir)
         with Lease(session.client, wait_s=lease_wait, on_wait=_say_waiting):
@@ -203,6 +205,7 @@ def _run(
                 publisher_client=session.client_for,
                 on_secret=mask_for_ci,
                 key_sinks=key_sinks(config),
+                sink_names=tuple(config.secret_sinks),
             )
             with stop_between_changes() as stop:
                 report = execute(plan, writer, progress=_progress(), replan=replan, should_stop=stop)
@@ -254,22 +257,6 @@ def _check_not_stale(saved: Plan, fingerprint: str, fresh: Plan) -> None:
     if not fresh.has_changes:
         raise StalePlanError("this plan was already applied: the account already matches its config")
     raise StalePlanError("the account changed since this plan was made (stale plan): run orctl plan again")
-
-
-class _SinkCache:
-    """Opens each named sink once; relative paths start from the config's directory, as documented."""
-
-    def __init__(self, config: Config, base_dir: Path) -> None:
-        self.config = config
-        self.base_dir = base_dir
-        self.opened: dict[str, SecretSink] = {}
-
-    def get(self, name: str) -> SecretSink:
-        if name not in self.opened:
-            if name not in self.config.secret_sinks:
-                raise OrctlError(f"secret sink {name!r} is not declared in secret_sinks")
-            self.opened[name] = open_sink(name, self.config.secret_sinks[name], base_dir=self.base_dir)
-        return self.opened[name]
 
 
 def _confirmed(auto_approve: bool) -> bool:

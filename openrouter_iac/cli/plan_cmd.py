@@ -22,6 +22,8 @@ from openrouter_iac.plan.builder import build_plan
 from openrouter_iac.plan.model import Plan
 from openrouter_iac.policy.plan_facts import with_policy
 from openrouter_iac.render import render_json, render_markdown, render_text, should_color
+from openrouter_iac.secrets.audit import with_sink_audit
+from openrouter_iac.secrets.opener import SinkCache
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,6 +49,7 @@ def plan_and_live(loaded: LoadedConfig, api: ApiOptions, targets: Sequence[str] 
         live = read_live(
             session.client, parallelism=session.parallelism, wants_history=preset_history_wanted(loaded.config)
         )
+    live = with_sink_audit(loaded.config, live, SinkCache(loaded.config, loaded.base_dir).get)
     built = build_plan(loaded.config, live, base_dir=loaded.base_dir, source_map=loaded.source_map, targets=targets)
     return with_policy(built, loaded.config, loaded.source_map, live.state), live
 

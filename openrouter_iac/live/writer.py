@@ -16,6 +16,7 @@ from typing import Any
 from openrouter_iac.client import OpenRouterClient
 from openrouter_iac.errors import AmbiguousWriteError, ApplyError, MalformedResponseError, NotFoundError
 from openrouter_iac.kinds import BY_NAME
+from openrouter_iac.live import secret_moves
 from openrouter_iac.live.mapping import (
     byok_body,
     guardrail_body,
@@ -81,6 +82,8 @@ class Writer:
     on_secret: Callable[[str], None]
     key_sinks: dict[KeyRef, str | None] = field(default_factory=dict)
     """The secret sink each configured key names (for reading preset publishers' secrets)."""
+    sink_names: tuple[str, ...] = ()
+    """Every declared sink: where a deleted key's secret is looked for (by its recorded hash)."""
     keys: KeyWriter = field(init=False)
 
     def __post_init__(self) -> None:
@@ -218,14 +221,27 @@ class Writer:
                 self.keys.retire(change.address, change.live_id)
             if self.context.ids.get(change.address) == change.live_id:
                 self.context.ids.pop(change.address, None)
-            return None
+            if not change.live_id:
+                return None
+            sinks = [self.sink_for(n) for n in self.sink_names]
+            notes = secret_moves.remove_deleted(
+                sinks, KeyRef(change.workspace or "", change.name or ""), change.live_id
+            )
+            return WriteResult(VERBS["delete"], notes=notes) if notes else None
         spec = change.spec(ApiKey)
         name = _name(change)
         if change.action == "update":
             key_hash = change.live_id or self.context.id_of(change.address)
+            renamed_from = change.details.renamed_from
+            sink = self.sink_for(spec.secret_sink) if renamed_from and spec.secret_sink else None
+            old, new = KeyRef(change.workspace or "", renamed_from or ""), KeyRef(change.workspace or "", name)
+            # The secret is copied to the new name first, so it is never missing under either name.
+            note = secret_moves.copy_for_rename(sink, old, new, key_hash) if sink else None
             self.client.patch(f"/keys/{key_hash}", json=key_patch_body(spec, name), resource=change.address)
             self.context.ids[change.address] = key_hash  # a rename: its assignment finds it by its new name
-            return None
+            if sink is not None and note is None:
+                note = secret_moves.drop_old_copy(sink, old, key_hash)
+            return WriteResult(VERBS["update"], notes=[note]) if note else None
         workspace = change.workspace or ""
         outcome = self.keys.create(
             address=change.address,

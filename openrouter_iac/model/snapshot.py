@@ -102,6 +102,8 @@ class LiveSnapshot:
     """Live id → when the API says the object last changed (where it gives one)."""
     key_activity: dict[str, KeyActivity] = field(default_factory=dict)
     """Key hash → usage facts, for key hygiene reports."""
+    lost_secrets: dict[str, str] = field(default_factory=dict)
+    """Key address → why its sink does not hold the live key's secret (secrets/audit.py); a rotation."""
 
     @functools.cached_property
     def fingerprint(self) -> str:

@@ -549,6 +549,11 @@ class _Builder:
                 if rotation:
                     reason = f"secret rotation: {reason}; consumers of the old key will break"
                 emit("replace", fields, live_id=live_id, reason=reason, rotation=rotation)
+            elif kind == "api_key" and address in self.live.lost_secrets:
+                # Nobody can use the live key through its sink: a new key is the only way back.
+                new_key = True
+                reason = f"secret rotation: the secret is lost: {self.live.lost_secrets[address]}"
+                emit("replace", fields, live_id=live_id, reason=reason, rotation=True)
             elif fields:
                 emit(
                     "update",
