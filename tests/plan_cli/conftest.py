@@ -4,6 +4,7 @@ instant retries, and a hook to tamper with HTTP answers on their way back to orc
 from __future__ import annotations
 
 import copy
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,7 +49,8 @@ def api() -> Iterator[Api]:
 
 @pytest.fixture(scope="session")
 def converged_state(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The emulator state after `orctl apply` of the agency example (made once per session)."""
+    """The emulator state after `orctl apply` of the agency example (made once per session), and a
+    copy of the secrets that apply stored (`secrets`), which belong to that state's keys."""
     workdir = tmp_path_factory.mktemp("converged")
     emulator = Emulator()
     server = start_server(emulator)
@@ -61,13 +63,17 @@ def converged_state(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             assert applied.exit_code == 0, applied.output
     finally:
         server.stop()
-    return emulator.snapshot()
+    shutil.copytree(AGENCY / ".orctl", workdir / "secrets")
+    return {"state": emulator.snapshot(), "secrets": workdir / "secrets"}
 
 
 @pytest.fixture
 def converged_api(converged_state: dict[str, Any]) -> Iterator[Api]:
-    """An account that already matches the agency example, served on loopback."""
-    yield from _serve(Emulator(State.from_json(copy.deepcopy(converged_state))))
+    """An account that already matches the agency example, served on loopback; the example's sinks
+    hold that account's secrets again (another test may have applied the example elsewhere)."""
+    shutil.rmtree(AGENCY / ".orctl", ignore_errors=True)
+    shutil.copytree(converged_state["secrets"], AGENCY / ".orctl")
+    yield from _serve(Emulator(State.from_json(copy.deepcopy(converged_state["state"]))))
 
 
 @pytest.fixture

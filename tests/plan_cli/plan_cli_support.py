@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,10 @@ from openrouter_iac.emulator import Emulator, ServerHandle
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO_ROOT / "examples"
-AGENCY = EXAMPLES / "agency"
+# Sink paths are relative to the config and tests apply this example: each test process works on
+# its own copy, so no secret lands in the repository and parallel workers never share a sink.
+AGENCY = Path(tempfile.mkdtemp(prefix="orctl-agency-")) / "agency"
+shutil.copytree(EXAMPLES / "agency", AGENCY)
 # There is no `python -m openrouter_iac.cli`: the console script sits beside the interpreter.
 ORCTL_BIN = Path(sys.executable).parent / "orctl"
 

@@ -6,6 +6,7 @@ A plain module (not conftest) so test files can import it by a name unique in th
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -15,7 +16,10 @@ from openrouter_iac.cli import main
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO_ROOT / "examples"
-AGENCY = EXAMPLES / "agency"
+# Sink paths are relative to the config and tests apply this example: each test process works on
+# its own copy, so no secret lands in the repository and parallel workers never share a sink.
+AGENCY = Path(tempfile.mkdtemp(prefix="orctl-agency-")) / "agency"
+shutil.copytree(EXAMPLES / "agency", AGENCY)
 WORKFLOWS = EXAMPLES / "github-actions"
 
 
