@@ -12,6 +12,7 @@ from pathlib import Path
 from openrouter_iac.errors import ApplyError, OrctlError
 from openrouter_iac.live.writer import sends_credential
 from openrouter_iac.model.config import Config
+from openrouter_iac.model.destination_config import HEADERS, is_reference
 from openrouter_iac.model.enums import OBSERVABILITY_SECRET_CONFIG_KEYS
 from openrouter_iac.model.resources import ApiKey, ByokKey, ObservabilityDestination, Preset
 from openrouter_iac.plan.model import Change, Plan
@@ -108,6 +109,9 @@ def _check_refs(change: Change, base_dir: Path) -> list[str]:
     if change.kind == "observability_destination":
         config = change.spec(ObservabilityDestination).config
         refs.extend((f"config.{k}", v) for k, v in sorted(config.items()) if k in OBSERVABILITY_SECRET_CONFIG_KEYS)
+        headers = config.get(HEADERS)
+        if isinstance(headers, dict):  # references inside headers are resolved before sending
+            refs.extend((f"config.headers.{h}", v) for h, v in sorted(headers.items()) if is_reference(v))
     problems = []
     for where, ref in refs:
         if not isinstance(ref, str) or not ref:

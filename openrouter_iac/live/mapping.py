@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from openrouter_iac.model.enums import OBSERVABILITY_SECRET_CONFIG_KEYS, PROMPT_INJECTION_SLUG
+from openrouter_iac.model.destination_config import comparable_config
+from openrouter_iac.model.enums import PROMPT_INJECTION_SLUG
 from openrouter_iac.model.resources import (
     ApiKey,
     Budgets,
@@ -235,7 +236,7 @@ def observability_from_api(raw: dict[str, Any], key_names_by_hash: dict[str, str
     hashes = raw.get("api_key_hashes")
     return ObservabilityDestination(
         type=raw["type"],
-        config=public_config(raw.get("config") or {}),
+        config=public_config(raw["type"], raw.get("config") or {}),
         enabled=bool(raw.get("enabled", True)),
         privacy_mode=bool(raw.get("privacy_mode")),
         sampling_rate=raw.get("sampling_rate") if raw.get("sampling_rate") is not None else 1.0,
@@ -247,9 +248,10 @@ def observability_from_api(raw: dict[str, Any], key_names_by_hash: dict[str, str
     )
 
 
-def public_config(config: dict[str, Any]) -> dict[str, Any]:
-    """The config values that can be compared: secrets come back masked, so they are left out."""
-    return {k: v for k, v in config.items() if k not in OBSERVABILITY_SECRET_CONFIG_KEYS}
+def public_config(kind: str, config: dict[str, Any]) -> dict[str, Any]:
+    """The config values that can be compared: write-only ones come back masked, so they are left
+    out (header names are kept, their masked values replaced by a marker)."""
+    return comparable_config(kind, config)
 
 
 def observability_body(

@@ -27,6 +27,7 @@ from openrouter_iac.live.mapping import (
 )
 from openrouter_iac.live.writer_keys import KeyWriter
 from openrouter_iac.model.address import Address, KindName
+from openrouter_iac.model.destination_config import HEADERS, is_reference, is_write_only, sends_headers_again
 from openrouter_iac.model.enums import OBSERVABILITY_SECRET_CONFIG_KEYS
 from openrouter_iac.model.payloads import AssignmentWrite, BudgetWrite
 from openrouter_iac.model.resources import (
@@ -320,9 +321,18 @@ class Writer:
         rotating = sends_credential(change)
         config: dict[str, Any] = {}
         for key, value in spec.config.items():
-            if key in OBSERVABILITY_SECRET_CONFIG_KEYS:
-                if rotating:  # secrets are write-only upstream: sent on create and rotation only
-                    config[key] = self._resolve(str(value), change)
+            if key == HEADERS and isinstance(value, dict):
+                if rotating:  # header values are write-only upstream: references resolved, never sent as text
+                    config[key] = {
+                        name: self._resolve(str(v), change) if is_reference(v) else v for name, v in value.items()
+                    }
+            elif is_write_only(spec.type, key):
+                if rotating:  # write-only upstream: sent on create and rotation only
+                    config[key] = (
+                        self._resolve(str(value), change)
+                        if is_reference(value) or (key in OBSERVABILITY_SECRET_CONFIG_KEYS)
+                        else value
+                    )
             else:
                 config[key] = value
         live_name = name_with_rotation(_name(change), spec.rotation)
@@ -425,7 +435,10 @@ def sends_credential(change: Change) -> bool:
     # The secret itself, a field that resends it (the rotation marker), or a secret config value.
     resends = fields_with(kind.spec, RESENDS_SECRET) | fields_with(kind.spec, WRITE_ONLY) | {kind.secret_field}
     return any(
-        fc.field in resends or fc.field.split(".")[-1] in OBSERVABILITY_SECRET_CONFIG_KEYS for fc in change.fields
+        fc.field in resends
+        or fc.field.split(".")[-1] in OBSERVABILITY_SECRET_CONFIG_KEYS
+        or sends_headers_again(fc.field, fc.before, fc.after)
+        for fc in change.fields
     )
 
 

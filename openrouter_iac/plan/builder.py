@@ -21,7 +21,8 @@ from openrouter_iac.errors import AmbiguityError
 from openrouter_iac.kinds import BY_NAME, PHASES, PRUNABLE, WORKSPACE_FIELDS
 from openrouter_iac.model.address import Address
 from openrouter_iac.model.config import Config
-from openrouter_iac.model.enums import BUDGET_ORDER, OBSERVABILITY_SECRET_CONFIG_KEYS
+from openrouter_iac.model.destination_config import comparable_config
+from openrouter_iac.model.enums import BUDGET_ORDER
 from openrouter_iac.model.payloads import AssignmentWrite, BudgetWrite, MembersWrite
 from openrouter_iac.model.positions import SourceMap
 from openrouter_iac.model.resources import ApiKey, GuardrailPolicy, OrganizationSettings, Preset, Workspace
@@ -484,12 +485,10 @@ class _Builder:
         target = effective(spec, live_spec if live_spec is not None else old_key)
         after = normalize(target, catalogue, drop=drop)
         before = normalize(live_spec, catalogue, drop=drop) if live_spec is not None else None
-        if kind == "observability_destination":  # secrets are write-only: sent on create and rotation only
+        if kind == "observability_destination":  # write-only values: sent on create and rotation only
             for side in (after, before):
                 if side is not None and isinstance(side.get("config"), dict):
-                    side["config"] = {
-                        k: v for k, v in side["config"].items() if k not in OBSERVABILITY_SECRET_CONFIG_KEYS
-                    }
+                    side["config"] = comparable_config(spec.type, side["config"], declared=spec.config)
         phase = BY_NAME[kind].phase
         source = self.source(("workspaces", slug, collection, name))
 
