@@ -66,6 +66,17 @@ def api_reason(response: httpx.Response, *secrets: str | None) -> str | None:
     return redact(text, *secrets)
 
 
+def _read_route(response: httpx.Response) -> str | None:
+    """`GET /path` when the refused request was a read, else None."""
+    try:
+        request = response.request
+    except RuntimeError:
+        return None
+    if request.method not in ("GET", "HEAD"):
+        return None
+    return f"{request.method} {request.url.path}"
+
+
 def _status_part(status: int, reason: str | None) -> str:
     return f"HTTP {status}: {reason}" if reason else f"HTTP {status}"
 
@@ -91,6 +102,15 @@ def error_for_response(
             resource=resource,
             status=status,
             hint=_NOT_MANAGEMENT_HINT,
+        )
+    read = _read_route(response)
+    if status == 403 and read is not None:  # a refused read is never "missing": name the route
+        return PermissionDeniedError(
+            f"{resource}: {read} was refused ({detail})",
+            resource=resource,
+            status=status,
+            hint="a key without the scope this route needs (e.g. a workspace-limited or read-only management "
+            "key): use a management key with access to it",
         )
     if status == 403:
         return PermissionDeniedError(

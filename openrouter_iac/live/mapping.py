@@ -10,8 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from openrouter_iac.model.destination_config import comparable_config
-from openrouter_iac.model.enums import PROMPT_INJECTION_SLUG
+from openrouter_iac.model.enums import OBSERVABILITY_SECRET_CONFIG_KEYS, PROMPT_INJECTION_SLUG
 from openrouter_iac.model.resources import (
     ApiKey,
     Budgets,
@@ -249,9 +248,9 @@ def observability_from_api(raw: dict[str, Any], key_names_by_hash: dict[str, str
 
 
 def public_config(kind: str, config: dict[str, Any]) -> dict[str, Any]:
-    """The config values that can be compared: write-only ones come back masked, so they are left
-    out (header names are kept, their masked values replaced by a marker)."""
-    return comparable_config(kind, config)
+    """The config as read, secrets left out. Other masked values stay (export shows them, marked);
+    the planner compares only :func:`comparable_config` of it."""
+    return {k: v for k, v in config.items() if k not in OBSERVABILITY_SECRET_CONFIG_KEYS}
 
 
 def observability_body(

@@ -215,6 +215,27 @@ def _workspace_lists(fetch: _Fetcher, raw: dict[str, Any], jobs: dict[KindName, 
         raise
 
 
+def _default_workspace_id(fetch: _Fetcher, listed: list[dict[str, Any]]) -> str | None:
+    """The id of the workspace the key's unscoped calls act in. The API has no flag and the default
+    workspace can be renamed: GET /key names it for a scoped key; else any key an unscoped /keys
+    lists is in it; else the slug `default` (a new account). None when it cannot be told."""
+    ids = {str(w.get("id")) for w in listed}
+    with _interpreting("current key"):
+        me = _optional(lambda: fetch.get("/key", "current key"))
+        scoped = (me or {}).get("data", {}).get("workspace_id") if isinstance(me, dict) else None
+    if scoped in ids:
+        return str(scoped)
+    try:
+        page = fetch.get("/keys", "keys", {"include_disabled": "true", "include_expired": "true"})
+    except ApiRequestError:
+        return None  # 400: the default workspace has been deleted
+    with _interpreting("keys"):
+        found = next((k.get("workspace_id") for k in page.get("data") or [] if k.get("workspace_id") in ids), None)
+    if found is not None:
+        return str(found)
+    return next((str(w["id"]) for w in listed if w.get("slug") == DEFAULT_WORKSPACE_SLUG), None)
+
+
 def _optional(work: Callable[[], Any]) -> Any:
     try:
         return work()
@@ -405,6 +426,7 @@ def read_live(
         )
 
         workspaces_listed = workspaces_job.result()
+        default_job = fetch.later(lambda: _default_workspace_id(fetch, workspaces_listed))
         with _interpreting("workspaces"):
             workspace_jobs = [(raw, _start_workspace(fetch, raw)) for raw in workspaces_listed]
         key_assignments, member_assignments = key_assign_job.result(), member_assign_job.result()
@@ -425,6 +447,7 @@ def read_live(
         with _interpreting("model and provider catalogues"):
             catalogue = _catalogue(models["data"], providers["data"])
         settings = settings_job.result()
+        default_id = default_job.result()
     finally:
         fetch.close()
 
@@ -456,7 +479,8 @@ def read_live(
         state=AccountState(organization=organization, workspaces=workspaces),
         ids=assembler.ids,
         catalogue=catalogue,
-        default_workspace=DEFAULT_WORKSPACE_SLUG if DEFAULT_WORKSPACE_SLUG in workspaces else None,
+        default_workspace=slug_of.get(default_id or ""),
+        default_unknown=default_id is None and any(w.get("slug") for w in workspaces_listed),
         duplicates=assembler.duplicates,
         orphans=assembler.orphans,
         unnamed=assembler.unnamed,

@@ -82,7 +82,9 @@ class LiveSnapshot:
     """Address → live id (workspace uuid, guardrail id, key hash, ...)."""
     catalogue: Catalogue
     default_workspace: str | None
-    """Slug of the account's default workspace (never pruned)."""
+    """Slug of the account's default workspace (never pruned), however it is named."""
+    default_unknown: bool = False
+    """Workspaces exist but none could be told to be the default: `prune_workspaces` prunes none."""
     duplicates: dict[str, list[str]] = field(default_factory=dict)
     """Address → ids of every live object answering to that name (when more than one)."""
     orphans: list[OrphanKey] = field(default_factory=list)

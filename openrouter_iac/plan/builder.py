@@ -136,7 +136,15 @@ class _Builder:
         for slug, live in live_workspaces.items():
             if slug in claimed:
                 continue
-            if self.config.ownership.prune_workspaces and slug != self.live.default_workspace:
+            if self.config.ownership.prune_workspaces and self.live.default_unknown:
+                self.warnings.append(  # one of them may be the default workspace: never deleted
+                    f"workspace:{slug}: not pruned: the default workspace could not be recognised"
+                )
+            if (
+                self.config.ownership.prune_workspaces
+                and not self.live.default_unknown
+                and (slug != self.live.default_workspace)
+            ):
                 self.delete_workspace(slug, live)
             else:
                 counts = ", ".join(f"{len(getattr(live, c))} {c}" for c in ("keys", "guardrails", "presets"))
