@@ -54,6 +54,7 @@ def _change(change: Change, weakening: list[str]) -> dict[str, Any]:
         "details": canonical(change.details.as_json()),
         "weakens_policy": bool(weakening),
         "weakening_reasons": weakening,
+        "observed": change.observed,
     }
 
 

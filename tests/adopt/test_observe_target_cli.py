@@ -116,3 +116,23 @@ def test_a_pin_to_an_object_deleted_by_hand_is_refused_by_apply(messy: Account) 
     applied = orctl("apply", "-c", "orctl", "--auto-approve", env=messy.env())
     assert applied.exit_code == 1
     assert "objects pinned by `id:` no longer exist live (api_key:default/test key" in applied.output
+
+
+def test_drift_reports_an_observed_workspace_and_honours_targets(handmade: Account) -> None:
+    _exported(handmade)
+    _edit(lambda ws: ws.update(mode="observe"))
+    handmade.http("PATCH", f"/keys/{handmade.key_hash('support', 'triage-bot')}", {"limit": 60})
+    handmade.http("PATCH", f"/keys/{handmade.key_hash('support', 'nightly-report')}", {"limit": 9})
+    drift = orctl("drift", "-c", "orctl", "--output", "json", env=handmade.env())
+    assert drift.exit_code == 2, drift.output
+    found = {d["address"]: (d["class"], d["observed"]) for d in json.loads(drift.output)["differences"]}
+    assert found == {
+        "api_key:support/triage-bot": ("changed", True),
+        "api_key:support/nightly-report": ("changed", True),
+    }
+    narrowed = orctl("drift", "-c", "orctl", "--output", "json", "--target", "api_key:*/triage-*", env=handmade.env())
+    assert [d["address"] for d in json.loads(narrowed.output)["differences"]] == ["api_key:support/triage-bot"]
+    elsewhere = orctl("drift", "-c", "orctl", "--target", "workspace:default", env=handmade.env())
+    assert elsewhere.exit_code == 0, elsewhere.output
+    plan = orctl("plan", "-c", "orctl", "--output", "json", env=handmade.env())
+    assert [c["observed"] for c in json.loads(plan.output)["changes"]] == [True, True]

@@ -53,6 +53,7 @@ CHANGE_KEYS = [
     "details",
     "weakens_policy",
     "weakening_reasons",
+    "observed",
 ]
 FIELD_KEYS = ["field", "before", "after", "sensitive"]
 KINDS = set(KIND_NAMES)  # the table of kinds: a new kind needs no edit here

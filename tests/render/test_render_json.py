@@ -38,6 +38,7 @@ CHANGE_KEYS = [
     "details",
     "weakens_policy",
     "weakening_reasons",
+    "observed",
 ]
 FIELD_KEYS = ["field", "before", "after", "sensitive"]
 SAFETY_KEYS = [
