@@ -14,6 +14,8 @@ from openrouter_iac.config.loader import load_config
 from openrouter_iac.drift import drift_report, load_ignore, render_drift_json, render_drift_markdown, render_drift_text
 from openrouter_iac.live.reader import read_live
 from openrouter_iac.plan.builder import build_plan
+from openrouter_iac.secrets.audit import with_sink_audit
+from openrouter_iac.secrets.opener import SinkCache
 
 EXAMPLES = """
 \b
@@ -66,6 +68,8 @@ def drift(
             live = read_live(
                 session.client, parallelism=session.parallelism, wants_history=preset_history_wanted(loaded.config)
             )
+        # A sink whose secret no longer matches a live key is drift too (the plan proposes a rotation).
+        live = with_sink_audit(loaded.config, live, SinkCache(loaded.config, loaded.base_dir).get)
         plan = build_plan(loaded.config, live, base_dir=loaded.base_dir, source_map=loaded.source_map, targets=targets)
         report = drift_report(plan, live, ignore=ignore)
         render = {"json": render_drift_json, "markdown": render_drift_markdown}.get(output, render_drift_text)

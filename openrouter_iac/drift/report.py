@@ -14,6 +14,7 @@ from typing import Literal
 
 from openrouter_iac.drift.ignore import IgnoreEntry
 from openrouter_iac.kinds import NAMED
+from openrouter_iac.model.address import Address
 from openrouter_iac.model.snapshot import LiveSnapshot
 from openrouter_iac.plan.model import Change, FieldChange, Plan
 from openrouter_iac.plan.targets import address_workspace, matches
@@ -86,6 +87,15 @@ def _updated_at(change: Change, live: LiveSnapshot) -> str | None:
     return next((live.updated_at[c] for c in candidates if c and c in live.updated_at), None)
 
 
+def _empty_default_workspace(address: Address, live: LiveSnapshot) -> bool:
+    if address.kind != "workspace" or address.workspace is None or address.workspace != live.default_workspace:
+        return False
+    workspace = live.state.workspaces.get(address.workspace)
+    return workspace is not None and not any(
+        getattr(workspace, kind.collection) for kind in NAMED if kind.collection is not None
+    )
+
+
 def differences(plan: Plan, live: LiveSnapshot) -> list[Difference]:
     found = [
         Difference(
@@ -104,6 +114,8 @@ def differences(plan: Plan, live: LiveSnapshot) -> list[Difference]:
     for item in plan.unmanaged:
         if OUT_OF_SCOPE in item.reason:
             continue  # outside what this config owns: not drift
+        if _empty_default_workspace(item.address, live):
+            continue  # every account has one and orctl never manages it: nothing in it, nothing drifted
         live_id = live.ids.get(str(item.address))
         found.append(
             Difference(
