@@ -72,5 +72,5 @@ def test_saving_is_linear_and_quick_for_a_large_account(tmp_path: Path) -> None:
             state.revision += 1
         began = time.perf_counter()
         emu.save()
-        assert time.perf_counter() - began < 1.5  # was 5.3 s with an indented dump and a deep copy
+        assert time.perf_counter() - began < 3.0  # was 5.3 s; wide, as CI may be busy
     assert len(_state(path)["keys"]) == 20_001  # type: ignore[arg-type]
