@@ -157,6 +157,22 @@ class _Builder:
                     Unmanaged(kind="workspace", address=Address.of("workspace", slug), reason=f"{reason} ({counts})")
                 )
 
+    def delete_orphan(self, slug: str, orphan: OrphanKey, reason: str) -> None:
+        """Delete a key an interrupted apply left under its provisional name."""
+        self.managed_objects += 1
+        self.add(
+            "delete_api_key",
+            Change(
+                action="delete",
+                kind="api_key",
+                address=Address.of("api_key", slug, orphan.name),
+                workspace=slug,
+                name=orphan.name,
+                live_id=orphan.key_hash,
+                reason=reason,
+            ),
+        )
+
     def key_moves(self) -> dict[Address, tuple[str, str]]:
         """Keys declared in one workspace with a previous name in another that exists live."""
         moves: dict[Address, tuple[str, str]] = {}
@@ -372,19 +388,7 @@ class _Builder:
                     self.unmanaged.append(Unmanaged(kind=kind, address=address, reason="not declared in the config"))
         for orphan in orphans:
             if orphan.name not in desired.keys or orphan.name in live.keys:
-                self.managed_objects += 1
-                self.add(
-                    "delete_api_key",
-                    Change(
-                        action="delete",
-                        kind="api_key",
-                        address=Address.of("api_key", slug, orphan.name),
-                        workspace=slug,
-                        name=orphan.name,
-                        live_id=orphan.key_hash,
-                        reason="orphan: created by an interrupted apply, its secret was never stored",
-                    ),
-                )
+                self.delete_orphan(slug, orphan, "orphan: created by an interrupted apply, its secret was never stored")
 
     def live_objects(self, kind: Kind, slug: str, live_items: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
         """Every live object of a collection as (name, live id, spec), duplicated names included."""
@@ -664,19 +668,7 @@ class _Builder:
                         ),
                     )
         for orphan in (o for o in self.live.orphans if o.workspace == slug):
-            self.managed_objects += 1
-            self.add(
-                "delete_api_key",
-                Change(
-                    action="delete",
-                    kind="api_key",
-                    address=Address.of("api_key", slug, orphan.name),
-                    workspace=slug,
-                    name=orphan.name,
-                    live_id=orphan.key_hash,
-                    reason=f"{gone} (an orphan of an interrupted apply)",
-                ),
-            )
+            self.delete_orphan(slug, orphan, f"{gone} (an orphan of an interrupted apply)")
         for name in sorted(n for n, ws in self.live.preset_workspaces.items() if ws == slug):
             self.managed_objects += 1
             self.add(
