@@ -46,6 +46,7 @@ from openrouter_iac.plan.model import Change
 from openrouter_iac.secrets import KeyRef, SecretSink, resolve_secret_ref
 
 VERBS = {"create": "created", "update": "updated", "delete": "deleted", "replace": "replaced"}
+SECURED_AT_CREATE = "already made and verified with the key's create, before its secret was delivered"
 
 
 @dataclass
@@ -205,6 +206,8 @@ class Writer:
             raise ApplyError(f"{change.address}: the key {change.name!r} has no live hash")
         guardrail = change.spec(AssignmentWrite).guardrail
         guardrail_id = self.context.id_of(Address.of("guardrail", change.workspace, guardrail))
+        if self.keys.secured.get(key_hash) == guardrail_id:
+            return WriteResult(SECURED_AT_CREATE)
         # Assigning moves the key: its previous assignment is replaced by the API.
         self.client.post(
             f"/guardrails/{guardrail_id}/assignments/keys",
@@ -244,6 +247,8 @@ class Writer:
                 note = secret_moves.drop_old_copy(sink, old, key_hash)
             return WriteResult(VERBS["update"], notes=[note]) if note else None
         workspace = change.workspace or ""
+        # Looked up before the create: a key whose guardrail is unknown is never made.
+        guardrail = Address.of("guardrail", workspace, spec.guardrail) if spec.guardrail else None
         outcome = self.keys.create(
             address=change.address,
             workspace=workspace,
@@ -251,6 +256,7 @@ class Writer:
             name=name,
             spec=spec,
             replacing=change.live_id if change.action == "replace" else None,
+            guardrail_id=self.context.id_of(guardrail) if guardrail else None,
         )
         self.context.ids[change.address] = outcome.key_hash
         detail = f"{VERBS[change.action]} (hash {outcome.key_hash[:12]})"

@@ -1,10 +1,13 @@
 """The never-lose-a-secret protocol for API keys.
 
 OpenRouter shows a new key's secret once, in the create response, and has no idempotency key on
-create. So a key is born under a provisional name, its secret goes straight to its sink (stored,
-then verified), and only then does it get its final name. A crash in between leaves a key with a
-provisional name, which the next plan recognises as an orphan. After an ambiguous create the
-workspace is re-listed before anything else is decided: nothing is ever created twice blindly.
+create. So a key is born under a provisional name; a key that declares a guardrail is assigned to
+it and the assignment read back (secured) before anything else; only then does its secret go to
+its sink (stored, then verified), and only then does it get its final name. A crash in between
+leaves a key with a provisional name, which the next plan recognises as an orphan. A key that
+could not be secured is disabled and its secret dropped: no sink ever holds the secret of a key
+outside its declared guardrail. After an ambiguous create the workspace is re-listed before
+anything else is decided: nothing is ever created twice blindly.
 """
 
 from __future__ import annotations
@@ -57,20 +60,34 @@ class KeyWriter:
     on_secret: Callable[[str], None]
     sink_for: Callable[[str], SecretSink]
     nonce: Callable[[], str] = field(default=lambda: random_tokens.token_hex(4))
+    secured: dict[str, str] = field(default_factory=dict)
+    """Key hash -> guardrail id, for keys assigned (and verified) before their secret was delivered."""
 
     # -- create and replace -------------------------------------------------------------------
 
     def create(
-        self, *, address: str, workspace: str, workspace_id: str, name: str, spec: ApiKey, replacing: str | None = None
+        self,
+        *,
+        address: str,
+        workspace: str,
+        workspace_id: str,
+        name: str,
+        spec: ApiKey,
+        replacing: str | None = None,
+        guardrail_id: str | None = None,
     ) -> KeyOutcome:
         """Create ``name`` (replacing the key ``replacing`` if given) and hand its secret over.
 
-        For a replace, the old key is disabled and deleted after the new secret is stored and
-        before the new key takes the final name, so two keys never answer to one name.
+        With ``guardrail_id`` (the live id of the key's declared guardrail) the key is assigned
+        to it and the assignment verified before the secret goes anywhere. For a replace, the old
+        key is disabled and deleted after the new secret is stored and before the new key takes
+        the final name, so two keys never answer to one name.
         """
         sink = self.sink_for(spec.secret_sink) if spec.secret_sink else None
         outcome, secret = self._post_with_recovery(address, workspace_id, name, spec)
         key_hash = outcome.key_hash
+        if guardrail_id is not None:
+            self._secure(address, key_hash, guardrail_id, spec.guardrail or guardrail_id)
         if sink is None:
             outcome.notes.append("no secret_sink: the secret was discarded and nobody holds it")
         else:
@@ -146,6 +163,60 @@ class KeyWriter:
                 disabled=disabled,
                 hint="fix the sink; the next plan replaces this orphaned key",
             ) from None
+
+    def _secure(self, address: str, key_hash: str, guardrail_id: str, guardrail: str) -> None:
+        """Assign the new key to its guardrail and read the assignment back; on any failure the key
+        is disabled (its secret, held only by the caller, is then dropped undelivered)."""
+        try:
+            # Assigning moves a key; repeating it is harmless, so a lost answer is simply retried.
+            self.client.post(
+                f"/guardrails/{guardrail_id}/assignments/keys",
+                json={"key_hashes": [key_hash]},
+                resource=address,
+                idempotent=True,
+            )
+            verified = self._is_assigned(address, key_hash, guardrail_id)
+            reason = None if verified else "the assignment is not listed by the API after it was made"
+        except Exception as exc:  # whatever went wrong, an unsecured key must not stay usable
+            reason = exc.message if isinstance(exc, OrctlError) else type(exc).__name__
+        if reason is None:
+            self.secured[key_hash] = guardrail_id
+            return
+        disabled = self._disable_quietly(address, key_hash)
+        state = "it was disabled" if disabled else "disabling it FAILED too: disable it by hand"
+        raise KeyHandOffError(
+            f"{address}: key {key_hash} was created but could not be put under its guardrail {guardrail!r} "
+            f"({reason}); its secret was not delivered and {state}",
+            key_hash=key_hash,
+            disabled=disabled,
+            hint="the next plan replaces this orphaned key; run orctl apply again",
+        )
+
+    def _is_assigned(self, address: str, key_hash: str, guardrail_id: str) -> bool:
+        """Whether ``guardrail_id`` lists ``key_hash``. The API has no per-key lookup: the first page
+        answers small guardrails; for big ones the newest page (assignments list oldest first) is
+        read before falling back to the whole list."""
+        path = f"/guardrails/{guardrail_id}/assignments/keys"
+
+        def page(offset: int) -> tuple[list[dict[str, Any]], int | None]:
+            body = self.client.get(path, params={"offset": offset, "limit": 100}, resource=address)
+            items = body.get("data") if isinstance(body, dict) else None
+            if not isinstance(items, list):
+                raise MalformedResponseError("the assignment list has no data", resource=address, status=200)
+            total = body.get("total_count")
+            return [i for i in items if isinstance(i, dict)], total if isinstance(total, int) else None
+
+        def listed(items: list[dict[str, Any]]) -> bool:
+            return any(i.get("key_hash") == key_hash for i in items)
+
+        first, total = page(0)
+        if listed(first):
+            return True
+        if len(first) < 100:
+            return False  # the whole list was on the first page
+        if total is not None and total > 100 and listed(page(max(0, total - 100))[0]):
+            return True
+        return listed(self.client.list_all(path, resource=address))
 
     # -- delete ---------------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from openrouter_iac.plan.normalize import field_changes, normalize
 from openrouter_iac.plan.ownership import effective
 from openrouter_iac.plan.targets import mark_observed, select_changes, select_unmanaged
 
+SECURED_FIRST = "made with the key's create: the key is under its guardrail before its secret is delivered"
 ORPHAN_REASON = "orphan: an interrupted apply created this key but never stored its secret; a new key replaces it"
 
 S = TypeVar("S", bound=BaseModel)
@@ -578,7 +579,7 @@ class _Builder:
         # A new key starts with no guardrail; an existing one keeps its assignment until moved.
         live_guardrail = None if new_key else live_spec.guardrail
         if live_guardrail != target.guardrail:
-            self.assignment(slug, name, live_guardrail, target.guardrail, source)
+            self.assignment(slug, name, live_guardrail, target.guardrail, source, with_new_key=new_key)
 
     def rotation_marker_change(self, kind: Kind, address: str, spec: Any) -> FieldChange | None:
         secret = BY_NAME[kind].secret_field
@@ -594,7 +595,9 @@ class _Builder:
             sensitive=True,
         )
 
-    def assignment(self, slug: str, key: str, before: str | None, after: str | None, source: str | None) -> None:
+    def assignment(
+        self, slug: str, key: str, before: str | None, after: str | None, source: str | None, with_new_key: bool = False
+    ) -> None:
         address = Address.of("guardrail_assignment", slug, key)
         fields = [FieldChange(field="guardrail", before=before, after=after)]
         if after is None:
@@ -623,6 +626,8 @@ class _Builder:
                 desired=AssignmentWrite(guardrail=after),
                 details={"from": before},
                 source=source,
+                # Shown here, but apply makes it as part of the key's create (live/writer_keys.py).
+                reason=SECURED_FIRST if with_new_key else None,
             ),
         )
 
