@@ -16,6 +16,7 @@ from openrouter_iac.cli.origin import with_origin
 from openrouter_iac.cli.session import ApiOptions, api_options, api_session
 from openrouter_iac.config.loader import LoadedConfig, load_config
 from openrouter_iac.live.reader import WantsHistory, read_live
+from openrouter_iac.model.address import Address
 from openrouter_iac.model.config import Config
 from openrouter_iac.model.snapshot import LiveSnapshot
 from openrouter_iac.plan.builder import build_plan
@@ -30,10 +31,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def preset_history_wanted(config: Config) -> WantsHistory:
     """Read a preset's older versions only when its designated content differs from the config."""
-    desired = {name: p.content() for ws in config.workspaces.values() for name, p in ws.presets.items()}
+    desired: dict[str, dict[str, Any]] = {
+        Address.of("preset", slug, name): p.content()
+        for slug, ws in config.workspaces.items()
+        for name, p in ws.presets.items()
+    }
 
-    def wants(slug: str, designated: dict[str, Any]) -> bool:
-        return slug in desired and desired[slug] != designated
+    def wants(address: str, designated: dict[str, Any]) -> bool:
+        return address in desired and desired[address] != designated
 
     return wants
 

@@ -160,9 +160,11 @@ class OpenRouterClient:
 
         return collect_pages(fetch, resource=resource, page_size=fixed or page_size, warn=warn)
 
-    def post(self, path: str, *, json: Any, resource: str, idempotent: bool = False) -> Any:
+    def post(
+        self, path: str, *, json: Any, resource: str, idempotent: bool = False, params: Params | None = None
+    ) -> Any:
         """POST; pass ``idempotent=True`` only when repeating it is harmless (e.g. assignments)."""
-        return self._call("POST", path, params=None, json=json, resource=resource, idempotent=idempotent)
+        return self._call("POST", path, params=params, json=json, resource=resource, idempotent=idempotent)
 
     def patch(self, path: str, *, json: Any, resource: str, idempotent: bool = True) -> Any:
         """PATCH; idempotent by default because orctl always sends the full desired value."""

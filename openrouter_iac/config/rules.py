@@ -267,23 +267,6 @@ def _check_observability(slug: str, workspace: dict[str, Any], other_keys: dict[
             )
 
 
-def _check_preset_slugs_unique(data: dict[str, Any]) -> Iterator[Problem]:
-    first_seen: dict[str, str] = {}
-    for slug, workspace in _workspaces(data):
-        for name in _mapping(workspace.get("presets")):
-            if name in first_seen:
-                yield (
-                    ("workspaces", slug, "presets", name),
-                    True,
-                    (
-                        f"preset slug '{name}' is also declared in workspace '{first_seen[name]}'; "
-                        "preset slugs are account-wide upstream"
-                    ),
-                )
-            else:
-                first_seen[name] = slug
-
-
 _RENAMABLE = {kind.collection: kind.singular for kind in NAMED if kind.renamable and kind.collection}
 
 
@@ -472,7 +455,6 @@ def _check_sinks(data: dict[str, Any]) -> Iterator[Problem]:
 def check_rules(data: dict[str, Any], written_nulls: frozenset[PathKey] = frozenset()) -> list[Problem]:
     """Every rule problem in the merged raw document (``written_nulls``: values written as `null`)."""
     problems: list[Problem] = [*_check_version(data), *_check_names(data), *_check_sinks(data), *_check_protect(data)]
-    problems.extend(_check_preset_slugs_unique(data))
     problems.extend(_check_previous_names(data))
     problems.extend(_check_sink_sharing(data))
     problems.extend(check_null_lists(data, written_nulls))

@@ -44,7 +44,7 @@ NAMED: tuple[ResourceKind, ...] = tuple(kind for kind in KINDS if kind.collectio
 """Kinds with named objects in a workspace collection (`guardrails`, `keys`, `presets`...)."""
 
 PRUNABLE: tuple[ResourceKind, ...] = tuple(kind for kind in NAMED if kind.deletable)
-"""Named kinds that pruning deletes (presets are only reported: the API cannot delete them)."""
+"""Named kinds that pruning deletes (presets are archived instead, by the preset planner)."""
 
 WORKSPACE_FIELDS: frozenset[str] = frozenset(
     field for kind in KINDS for field in (*kind.settings, kind.collection) if field is not None

@@ -1,5 +1,6 @@
-"""Presets: versioned bundles, append-only upstream. The API cannot delete one on its own (it
-goes with its workspace)."""
+"""Presets: versioned bundles, append-only upstream, one slug per workspace. A preset is never
+deleted: the planner archives it (pruning, or its workspace's deletion) and restores an archived
+slug declared again (plan/builder.py `presets`, live/writer_presets.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ KIND = ResourceKind(
     plural="presets",
     collection="presets",
     name_rule=WORKSPACE_NAMES["presets"],
-    deletable=False,
+    deletable=False,  # not pruned with the generic kinds: archived by the preset planner
     protectable=True,
     # Every preset call names its workspace: without it the API answers for the default one.
     reads=WorkspaceList("/presets", "presets"),

@@ -42,7 +42,8 @@ LIST_PAGE = 100
 DEFAULT_WORKSPACE_SLUG = "default"
 
 WantsHistory = Callable[[str, dict[str, Any]], bool]
-"""Given a preset slug and its designated content, whether to read all its versions."""
+"""Given a preset's address (`preset:<workspace>/<slug>`) and its designated content, whether to
+read all its versions."""
 
 
 class _Fetcher:
@@ -125,31 +126,35 @@ def _start_workspace(fetch: _Fetcher, raw: dict[str, Any]) -> dict[KindName, Fut
 
 
 def _read_presets(
-    fetch: _Fetcher, presets: list[dict[str, Any]], wants_history: WantsHistory | None
+    fetch: _Fetcher, presets: list[tuple[str, dict[str, Any]]], wants_history: WantsHistory | None
 ) -> dict[str, PresetHistory]:
     """Each preset's designated version (one read each); all versions only where the content differs.
-    Every read names the preset's workspace."""
-    scope = {p["slug"]: {"workspace_id": p["workspace_id"]} for p in presets}
-    designated_jobs = {
-        p["slug"]: fetch.get_async(f"/presets/{p['slug']}", f"preset '{p['slug']}'", scope[p["slug"]]) for p in presets
-    }
+
+    ``presets`` are (workspace slug, listed preset). A preset is a slug *in a workspace*: every
+    read names the workspace, so one slug in two workspaces is two presets, never one read twice."""
+    jobs: dict[str, tuple[str, dict[str, str], Future[Any]]] = {}
+    for workspace, p in presets:
+        address: str = Address.of("preset", workspace, p["slug"])
+        scope = {"workspace_id": p["workspace_id"]}
+        what = f"preset '{p['slug']}' of workspace '{workspace}'"
+        jobs[address] = (p["slug"], scope, fetch.get_async(f"/presets/{p['slug']}", what, scope))
     designated: dict[str, Preset | None] = {}
     numbers: dict[str, int] = {}
-    for slug, job in designated_jobs.items():
+    for address, (_, _, job) in jobs.items():
         version = job.result()["data"].get("designated_version") or {}
-        numbers[slug] = int(version.get("version") or 0)
-        designated[slug] = mapping.preset_from_version(version) if version else None
+        numbers[address] = int(version.get("version") or 0)
+        designated[address] = mapping.preset_from_version(version) if version else None
     history_jobs = {
-        slug: fetch.paged_async(f"/presets/{slug}/versions", f"versions of preset '{slug}'", scope[slug])
-        for slug, spec in designated.items()
-        if wants_history is not None and wants_history(slug, spec.content() if spec else {})
+        address: fetch.paged_async(f"/presets/{jobs[address][0]}/versions", f"versions of {address}", jobs[address][1])
+        for address, spec in designated.items()
+        if wants_history is not None and wants_history(address, spec.content() if spec else {})
     }
-    histories = {}
-    for slug, spec in designated.items():
-        versions = {numbers[slug]: spec} if spec else {}
-        if slug in history_jobs:
-            versions.update({int(v["version"]): mapping.preset_from_version(v) for v in history_jobs[slug].result()})
-        histories[slug] = PresetHistory(numbers[slug], versions)
+    histories: dict[str, PresetHistory] = {}
+    for address, spec in designated.items():
+        versions = {numbers[address]: spec} if spec else {}
+        if address in history_jobs:
+            versions.update({int(v["version"]): mapping.preset_from_version(v) for v in history_jobs[address].result()})
+        histories[address] = PresetHistory(numbers[address], versions)
     return histories
 
 
@@ -434,14 +439,12 @@ def read_live(
             assembler = _Assembler(key_assignments, member_assignments)
         workspace_data = [_WorkspaceData(raw, _workspace_lists(fetch, raw, jobs)) for raw, jobs in workspace_jobs]
         with _interpreting("presets"):
-            # Slugs are one per account in the config language; a slug live in two workspaces
-            # keeps the first workspace's (per-workspace identity is issue 9, client side).
-            first_of_slug = {
-                p["slug"]: {**p, "workspace_id": data.raw["id"]}
-                for data in reversed(workspace_data)
+            # A preset's identity is workspace + slug: each workspace's list is its own.
+            presets = [
+                (data.raw["slug"], {**p, "workspace_id": data.raw["id"]})
+                for data in workspace_data
                 for p in data.items("preset")
-            }
-            presets = list(first_of_slug.values())
+            ]
             histories = _read_presets(fetch, presets, wants_history)
         models, providers = models_job.result(), providers_job.result()
         with _interpreting("model and provider catalogues"):
@@ -456,16 +459,14 @@ def read_live(
     for data in workspace_data:
         with _interpreting(f"workspace '{data.raw['slug']}'"):
             workspaces[data.raw["slug"]] = assembler.workspace(data)
-    preset_workspaces: dict[str, str] = {}
     with _interpreting("presets"):
-        for preset in presets:
-            slug = slug_of.get(preset.get("workspace_id") or "", DEFAULT_WORKSPACE_SLUG)
-            history = histories[preset["slug"]]
+        for slug, preset in presets:
+            address = Address.of("preset", slug, preset["slug"])
+            history = histories[address]
             designated = history.versions.get(history.designated_version)
-            if slug not in workspaces or designated is None:
+            if designated is None:
                 continue
-            preset_workspaces[preset["slug"]] = slug
-            assembler.ids[Address.of("preset", slug, preset["slug"])] = preset["id"]
+            assembler.ids[address] = preset["id"]
             assembler._stamp(preset, preset["id"])
             ws = workspaces[slug]
             workspaces[slug] = ws.model_copy(update={"presets": {**ws.presets, preset["slug"]: designated}})
@@ -486,7 +487,6 @@ def read_live(
         unnamed=assembler.unnamed,
         presets=histories,
         rotation_markers=assembler.markers,
-        preset_workspaces=preset_workspaces,
         warnings=list(fetch.warnings),
         shadowed=assembler.shadowed,
         updated_at=assembler.updated_at,

@@ -26,6 +26,7 @@ from openrouter_iac.live.mapping import (
     workspace_body,
 )
 from openrouter_iac.live.writer_keys import KeyWriter
+from openrouter_iac.live.writer_presets import PresetWriter
 from openrouter_iac.model.address import Address, KindName
 from openrouter_iac.model.destination_config import HEADERS, is_reference, is_write_only, sends_headers_again
 from openrouter_iac.model.enums import OBSERVABILITY_SECRET_CONFIG_KEYS
@@ -265,9 +266,13 @@ class Writer:
     # -- presets, BYOK, observability -----------------------------------------------------------
 
     def _preset(self, change: Change) -> WriteResult | None:
-        if change.action == "delete":
-            return WriteResult("goes with its workspace (the API cannot delete a preset on its own)")
-        spec = change.spec(Preset)
+        # Archive, restore-or-create and new versions: live/writer_presets.py.
+        writer = PresetWriter(self.client, self._publish_preset)
+        outcome = writer.write(change, _name(change), self._workspace_id(change))
+        return WriteResult(outcome.detail) if outcome.detail else None
+
+    def _publish_preset(self, change: Change, spec: Preset) -> None:
+        """A new version, pushed with the secret of the preset's `publish_with` key."""
         workspace = change.workspace or ""
         publisher = spec.publish_with
         if publisher is None:
@@ -286,7 +291,6 @@ class Writer:
                 resource=change.address,
                 idempotent=True,  # pushing the same content twice only adds an identical version
             )
-        return None
 
     def _key_sink(self, workspace: str, key: str) -> str:
         sink = self.key_sinks.get(KeyRef(workspace, key))

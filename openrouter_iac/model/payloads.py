@@ -53,6 +53,12 @@ class Details(_Payload):
     """Presets: the version this change produces."""
     restores_version: int | None = None
     """Presets: an earlier version whose content this change brings back."""
+    archive: bool | None = None
+    """Presets: this delete archives (`DELETE /presets/{slug}`): hidden, versions kept, the slug
+    stays taken in its workspace; declaring it again restores it."""
+    restore_if_archived: bool | None = None
+    """Presets: this create restores the slug first if it is archived (no list shows archived
+    presets, so only apply can tell); a new version follows only when the content differs."""
 
     def as_json(self) -> dict[str, Any]:
         """The keys that were set, as the saved plan and the JSON plan spell them (`from`)."""

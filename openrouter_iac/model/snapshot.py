@@ -91,10 +91,9 @@ class LiveSnapshot:
     unnamed: list[str] = field(default_factory=list)
     """Live objects with no usable name (reported as unmanaged)."""
     presets: dict[str, PresetHistory] = field(default_factory=dict)
+    """Preset address (`preset:<workspace>/<slug>`: a slug is one per workspace) → its versions read."""
     rotation_markers: dict[str, str] = field(default_factory=dict)
     """Address → rotation marker carried in the live name."""
-    preset_workspaces: dict[str, str] = field(default_factory=dict)
-    """Preset slug → workspace slug."""
     warnings: list[str] = field(default_factory=list)
     """What the read noticed but could work around (e.g. a total_count the pages disagree with)."""
     shadowed: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -114,7 +113,7 @@ class LiveSnapshot:
             "state": self.state.model_dump(mode="json"),
             "ids": self.ids,
             "orphans": [o.__dict__ for o in self.orphans],
-            "presets": {slug: h.designated_version for slug, h in sorted(self.presets.items())},
+            "presets": {address: h.designated_version for address, h in sorted(self.presets.items())},
             "markers": self.rotation_markers,
         }
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()

@@ -674,20 +674,10 @@ class _Builder:
                     )
         for orphan in (o for o in self.live.orphans if o.workspace == slug):
             self.delete_orphan(slug, orphan, f"{gone} (an orphan of an interrupted apply)")
-        for name in sorted(n for n, ws in self.live.preset_workspaces.items() if ws == slug):
+        for name in sorted(live.presets):
+            # Archived one by one before the workspace goes, rather than left to the server's cascade.
             self.managed_objects += 1
-            self.add(
-                "delete_preset",
-                Change(
-                    action="delete",
-                    kind="preset",
-                    address=Address.of("preset", slug, name),
-                    workspace=slug,
-                    name=name,
-                    live_id=self.live.ids.get(Address.of("preset", slug, name)),
-                    reason=f"{gone} (the API deletes a preset only with its workspace)",
-                ),
-            )
+            self.archive_preset(slug, name, reason=f"{gone}: archived first, not left to the server's cascade")
         for interval, cap in live.budgets.as_dict().items():
             self.managed_objects += 1
             self.add(
@@ -751,31 +741,57 @@ class _Builder:
     def presets(self, slug: str, desired: Workspace) -> None:
         for name, spec in desired.presets.items():
             self.preset(slug, name, spec)
-        for name, live_ws in sorted(self.live.preset_workspaces.items()):
-            if live_ws != slug or name in desired.presets:
+        live_ws = self.live.state.workspaces.get(slug)
+        for name in sorted(live_ws.presets if live_ws is not None else ()):
+            if name in desired.presets:
                 continue
-            reason = "not declared in the config"
             if self.prune(desired):
-                reason = "not declared; pruning is on, but the API cannot delete a preset"
-            self.unmanaged.append(Unmanaged(kind="preset", address=Address.of("preset", slug, name), reason=reason))
+                self.managed_objects += 1
+                self.archive_preset(
+                    slug,
+                    name,
+                    reason="not declared (pruning is on): archived, its versions kept; declaring it again restores it",
+                )
+            else:
+                address = Address.of("preset", slug, name)
+                self.unmanaged.append(Unmanaged(kind="preset", address=address, reason="not declared in the config"))
+
+    def archive_preset(self, slug: str, name: str, reason: str) -> None:
+        """A preset's deletion is an archive: hidden, its versions kept, its slug still taken."""
+        address = Address.of("preset", slug, name)
+        self.add(
+            "delete_preset",
+            Change(
+                action="delete",
+                kind="preset",
+                address=address,
+                workspace=slug,
+                name=name,
+                live_id=self.live.ids.get(address),
+                reason=reason,
+                details={"archive": True},
+            ),
+        )
 
     def preset(self, slug: str, name: str, spec: Preset) -> None:
+        """A preset is its slug in its workspace (the same slug elsewhere is another preset)."""
         address = Address.of("preset", slug, name)
-        history = self.live.presets.get(name)
-        live_ws = self.live.preset_workspaces.get(name)
+        history = self.live.presets.get(address)
+        live_ws = self.live.state.workspaces.get(slug)
+        is_live = live_ws is not None and name in live_ws.presets
         source = self.source(("workspaces", slug, "presets", name))
         designated = history.versions.get(history.designated_version) if history is not None else None
-        if live_ws is not None and designated is not None:
+        if is_live and designated is not None:
             spec = effective(spec, designated)  # what the config leaves out keeps the live version's value
-        if spec.id is not None and (live_ws is None or self.live.ids.get(f"preset:{live_ws}/{name}") != spec.id):
-            if live_ws is None:
+        if spec.id is not None and (not is_live or self.live.ids.get(address) != spec.id):
+            if not is_live:
                 self.lost_pins.append(address)
             else:
                 self.warnings.append(f"{address}: pinned to id {spec.id}, but the live preset '{name}' has another id")
         want = spec.content()
         desired = spec
         after = normalize(spec, None)
-        if history is None or live_ws is None:
+        if history is None or not is_live:
             self.add(
                 "preset",
                 Change(
@@ -788,16 +804,16 @@ class _Builder:
                     desired=desired,
                     source=source,
                     reason=lost_pin_reason(spec) if address in self.lost_pins else None,
-                    details={"version_before": None, "version_after": 1, "restores_version": None},
+                    details={
+                        "version_before": None,
+                        "version_after": 1,
+                        "restores_version": None,
+                        "restore_if_archived": True,
+                    },
                 ),
             )
             return
         self.managed_objects += 1
-        if live_ws != slug:
-            self.warnings.append(
-                f"{address}: the live preset '{name}' belongs to workspace '{live_ws}'; "
-                "upstream a preset follows the key that publishes it"
-            )
         live_spec = designated or Preset()
         if live_spec.content() == want:
             return

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from openrouter_iac.errors import ServerRuleError
-from openrouter_iac.kinds import NAMED, PRUNABLE
+from openrouter_iac.kinds import NAMED
 from openrouter_iac.model.address import Address
 from openrouter_iac.model.config import Config
 from openrouter_iac.model.positions import PathKey, SourceMap, dotted
@@ -84,7 +84,7 @@ def _emptied(config: Config, live: LiveSnapshot, changes: list[Change]) -> list[
         live_ws = live.state.workspaces.get(slug)
         if live_ws is None:
             continue
-        for kind in PRUNABLE:
+        for kind in NAMED:  # presets too: pruning archives them
             collection = kind.collection or ""
             live_items = getattr(live_ws, collection)
             gone = sum(1 for c in deletes if c.workspace == slug and c.kind == kind.name)
@@ -103,7 +103,7 @@ def safety_facts(config: Config, live: LiveSnapshot, changes: list[Change], mana
         pruning = workspace.prune if workspace.prune is not None else config.ownership.prune
         live_ws = live.state.workspaces.get(slug)
         declares_nothing = not any(getattr(workspace, kind.collection or "") for kind in NAMED)
-        populated = live_ws is not None and any(getattr(live_ws, kind.collection or "") for kind in PRUNABLE)
+        populated = live_ws is not None and any(getattr(live_ws, kind.collection or "") for kind in NAMED)
         if pruning and declares_nothing and populated:
             empty_config = True
     return SafetyFacts(

@@ -11,7 +11,7 @@ from openrouter_iac.render.layout import plan_lines, safety_alerts
 from openrouter_iac.render.markdown_review import change_graph, marker, origin_line, weakening_alert
 from openrouter_iac.render.notes import rotation_effect
 from openrouter_iac.render.policy_plan import markdown_findings, markdown_spend_ceiling
-from openrouter_iac.render.presets import version_note
+from openrouter_iac.render.presets import action_word, archives, version_note
 from openrouter_iac.render.summary import plural, summary_phrase
 from openrouter_iac.render.unmanaged import GROUP_LIMIT, SHOW_ALL_FLAG, UnmanagedGroup, count, displayed, heading
 
@@ -81,7 +81,8 @@ def _caution(plan: Plan) -> str:
             rotated.add(change.address)
             lines.append(f"- 🔑 Rotate {address}: {md.escape(rotation_effect(change))}")
         elif change.action == "delete":
-            lines.append(f"- 🔴 Delete {address}" + (f": {md.escape(change.reason)}" if change.reason else ""))
+            verb = action_word(change).capitalize()
+            lines.append(f"- 🔴 {verb} {address}" + (f": {md.escape(change.reason)}" if change.reason else ""))
         elif change.action == "replace":
             lines.append(f"- 🟣 Replace (delete, then create) {address}" + _reason(change))
     lines.extend(f"- 🔑 Rotate {md.code(a)}" for a in plan.safety.rotations if a not in rotated)
@@ -114,7 +115,8 @@ def _highlights(plan: Plan) -> str:
 def _table(plan: Plan) -> str:
     rows = ["| Action | Address | Changes |", "|---|---|---|"]
     for change in display_order(plan.changes):
-        cells = [ACTION_LABEL[change.action], md.code(change.address, in_table=True), _row_summary(change)]
+        label = "🔴 archive" if archives(change) else ACTION_LABEL[change.action]
+        cells = [label, md.code(change.address, in_table=True), _row_summary(change)]
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows)
 

@@ -7,6 +7,18 @@ from typing import Any
 
 from openrouter_iac.plan.model import Change
 
+RESTORE_NOTE = "restored instead if the slug is archived"
+
+
+def archives(change: Change) -> bool:
+    """A preset's delete: upstream it is an archive (`DELETE /presets/{slug}`), not a removal."""
+    return change.kind == "preset" and change.action == "delete" and bool(change.details.archive)
+
+
+def action_word(change: Change) -> str:
+    """`archive` for a preset's delete, else the action (`create`, `delete`...)."""
+    return "archive" if archives(change) else change.action
+
 
 def version_note(change: Change) -> str | None:
     """`v3 → v4`, `new preset, v1` or `restores v2 content as v4 (live v5)`; None without versions."""
@@ -21,7 +33,8 @@ def version_note(change: Change) -> str | None:
         note = f"restores v{restores} content as v{after}"
         return note if before is None else f"{note} (live v{before})"
     if before is None:
-        return f"new preset, v{after}"
+        restore = f" ({RESTORE_NOTE})" if change.details.restore_if_archived else ""
+        return f"new preset, v{after}{restore}"
     return f"v{before} → v{after}"
 
 

@@ -144,9 +144,6 @@ CASES: dict[str, list[str]] = {
     "preset-publisher-without-sink.yaml": [
         "preset-publisher-without-sink.yaml:9:23: workspaces.sandbox.presets.docs-answer.publish_with: key 'docs-bot' has no secret_sink, so orctl cannot read its secret to publish versions",
     ],
-    "preset-slug-in-two-workspaces.yaml": [
-        "preset-slug-in-two-workspaces.yaml:16:7: workspaces.beta.presets.summarizer: preset slug 'summarizer' is also declared in workspace 'alpha'; preset slugs are account-wide upstream",
-    ],
     "previous-name-is-current-name.yaml": [
         "previous-name-is-current-name.yaml:8:26: workspaces.sandbox.keys.support-bot.previous_names[0]: previous name 'docs-bot' is still in use (API key 'docs-bot' is declared in workspace 'sandbox'); a previous name must name nothing declared now: remove it here, or rename the other one",
     ],

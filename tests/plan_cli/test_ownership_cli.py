@@ -132,18 +132,22 @@ def test_a_saved_plan_keeps_absent_settings_unmanaged(tmp_path: Path) -> None:
     assert set(json.loads(state.read_text())["budgets"][research["id"]]) == {"lifetime", "monthly", "weekly", "daily"}
 
 
-def test_an_undeclared_preset_is_reported_even_when_pruning(tmp_path: Path) -> None:
+def test_an_undeclared_preset_is_archived_when_pruning(tmp_path: Path) -> None:
     state = _seeded(tmp_path)
+    config = _config(tmp_path, "version: 1\nworkspaces:\n  research:\n    name: Research\n")
+    presets = [u for u in _plan(config, state)["unmanaged"] if u["kind"] == "preset"]
+    assert presets == [
+        {"kind": "preset", "address": "preset:research/paper-summariser", "reason": "not declared in the config"}
+    ]
     config = _config(tmp_path, "version: 1\nownership: {prune: true}\nworkspaces:\n  research:\n    name: Research\n")
     plan = _plan(config, state)
-    presets = [u for u in plan["unmanaged"] if u["kind"] == "preset"]
-    assert presets == [
-        {
-            "kind": "preset",
-            "address": "preset:research/paper-summariser",
-            "reason": "not declared; pruning is on, but the API cannot delete a preset",
-        }
-    ]
+    assert [u for u in plan["unmanaged"] if u["kind"] == "preset"] == []
+    [archive] = [c for c in plan["changes"] if c["kind"] == "preset"]
+    assert (archive["action"], archive["address"], archive["details"]) == (
+        "delete",
+        "preset:research/paper-summariser",
+        {"archive": True},
+    )
 
 
 def test_pruning_a_workspace_lists_all_it_removes_and_needs_allow_destroy(tmp_path: Path) -> None:

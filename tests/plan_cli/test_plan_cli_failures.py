@@ -171,7 +171,7 @@ def test_preset_deleted_between_the_list_and_its_read(api: Api, tamper: Any) -> 
 
     tamper(vanished)
     result = orctl("plan", "-c", AGENCY, env=api.env())
-    assert_failed_cleanly(result, "preset 'gone' was not found", "HTTP 404", secret=api.key)
+    assert_failed_cleanly(result, "preset 'gone' of workspace 'default' was not found", "HTTP 404", secret=api.key)
 
 
 # -- throttling and server errors ----------------------------------------------------------------
