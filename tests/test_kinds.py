@@ -16,6 +16,7 @@ from openrouter_iac.live.writer import HANDLERS
 from openrouter_iac.model.address import KIND_NAMES, Address
 from openrouter_iac.model.names import WORKSPACE_NAMES
 from openrouter_iac.model.resources import Workspace
+from openrouter_iac.model.traits import SERVER_COMPUTED, fields_with
 from openrouter_iac.plan.model import LAYER, Change
 
 IDS = [kind.name for kind in KINDS]
@@ -111,3 +112,10 @@ def test_a_change_carries_its_typed_spec_through_json() -> None:
     }
     assert again.details.from_ == "old"
     assert again.model_dump(mode="json")["details"] == {"from": "old"}
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
+def test_server_computed_fields_are_never_dumped(kind: ResourceKind) -> None:
+    # Excluded from every dump, so no diff, fingerprint, saved plan or export sees them.
+    for name in fields_with(kind.spec, SERVER_COMPUTED):
+        assert kind.spec.model_fields[name].exclude is True, f"{kind.spec.__name__}.{name}"

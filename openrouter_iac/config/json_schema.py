@@ -14,6 +14,7 @@ from openrouter_iac.config.field_docs import add_descriptions, models_by_name
 from openrouter_iac.model.config import CONFIG_VERSION, Config
 from openrouter_iac.model.enums import BYOK_PROVIDERS
 from openrouter_iac.model.names import SECRET_SINK_NAME, WORKSPACE_NAMES, WORKSPACE_SLUG
+from openrouter_iac.model.traits import SERVER_COMPUTED, fields_with
 
 SCHEMA_ID = "https://github.com/openrouter-iac/orctl/schemas/orctl.schema.json"
 
@@ -40,6 +41,8 @@ def config_schema() -> dict[str, Any]:
     for name, definition in definitions.items():
         if name in models:
             add_descriptions(definition, models[name])
+            for computed in fields_with(models[name], SERVER_COMPUTED):  # read from the API, never written
+                definition.get("properties", {}).pop(computed, None)
     schema: dict[str, Any] = {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": SCHEMA_ID,

@@ -18,6 +18,7 @@ Problem = tuple[PathKey, bool, str]
 GUARDRAIL_LISTS = ("allowed_models", "ignored_models", "allowed_providers", "ignored_providers", "allowed_data_regions")
 BYOK_LISTS = ("allowed_models", "allowed_keys", "allowed_user_ids")
 OBSERVABILITY_LISTS = ("api_keys",)
+WORKSPACE_LISTS = ("disabled_server_tools",)
 
 REASON = (
     "the list is empty (null: are its items commented out?); list at least one item, "
@@ -37,11 +38,23 @@ def _nulls(spec: Any, path: PathKey, names: tuple[str, ...], written: frozenset[
             yield (*path, name), False, REASON
 
 
+UNCLEARABLE = "regions cannot be cleared (the API keeps at least one); write [global] for the default"
+OBSERVABILITY_UNCLEARABLE = ("regions",)
+
+
+def _uncleared(spec: Any, path: PathKey, names: tuple[str, ...]) -> Iterator[Problem]:
+    spec = _mapping(spec)
+    for name in names:
+        if name in spec and spec[name] is None:
+            yield (*path, name), False, UNCLEARABLE
+
+
 def check_null_lists(data: dict[str, Any], written: frozenset[PathKey] = frozenset()) -> Iterator[Problem]:
     """A problem for each list present with no value, in document order."""
     for slug, workspace in _mapping(data.get("workspaces")).items():
         base = ("workspaces", slug)
         workspace = _mapping(workspace)
+        yield from _nulls(workspace, base, WORKSPACE_LISTS, written)
         yield from _nulls(workspace.get("default_guardrail"), (*base, "default_guardrail"), GUARDRAIL_LISTS, written)
         for name, guardrail in _mapping(workspace.get("guardrails")).items():
             yield from _nulls(guardrail, (*base, "guardrails", name), GUARDRAIL_LISTS, written)
@@ -49,3 +62,4 @@ def check_null_lists(data: dict[str, Any], written: frozenset[PathKey] = frozens
             yield from _nulls(byok, (*base, "byok", name), BYOK_LISTS, written)
         for name, destination in _mapping(workspace.get("observability")).items():
             yield from _nulls(destination, (*base, "observability", name), OBSERVABILITY_LISTS, written)
+            yield from _uncleared(destination, (*base, "observability", name), OBSERVABILITY_UNCLEARABLE)

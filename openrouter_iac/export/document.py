@@ -88,6 +88,16 @@ def _whole_numbers(value: Any) -> Any:
     return value
 
 
+def key_facts(spec: Any) -> str:
+    """What the API says about a key that is not config (`last_used_at`, `external_user`)."""
+    facts = []
+    if spec.last_used_at is not None:
+        facts.append(f"last used {spec.last_used_at.isoformat().replace('+00:00', 'Z')}")
+    if spec.external_user is not None:
+        facts.append(f"external user {spec.external_user!r}")
+    return ", ".join(facts)
+
+
 class _Workspace:
     """One workspace's document and the comments on its lines."""
 
@@ -163,26 +173,32 @@ class _Workspace:
                 if live_name in shared[collection]:
                     entry = {"id": live_id, **entry}
                 if config_name != live_name:
-                    self.comments[where] = (
-                        f"live name '{live_name}' is shared; this one is pinned by id and renamed on apply"
+                    self._comment(
+                        where, f"live name '{live_name}' is shared; this one is pinned by id and renamed on apply"
                     )
                     self.result.renamed.append(f"{kind}:{self.slug}/{config_name} (live name '{live_name}')")
                 elif "id" in entry:
-                    self.comments[where] = f"live name '{live_name}' is shared: pinned to this one by id"
+                    self._comment(where, f"live name '{live_name}' is shared: pinned to this one by id")
                 entries[config_name] = entry
             if entries:
                 body[collection] = entries
         return body
+
+    def _comment(self, where: Path, text: str) -> None:
+        self.comments[where] = f"{text}; {self.comments[where]}" if where in self.comments else text
 
     def _guardrail(self, spec: Any, where: Path, name: str) -> dict[str, Any]:
         return _dump(spec)
 
     def _api_key(self, spec: Any, where: Path, name: str) -> dict[str, Any]:
         entry = _dump(spec, exclude={"guardrail"})
+        facts = key_facts(spec)
+        if facts:
+            self.comments[where] = facts  # read from the API, not config: a comment
         if spec.guardrail is not None:
             guardrail = self.ref("guardrail", spec.guardrail)
             if guardrail is None:
-                self.comments[where] = "its live guardrail is not part of this export"
+                self._comment(where, "its live guardrail is not part of this export")
             else:
                 entry["guardrail"] = guardrail
         return entry

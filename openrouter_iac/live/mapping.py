@@ -7,6 +7,7 @@ are resolved to ids by the caller: these functions are pure.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -41,6 +42,15 @@ WORKSPACE_FIELDS = (
 PRESET_STRUCTURAL_KEYS = ("model", "models", "provider")
 
 
+def _newer(body: dict[str, Any], values: dict[str, tuple[str, Any]], changed: Collection[str]) -> dict[str, Any]:
+    """Fields newer than the saved spec (``{spec field: (API field, value)}``): sent when set or
+    when the plan changes them, so a request that does not use them is the one an older API takes."""
+    for name, (wire, value) in values.items():
+        if name in changed or value not in (None, False, []):
+            body[wire] = value
+    return body
+
+
 # ---------------------------------------------------------------- workspaces
 
 
@@ -49,17 +59,17 @@ def workspace_from_api(raw: dict[str, Any], budgets: list[dict[str, Any]], inclu
     for budget in budgets:
         interval = budget.get("reset_interval") or "lifetime"
         caps[interval] = float(budget["limit_usd"])
-    fields = {name: raw.get(name) for name in WORKSPACE_FIELDS if raw.get(name) is not None}
+    fields = {name: raw.get(name) for name in (*WORKSPACE_FIELDS, "disabled_server_tools") if raw.get(name) is not None}
     return Workspace.model_validate(
         {**fields, "budgets": Budgets.model_construct(None, **caps), "include_byok_in_budgets": include_byok}
     )
 
 
-def workspace_body(spec: Workspace, slug: str | None = None) -> dict[str, Any]:
+def workspace_body(spec: Workspace, slug: str | None = None, changed: Collection[str] = ()) -> dict[str, Any]:
     body = {name: getattr(spec, name) for name in WORKSPACE_FIELDS}
     if slug is not None:
         body["slug"] = slug
-    return body
+    return _newer(body, {"disabled_server_tools": ("disabled_server_tools", spec.disabled_server_tools)}, changed)
 
 
 # ---------------------------------------------------------------- guardrails
@@ -100,6 +110,7 @@ def policy_fields_from_api(raw: dict[str, Any]) -> dict[str, Any]:
         "enable_free_model_publication": raw.get("enable_free_model_publication"),
         "enable_free_model_training": raw.get("enable_free_model_training"),
         "enable_paid_model_training": raw.get("enable_paid_model_training"),
+        "enforce_first_party_harness_models": raw.get("enforce_first_party_harness_models"),
         "content_filters": filters or None,
         "sensitive_info": sensitive,
         "prompt_injection": injection,
@@ -114,7 +125,9 @@ def guardrail_from_api(raw: dict[str, Any], members: list[str] | None) -> Guardr
     return Guardrail.model_validate({**policy_fields_from_api(raw), "members": members})
 
 
-def guardrail_body(policy: GuardrailPolicy, name: str | None, workspace_id: str | None = None) -> dict[str, Any]:
+def guardrail_body(
+    policy: GuardrailPolicy, name: str | None, workspace_id: str | None = None, changed: Collection[str] = ()
+) -> dict[str, Any]:
     """A create or PATCH body. Arrays are sent whole (the API replaces them) and None clears."""
     zdr = policy.zdr or ZeroDataRetention()
     builtins: list[dict[str, Any]] = [
@@ -146,8 +159,9 @@ def guardrail_body(policy: GuardrailPolicy, name: str | None, workspace_id: str 
         "content_filter_builtins": builtins or None,
         **{f"enforce_zdr_{group}": getattr(zdr, group) for group in ZDR_GROUPS},
     }
-    if policy.allowed_data_regions is not None:
-        body["allowed_data_regions"] = policy.allowed_data_regions  # [newer]: only sent when used
+    # allowed_data_regions: null lifts the restriction ([] is refused by the API).
+    newer = ("allowed_data_regions", "enforce_first_party_harness_models")
+    _newer(body, {field: (field, getattr(policy, field)) for field in newer}, changed)
     if name is not None:
         body["name"] = name
     if workspace_id is not None:
@@ -162,16 +176,27 @@ def _api_interval(reset: str) -> str | None:
 # ---------------------------------------------------------------- keys
 
 
+def _timestamp(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) and value else None
+
+
 def key_from_api(raw: dict[str, Any], guardrail_name: str | None) -> ApiKey:
-    expires = raw.get("expires_at")
+    external_user = raw.get("external_user")
     return ApiKey(
         limit=raw.get("limit"),
         limit_reset=raw.get("limit_reset"),
         include_byok_in_limit=bool(raw.get("include_byok_in_limit")),
         disabled=bool(raw.get("disabled")),
-        expires_at=datetime.fromisoformat(expires.replace("Z", "+00:00")) if expires else None,
+        expires_at=_timestamp(raw.get("expires_at")),
         guardrail=guardrail_name,
+        last_used_at=_timestamp(raw.get("last_used_at")),
+        external_user=external_user if isinstance(external_user, str) else None,
     )
+
+
+def api_timestamp(moment: datetime) -> str:
+    """ISO 8601 UTC with seconds always written (`...T00:00:00Z`): the API refuses minute precision."""
+    return moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds").replace("+00:00", "Z")
 
 
 def key_create_body(spec: ApiKey, name: str, workspace_id: str) -> dict[str, Any]:
@@ -183,7 +208,7 @@ def key_create_body(spec: ApiKey, name: str, workspace_id: str) -> dict[str, Any
         "workspace_id": workspace_id,
     }
     if spec.expires_at is not None:
-        body["expires_at"] = spec.expires_at.isoformat().replace("+00:00", "Z")
+        body["expires_at"] = api_timestamp(spec.expires_at)
     return body
 
 
@@ -207,6 +232,10 @@ def byok_from_api(raw: dict[str, Any], key_names_by_hash: dict[str, str]) -> Byo
     return ByokKey(
         provider=raw["provider"],
         fallback=bool(raw.get("is_fallback")),
+        required=bool(raw.get("is_required")),
+        byok_only=bool(raw.get("is_byok_only")),
+        declared_zdr=raw.get("declared_zdr"),
+        declared_region=raw.get("declared_region"),
         disabled=bool(raw.get("disabled")),
         allowed_models=raw.get("allowed_models") or None,
         allowed_keys=[key_names_by_hash.get(h, f"hash:{h}") for h in hashes] if hashes else None,
@@ -214,7 +243,9 @@ def byok_from_api(raw: dict[str, Any], key_names_by_hash: dict[str, str]) -> Byo
     )
 
 
-def byok_body(spec: ByokKey, name: str, key_hashes: list[str] | None, credential: str | None) -> dict[str, Any]:
+def byok_body(
+    spec: ByokKey, name: str, key_hashes: list[str] | None, credential: str | None, changed: Collection[str] = ()
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "name": name,
         "is_fallback": spec.fallback,
@@ -223,6 +254,16 @@ def byok_body(spec: ByokKey, name: str, key_hashes: list[str] | None, credential
         "allowed_api_key_hashes": key_hashes,
         "allowed_user_ids": spec.allowed_user_ids,
     }
+    newer = {
+        "required": ("is_required", spec.required),
+        "byok_only": ("is_byok_only", spec.byok_only),
+        "declared_zdr": ("declared_zdr", spec.declared_zdr),
+    }
+    _newer(body, newer, changed)
+    if "declared_region" in changed:
+        # Only when the plan changes it: else the API keeps it, or for openai and fireworks takes
+        # it from the key (a create that declares none, a rotation).
+        body["declared_region"] = spec.declared_region
     if credential is not None:
         body["key"] = credential
     return body
@@ -244,6 +285,7 @@ def observability_from_api(raw: dict[str, Any], key_names_by_hash: dict[str, str
         broadcast_generation_identity=bool(raw.get("broadcast_generation_identity")),
         broadcast_generation_request_context=bool(raw.get("broadcast_generation_request_context")),
         filter_rules=raw.get("filter_rules"),
+        **({"regions": raw["regions"]} if raw.get("regions") else {}),
     )
 
 
@@ -254,7 +296,11 @@ def public_config(kind: str, config: dict[str, Any]) -> dict[str, Any]:
 
 
 def observability_body(
-    spec: ObservabilityDestination, name: str, config: dict[str, Any], key_hashes: list[str] | None
+    spec: ObservabilityDestination,
+    name: str,
+    config: dict[str, Any],
+    key_hashes: list[str] | None,
+    changed: Collection[str] = (),
 ) -> dict[str, Any]:
     return {
         "name": name,
@@ -267,6 +313,8 @@ def observability_body(
         "broadcast_generation_identity": spec.broadcast_generation_identity,
         "broadcast_generation_request_context": spec.broadcast_generation_request_context,
         "filter_rules": spec.filter_rules,
+        # Never null (it cannot be cleared): a new destination gets the API's default, `[global]`.
+        **({"regions": spec.regions} if spec.regions is not None and "regions" in changed else {}),
     }
 
 

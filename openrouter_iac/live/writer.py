@@ -8,13 +8,20 @@ snapshot and learns the id of everything created during the run.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from openrouter_iac.client import OpenRouterClient
-from openrouter_iac.errors import AmbiguousWriteError, ApplyError, MalformedResponseError, NotFoundError
+from openrouter_iac.errors import (
+    AmbiguousWriteError,
+    ApiRequestError,
+    ApplyError,
+    ConflictError,
+    MalformedResponseError,
+    NotFoundError,
+)
 from openrouter_iac.kinds import BY_NAME
 from openrouter_iac.live import secret_moves
 from openrouter_iac.live.mapping import (
@@ -114,14 +121,18 @@ class Writer:
         spec = change.spec(Workspace)
         if change.action == "create":
             data = self._create(
-                change, "/workspaces", workspace_body(spec, slug), lambda item: item.get("slug") == slug
+                change,
+                "/workspaces",
+                workspace_body(spec, slug, _changed(change)),
+                lambda item: item.get("slug") == slug,
             )
             self.context.ids[change.address] = str(data["id"])
             self.context.ids[Address.of("default_guardrail", slug)] = str(data["default_guardrail_id"])
             return
         # Sending the slug every time also carries out a rename declared with previous_names.
         workspace_id = change.live_id or self.context.id_of(change.address)
-        self.client.patch(f"/workspaces/{workspace_id}", json=workspace_body(spec, slug), resource=change.address)
+        body = workspace_body(spec, slug, _changed(change))
+        self.client.patch(f"/workspaces/{workspace_id}", json=body, resource=change.address)
         self.context.ids[change.address] = workspace_id  # a rename: later changes find it by its new name
 
     def _workspace_members(self, change: Change) -> None:
@@ -152,7 +163,9 @@ class Writer:
         guardrail_id = self.context.id_of(Address.of("default_guardrail", change.workspace))
         # A default guardrail cannot be deleted; "deleting" it clears its policy.
         policy = GuardrailPolicy() if change.action == "delete" else change.spec(GuardrailPolicy)
-        self.client.patch(f"/guardrails/{guardrail_id}", json=guardrail_body(policy, None), resource=change.address)
+        changed = set(GuardrailPolicy.model_fields) if change.action == "delete" else _changed(change)
+        body = guardrail_body(policy, None, changed=changed)
+        self.client.patch(f"/guardrails/{guardrail_id}", json=body, resource=change.address)
 
     def _guardrail(self, change: Change) -> None:
         if change.action == "delete":
@@ -166,7 +179,7 @@ class Writer:
             created = self._create(
                 change,
                 "/guardrails",
-                guardrail_body(spec, name, workspace_id),
+                guardrail_body(spec, name, workspace_id, _changed(change)),
                 lambda item: item.get("name") == name,
                 params={"workspace_id": workspace_id},
             )
@@ -175,7 +188,8 @@ class Writer:
             self._members(guardrail_id, change.address, add=spec.members or [], remove=[])
             return
         guardrail_id = change.live_id or self.context.id_of(change.address)
-        self.client.patch(f"/guardrails/{guardrail_id}", json=guardrail_body(spec, name), resource=change.address)
+        body = guardrail_body(spec, name, changed=_changed(change))
+        self.client.patch(f"/guardrails/{guardrail_id}", json=body, resource=change.address)
         self.context.ids[change.address] = guardrail_id  # a rename: assignments find it by its new name
         members = _field_sets(change, "members")
         if members is not None:
@@ -308,7 +322,12 @@ class Writer:
         hashes = self._key_hashes(change.workspace, spec.allowed_keys)
         rotating = sends_credential(change)
         credential = self._resolve(spec.key, change) if rotating else None
-        body = byok_body(spec, live_name, hashes, credential)
+        changed = _changed(change)
+        body = byok_body(spec, live_name, hashes, credential, changed)
+        with _region_refusal(spec) if "declared_region" in changed else contextlib.nullcontext():
+            self._write_byok(change, spec, body, live_name)
+
+    def _write_byok(self, change: Change, spec: ByokKey, body: dict[str, Any], live_name: str) -> None:
         if change.action in ("create", "replace"):
             body.update(provider=spec.provider, workspace_id=self._workspace_id(change))
             workspace_id = str(body["workspace_id"])
@@ -346,9 +365,11 @@ class Writer:
             else:
                 config[key] = value
         live_name = name_with_rotation(_name(change), spec.rotation)
-        body = observability_body(spec, live_name, config, self._key_hashes(change.workspace, spec.api_keys))
+        hashes = self._key_hashes(change.workspace, spec.api_keys)
+        body = observability_body(spec, live_name, config, hashes, _changed(change))
         if change.action in ("create", "replace"):
             body.update(type=spec.type, workspace_id=self._workspace_id(change))
+            body.setdefault("regions", ["global"])  # the API's default, sent explicitly
             workspace_id = str(body["workspace_id"])
             created = self._create(
                 change,
@@ -450,6 +471,27 @@ def sends_credential(change: Change) -> bool:
         or sends_headers_again(fc.field, fc.before, fc.after)
         for fc in change.fields
     )
+
+
+@contextlib.contextmanager
+def _region_refusal(spec: ByokKey) -> Iterator[None]:
+    """The API refuses a region the credential cannot have (400 on create, 409 on change): say why."""
+    try:
+        yield
+    except (ConflictError, ApiRequestError) as exc:
+        if exc.status not in (400, 409) or "declared_region" not in exc.message:
+            raise
+        exc.hint = (
+            f"declared_region '{spec.declared_region}' must suit the {spec.provider} credential: for openai "
+            "and fireworks it is the region of the key material (leave it out to take it from the key); "
+            "among other providers only azure accepts europe or us"
+        )
+        raise
+
+
+def _changed(change: Change) -> frozenset[str]:
+    """The fields the plan changes (a newer API field is sent when set or changed)."""
+    return frozenset(fc.field for fc in change.fields)
 
 
 def _field_sets(change: Change, name: str) -> tuple[set[str], set[str]] | None:

@@ -26,7 +26,26 @@ DetectorSlug = Literal["email", "phone", "ssn", "credit-card", "ip-address", "pe
 PROMPT_INJECTION_SLUG = "regex-prompt-injection"
 
 DataRegion = Literal["global", "europe", "us"]
-"""[newer] guardrail `allowed_data_regions` values."""
+"""[newer] data regions: guardrail `allowed_data_regions`, BYOK `declared_region`, destination `regions`."""
+
+RegionInput = Literal["global", "europe", "us", "eu"]
+"""[newer] destination `regions` as written: `eu` is the API's alias of `europe` (stored as `europe`)."""
+
+ServerTool = Literal[
+    "openrouter:advisor",
+    "openrouter:apply_patch",
+    "openrouter:bash",
+    "openrouter:datetime",
+    "openrouter:fusion",
+    "openrouter:image_generation",
+    "openrouter:experimental__search_models",
+    "openrouter:shell",
+    "openrouter:subagent",
+    "openrouter:tool_search",
+    "openrouter:web_fetch",
+    "openrouter:web_search",
+]
+"""[newer] OpenRouter server tools a workspace can disable (`disabled_server_tools`)."""
 
 ProviderSort = Literal["price", "throughput", "latency", "exacto"]
 

@@ -24,14 +24,17 @@ from openrouter_iac.model.enums import (
     FilterAction,
     ObservabilityType,
     ProviderSort,
+    RegionInput,
     ResetInterval,
     ScanScope,
+    ServerTool,
 )
 from openrouter_iac.model.traits import (
     IMMUTABLE,
     MODEL_SLUGS,
     NESTED,
     RESENDS_SECRET,
+    SERVER_COMPUTED,
     SET_LIKE,
     WRITE_ONLY,
     Nested,
@@ -133,7 +136,10 @@ class GuardrailPolicy(Spec):
     ignored_providers: Annotated[list[str] | None, SET_LIKE] = Field(None, min_length=1)
     """Never these providers."""
     allowed_data_regions: Annotated[list[DataRegion] | None, SET_LIKE] = Field(None, min_length=1)
-    """[newer] Only endpoints in these data regions."""
+    """Only requests arriving through these regions (`global` openrouter.ai, `europe`
+    eu.openrouter.ai, `us` us.openrouter.ai); `null` lifts the restriction."""
+    enforce_first_party_harness_models: bool | None = None
+    """Enforce first-party harness models (the API's flag of that name; `null` leaves it unset)."""
     zdr: ZeroDataRetention | None = None
     """Zero data retention per provider group; `zdr: true` enforces it for all five."""
     enable_free_model_publication: bool | None = None
@@ -199,6 +205,10 @@ class ApiKey(Spec):
     """The autonomous behaviour this key serves (documentation, and for lint rules)."""
     previous_names: list[str] = Field(default_factory=list)
     """Earlier names of this key (`name`, or `workspace/name` when the key moves workspace)."""
+    last_used_at: Annotated[datetime | None, SERVER_COMPUTED] = Field(None, exclude=True)
+    """When the key was last used (read from the API, never written or compared)."""
+    external_user: Annotated[str | None, SERVER_COMPUTED] = Field(None, exclude=True)
+    """The partner's end-user id the key is attributed to (read from the API, never written or compared)."""
 
     @field_validator("expires_at")
     @classmethod
@@ -269,6 +279,19 @@ class ByokKey(Spec):
     """Change this marker (any text, e.g. a date) to send the credential again."""
     fallback: bool = False
     """Use this credential only as a fallback after OpenRouter's own."""
+    required: bool = False
+    """Requests for its models (`allowed_models`, or all) run only on your keys for this provider:
+    OpenRouter's shared endpoints are removed for them (the API's `is_required`)."""
+    byok_only: bool = False
+    """OpenRouter's shared endpoints on this provider are removed for every model, even after all
+    your keys fail (the API's `is_byok_only`). Not with `fallback`."""
+    declared_zdr: bool | None = None
+    """Your declaration that the provider account behind it retains no data (`true`), does
+    (`false`), or `null`: OpenRouter's policy for the endpoint. Self-declared, not verified."""
+    declared_region: DataRegion | None = None
+    """The data region the provider account processes requests in (`global`, `europe`, `us`);
+    `null` = undeclared. For openai and fireworks it must match the key's region (absent: taken
+    from the key); among other providers only azure accepts `europe` or `us`."""
     disabled: bool = False
     """Keep the credential but stop using it."""
     allowed_models: Annotated[list[str] | None, SET_LIKE, MODEL_SLUGS] = None
@@ -279,6 +302,15 @@ class ByokKey(Spec):
     """Organization member user ids that may use it (absent = all)."""
     previous_names: list[str] = Field(default_factory=list)
     """Earlier names of this credential."""
+
+    @model_validator(mode="after")
+    def _byok_only_not_fallback(self) -> ByokKey:
+        if self.byok_only and self.fallback:
+            raise ValueError(
+                "byok_only cannot be combined with fallback (the API takes byok_only only on a "
+                "non-fallback credential); set one of them to false"
+            )
+        return self
 
 
 class ObservabilityDestination(Spec):
@@ -308,12 +340,22 @@ class ObservabilityDestination(Spec):
     """Include user identity in traces."""
     broadcast_generation_request_context: bool = False
     """Include request context in traces."""
+    regions: Annotated[list[RegionInput] | None, SET_LIKE] = Field(None, min_length=1)
+    """Data regions whose requests are traced here (`global`, `europe` or its alias `eu`, `us`);
+    a new destination gets `[global]`. It cannot be cleared."""
     filter_rules: Annotated[dict[str, Any] | None, NESTED] = None
     """Optional filter rules, as the API takes them."""
     rotation: Annotated[str | None, RESENDS_SECRET] = None
     """Change this marker to send the secret config values again."""
     previous_names: list[str] = Field(default_factory=list)
     """Earlier names of this destination."""
+
+    @field_validator("regions")
+    @classmethod
+    def _one_name_per_region(cls, value: list[str] | None) -> list[str] | None:
+        # The API stores `eu` as `europe`: written either way, it converges. (`null` is refused in
+        # a config by config/null_lists.py: it cannot be cleared.)
+        return None if value is None else list(dict.fromkeys("europe" if r == "eu" else r for r in value))
 
 
 WorkspaceData = Literal["user_input", "personal_data"]
@@ -343,6 +385,9 @@ class Workspace(Spec):
     """Opt in to data-discount logging."""
     io_logging_sampling_rate: float = Field(1.0, ge=0.0001, le=1)
     """Fraction of requests logged (0.0001 to 1)."""
+    disabled_server_tools: Annotated[list[ServerTool] | None, SET_LIKE] = None
+    """OpenRouter server tools requests in this workspace may not invoke (e.g.
+    `openrouter:web_search`); `[]` or `null` disables none."""
     budgets: Budgets = Field(default_factory=Budgets)
     """Spending caps per period."""
     include_byok_in_budgets: bool = False

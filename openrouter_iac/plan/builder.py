@@ -634,6 +634,8 @@ class _Builder:
     def delete_child(
         self, slug: str, kind: Kind, name: str, live_spec: Any, reason: str, live_id: str | None = None
     ) -> None:
+        if isinstance(live_spec, ApiKey) and live_spec.last_used_at is not None:  # read, never diffed: a fact
+            reason = f"{reason}; last used {live_spec.last_used_at.isoformat().replace('+00:00', 'Z')}"
         self.add(
             BY_NAME[kind].delete_phase,
             Change(

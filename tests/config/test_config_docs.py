@@ -42,6 +42,8 @@ def test_every_field_of_every_section_is_documented(text: str) -> None:
         enums.ScanScope,
         enums.DetectorSlug,
         enums.DataRegion,
+        enums.RegionInput,
+        enums.ServerTool,
         enums.ProviderSort,
         enums.ObservabilityType,
     ],

@@ -1,0 +1,60 @@
+"""The wire mapping of the API's newer fields: read as the API returns them, and sent only when
+set or changed, so a request that does not use them is byte-for-byte the older one."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from openrouter_iac.live import mapping
+from openrouter_iac.model.resources import ByokKey, GuardrailPolicy, ObservabilityDestination, Workspace
+
+
+def test_unused_newer_fields_are_not_sent() -> None:
+    assert "disabled_server_tools" not in mapping.workspace_body(Workspace(name="Lab"), "lab")
+    body = mapping.guardrail_body(GuardrailPolicy(), "g")
+    assert "allowed_data_regions" not in body and "enforce_first_party_harness_models" not in body
+    byok = mapping.byok_body(ByokKey(provider="openai"), "b", None, None)
+    assert not {"is_required", "is_byok_only", "declared_zdr", "declared_region"} & byok.keys()
+    hook = ObservabilityDestination(type="webhook", config={"url": "https://x.example"}, regions=["global"])
+    assert "regions" not in mapping.observability_body(hook, "h", {}, None)
+
+
+def test_newer_fields_are_sent_when_set_or_changed() -> None:
+    body = mapping.workspace_body(Workspace(name="Lab"), "lab", changed={"disabled_server_tools"})
+    assert body["disabled_server_tools"] is None  # a clear
+    policy = GuardrailPolicy(allowed_data_regions=["europe"], enforce_first_party_harness_models=False)
+    body = mapping.guardrail_body(policy, None, changed={"enforce_first_party_harness_models"})
+    assert body["allowed_data_regions"] == ["europe"] and body["enforce_first_party_harness_models"] is False
+    spec = ByokKey(provider="azure", required=True, declared_zdr=None, declared_region="europe")
+    byok = mapping.byok_body(spec, "b", None, None)
+    assert byok["is_required"] is True and "declared_zdr" not in byok and "declared_region" not in byok
+    byok = mapping.byok_body(spec, "b", None, None, changed={"declared_zdr", "declared_region"})
+    assert byok["declared_zdr"] is None and byok["declared_region"] == "europe"
+
+
+def test_newer_fields_are_read() -> None:
+    key = mapping.key_from_api(
+        {"limit": None, "last_used_at": "2026-11-30T08:00:00.000Z", "external_user": "u-1"}, guardrail_name=None
+    )
+    assert key.last_used_at == datetime(2026, 11, 30, 8, tzinfo=UTC) and key.external_user == "u-1"
+    assert "last_used_at" not in key.model_dump() and "external_user" not in key.model_dump()
+    byok = mapping.byok_from_api(
+        {
+            "provider": "azure",
+            "is_required": True,
+            "is_byok_only": False,
+            "declared_zdr": True,
+            "declared_region": "us",
+        },
+        {},
+    )
+    assert (byok.required, byok.byok_only, byok.declared_zdr, byok.declared_region) == (True, False, True, "us")
+    hook = mapping.observability_from_api({"type": "webhook", "config": {}, "regions": ["eu", "us"]}, {})
+    assert hook.regions == ["europe", "us"]
+    workspace = mapping.workspace_from_api({"name": "Lab", "disabled_server_tools": ["openrouter:bash"]}, [], False)
+    assert workspace.disabled_server_tools == ["openrouter:bash"]
+
+
+def test_expires_at_always_has_seconds() -> None:
+    assert mapping.api_timestamp(datetime(2027, 6, 30, tzinfo=UTC)) == "2027-06-30T00:00:00Z"
+    assert mapping.api_timestamp(datetime(2027, 6, 30, 1, 2, 3, 400000, tzinfo=UTC)) == "2027-06-30T01:02:03.400000Z"
