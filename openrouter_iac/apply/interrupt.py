@@ -1,4 +1,4 @@
-"""SIGINT and SIGTERM during apply: finish the change in flight, then stop and say what was done.
+"""SIGINT and SIGTERM during apply: finish the changes in flight, then stop and say what was done.
 
 A change cut in the middle (a key created but not yet named) is what the next plan has to
 repair; stopping between changes leaves nothing to repair. A second signal stops at once.
@@ -63,7 +63,8 @@ def interruptible() -> Iterator[None]:
 
 @contextmanager
 def stop_between_changes() -> Iterator[StopRequest]:
-    """During the write phase: the first signal asks for a stop after the change in flight."""
+    """During the write phase: the first signal asks for a stop after the changes in flight
+    (no change starts any more; those running, up to --parallelism, finish)."""
     request = StopRequest()
 
     def handler(signum: int, frame: FrameType | None) -> None:

@@ -75,7 +75,7 @@ def render_report(report: ApplyReport) -> str:
     if report.interrupted is not None:
         skipped = [o for o in report.outcomes if o.status == "not_attempted"]
         lines.append(
-            f"Apply interrupted by {report.interrupted} after the change in flight: {done} change(s) done, "
+            f"Apply interrupted by {report.interrupted} after the changes in flight: {done} change(s) done, "
             f"{len(skipped)} not attempted."
         )
         lines.extend(f"  done: {o.action} {o.address}" for o in report.outcomes if o.status == "done")
@@ -85,7 +85,8 @@ def render_report(report: ApplyReport) -> str:
             "so nothing done is repeated."
         )
     elif failed:
-        lines.append(f"Apply stopped: {done} change(s) done, 1 failed, {report.count('not_attempted')} not attempted.")
+        skipped_count = report.count("not_attempted")
+        lines.append(f"Apply stopped: {done} change(s) done, {len(failed)} failed, {skipped_count} not attempted.")
         for outcome in failed:
             lines.append(f"  failed: {outcome.action} {outcome.address}: {outcome.error}")
         skipped = [o for o in report.outcomes if o.status == "not_attempted"]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from openrouter_iac.apply import (
-    ChangeOutcome,
     check_preflight,
     check_safety,
     execute,
@@ -19,6 +20,7 @@ from openrouter_iac.apply import (
 from openrouter_iac.apply.interrupt import Interrupted, interruptible, stop_between_changes
 from openrouter_iac.apply.outputs import check_output_path
 from openrouter_iac.apply.verify import check_saved_plan
+from openrouter_iac.cli.apply_progress import progress_for_stderr
 from openrouter_iac.cli.failures import reported_errors
 from openrouter_iac.cli.plan_cmd import preset_history_wanted, target_option
 from openrouter_iac.cli.session import ApiOptions, api_options, api_session
@@ -29,15 +31,13 @@ from openrouter_iac.live.reader import read_live
 from openrouter_iac.live.writer import ApplyContext, Writer
 from openrouter_iac.model.snapshot import LiveSnapshot
 from openrouter_iac.plan.builder import build_plan, config_digest
-from openrouter_iac.plan.model import Change, Plan, parse_plan
+from openrouter_iac.plan.model import Plan, parse_plan
 from openrouter_iac.policy.gate import check_policy
 from openrouter_iac.policy.plan_facts import with_policy
 from openrouter_iac.render import render_text, should_color
 from openrouter_iac.secrets import mask_for_ci
 from openrouter_iac.secrets.audit import with_sink_audit
 from openrouter_iac.secrets.opener import SinkCache
-
-SYMBOLS = {"create": "+", "update": "~", "delete": "-", "replace": "-/+"}
 
 
 @click.command()
@@ -86,14 +86,16 @@ def apply(
     New key secrets go straight to the sink their key names and nowhere else. One apply writes
     to an account at a time (a lease held in the account; see --lease-wait). A PLANFILE is
     applied only if a fresh plan of the config (-c, else the default location) and the account
-    is the same plan. SIGINT or SIGTERM stops after the change in flight. Exit 0 when the account
-    converged, 1 otherwise.
+    is the same plan. Independent changes run at once, up to --parallelism (default 10; 1 applies
+    one change after another); a change waits for those it depends on. SIGINT or SIGTERM stops
+    after the changes in flight. Exit 0 when the account converged, 1 otherwise.
 
     \b
     Examples:
       orctl apply -c examples/agency --emulator
       orctl plan -c orctl/ --out plan.bin && orctl apply plan.bin -c orctl/
       orctl apply -c orctl/ --auto-approve --report apply-report.json     # in CI
+      orctl apply -c orctl/ --parallelism 1                                # one change at a time
     """
     with reported_errors():
         if planfile is not None and targets:
@@ -203,12 +205,19 @@ def _run(
                 config_base_dir=base_dir,
                 sink_for=sinks.get,
                 publisher_client=session.client_for,
-                on_secret=mask_for_ci,
+                on_secret=_one_at_a_time(mask_for_ci),
                 key_sinks=key_sinks(config),
                 sink_names=tuple(config.secret_sinks),
             )
             with stop_between_changes() as stop:
-                report = execute(plan, writer, progress=_progress(), replan=replan, should_stop=stop)
+                report = execute(
+                    plan,
+                    writer,
+                    progress=progress_for_stderr(),
+                    replan=replan,
+                    should_stop=stop,
+                    parallelism=session.parallelism,
+                )
     if report_path is not None:
         report_path.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
     click.echo(render_report(report))
@@ -272,31 +281,12 @@ def _confirmed(auto_approve: bool) -> bool:
     return True
 
 
-class _LineProgress:
-    """One line per finished change (logs, CI)."""
+def _one_at_a_time(mask: Callable[[str], None]) -> Callable[[str], None]:
+    """Mask registrations from parallel key creates, never interleaved on stdout."""
+    lock = threading.Lock()
 
-    def started(self, index: int, total: int, change: Change) -> None:
-        return None
+    def masked(secret: str) -> None:
+        with lock:
+            mask(secret)
 
-    def finished(self, index: int, total: int, outcome: ChangeOutcome) -> None:
-        symbol = SYMBOLS[outcome.action]
-        result = outcome.detail if outcome.status == "done" else f"FAILED: {outcome.error}"
-        click.echo(f"{symbol} {outcome.address} ... {result} ({outcome.seconds:.2f}s)", err=True)
-
-
-class _LiveProgress:
-    """A single redrawn status line on a terminal; failures stay on screen."""
-
-    def started(self, index: int, total: int, change: Change) -> None:
-        line = f"[{index}/{total}] {SYMBOLS[change.action]} {change.address} ..."
-        click.echo(f"\r\x1b[K{line}", nl=False, err=True)
-
-    def finished(self, index: int, total: int, outcome: ChangeOutcome) -> None:
-        if outcome.status == "failed":
-            click.echo(f"\r\x1b[K! {outcome.address} ... FAILED: {outcome.error}", err=True)
-        elif index == total:
-            click.echo(f"\r\x1b[K[{total}/{total}] done", err=True)
-
-
-def _progress() -> _LineProgress | _LiveProgress:
-    return _LiveProgress() if sys.stderr.isatty() else _LineProgress()
+    return masked

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 import httpx
 
-from openrouter_iac.client import OpenRouterClient, resolve_base_url, resolve_management_key
+from openrouter_iac.client import OpenRouterClient, RequestGate, resolve_base_url, resolve_management_key
 from openrouter_iac.client.credentials import can_prompt
 from openrouter_iac.errors import OrctlError
 
@@ -111,25 +111,30 @@ class ApiSession:
     transport: httpx.BaseTransport | None = None
     """The embedded emulator's transport (None for the real API)."""
     timeout: float = DEFAULT_TIMEOUT
+    gate: RequestGate | None = None
+    """Shared by every client of the session: --parallelism requests in flight, one 429 pause."""
 
     def client_for(self, key: str) -> OpenRouterClient:
         """A client calling as another key (e.g. the inference key that publishes a preset)."""
-        return OpenRouterClient(self.base_url, key, transport=self.transport, timeout=self.timeout)
+        return OpenRouterClient(self.base_url, key, transport=self.transport, timeout=self.timeout, gate=self.gate)
 
 
 @contextmanager
 def api_session(options: ApiOptions) -> Iterator[ApiSession]:
     """A client for the real API, or for the embedded emulator (its state saved on exit)."""
+    gate = RequestGate(options.parallelism)
     if options.emulator:
         with _embedded_emulator(options.emulator_state) as emulator:
-            client = OpenRouterClient(emulator.base_url, emulator.management_key, transport=emulator.transport)
+            client = OpenRouterClient(
+                emulator.base_url, emulator.management_key, transport=emulator.transport, gate=gate
+            )
             with client:
-                yield ApiSession(client, emulator.base_url, options.parallelism, emulator.transport)
+                yield ApiSession(client, emulator.base_url, options.parallelism, emulator.transport, gate=gate)
         return
     base_url = resolve_base_url(options.base_url)
     key = resolve_management_key(options.management_key_file, allow_prompt=can_prompt(sys.stdin, os.environ))
-    with OpenRouterClient(base_url, key.value, timeout=options.timeout) as client:
-        yield ApiSession(client, base_url, options.parallelism, timeout=options.timeout)
+    with OpenRouterClient(base_url, key.value, timeout=options.timeout, gate=gate) as client:
+        yield ApiSession(client, base_url, options.parallelism, timeout=options.timeout, gate=gate)
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from openrouter_iac.client.credentials import (
     resolve_management_key,
     store_in_keyring,
 )
+from openrouter_iac.client.gate import RequestGate
 from openrouter_iac.client.http import DEFAULT_USER_AGENT, OFFSET_ONLY_PAGE_SIZES, OpenRouterClient, Params
 from openrouter_iac.client.identity import check_management_key
 from openrouter_iac.client.retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
@@ -35,6 +36,7 @@ __all__ = [
     "ManagementKey",
     "OpenRouterClient",
     "Params",
+    "RequestGate",
     "RequestStats",
     "RetryPolicy",
     "backend_is_secure",

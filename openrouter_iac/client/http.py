@@ -20,6 +20,7 @@ from openrouter_iac.client.error_map import (
     malformed_error,
     unreachable_error,
 )
+from openrouter_iac.client.gate import RequestGate
 from openrouter_iac.client.paging import collect_pages
 from openrouter_iac.client.retry import (
     NOT_PROCESSED_STATUSES,
@@ -87,6 +88,7 @@ class OpenRouterClient:
         sleep: Callable[[float], None] = time.sleep,
         user_agent: str = DEFAULT_USER_AGENT,
         rand: Callable[[], float] = random.random,
+        gate: RequestGate | None = None,
     ) -> None:
         problem = key_problem(management_key)
         if problem:
@@ -97,6 +99,8 @@ class OpenRouterClient:
         self._key = management_key
         self._policy = RetryPolicy(max_retries, backoff_base, backoff_max, rand)
         self._sleep = sleep
+        self.gate = gate or RequestGate()
+        """Shared by the clients of one run: the in-flight cap and the pause after a 429."""
         self.stats = RequestStats()
         self._http = httpx.Client(
             base_url=self.base_url + "/",
@@ -191,7 +195,8 @@ class OpenRouterClient:
             attempt += 1
             self.stats.record(method, path, retry=attempt > 1)
             try:
-                response = self._http.request(method, path.lstrip("/"), params=query, json=json)
+                with self.gate.request():
+                    response = self._http.request(method, path.lstrip("/"), params=query, json=json)
             except httpx.TransportError as exc:
                 # `from None`: the httpx exception holds the request, headers included.
                 failure = classify_transport_error(exc)
@@ -226,7 +231,11 @@ class OpenRouterClient:
                     )
                 if attempt <= self._policy.max_retries:
                     may_have_applied |= status not in NOT_PROCESSED_STATUSES
-                    self._sleep(self._policy.delay(attempt, response.headers.get("retry-after")))
+                    delay = self._policy.delay(attempt, response.headers.get("retry-after"))
+                    if status == 429:  # the limit is the account's: every request of the run waits
+                        self.gate.hold(delay, self._sleep)
+                    else:
+                        self._sleep(delay)
                     continue
             raise error_for_response(response, resource=resource, attempts=attempt, secret=self._key)
 

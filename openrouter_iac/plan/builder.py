@@ -30,6 +30,7 @@ from openrouter_iac.model.snapshot import LiveSnapshot, OrphanKey
 from openrouter_iac.model.traits import IMMUTABLE, has
 from openrouter_iac.plan import checks
 from openrouter_iac.plan.budgets import budget_steps
+from openrouter_iac.plan.graph import order_changes
 from openrouter_iac.plan.model import Action, Change, FieldChange, Kind, Plan, Unmanaged
 from openrouter_iac.plan.normalize import field_changes, normalize
 from openrouter_iac.plan.ownership import effective
@@ -900,7 +901,8 @@ def build_plan(
     builder = _Builder(config, live, source_map)
     builder.organization()
     builder.workspaces()
-    changes = mark_observed(select_changes(builder.changes(), targets), config)
+    # In an order every dependency edge agrees with (a rename that frees a name goes first).
+    changes = mark_observed(select_changes(order_changes(builder.changes()), targets), config)
     for orphan in live.orphans:
         if orphan.workspace not in config.workspaces:
             builder.unmanaged.append(

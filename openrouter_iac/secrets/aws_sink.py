@@ -8,6 +8,7 @@ only when this sink is used.
 from __future__ import annotations
 
 import hmac
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,6 +39,7 @@ class AwsSecretsManagerSink(BaseSink):
         super().__init__(name)
         self.spec = spec
         self._client: Any = None
+        self._opening = threading.Lock()  # parallel key creates: one client, made once
 
     def secret_name(self, ref: KeyRef) -> str:
         for part in (ref.workspace, ref.key):
@@ -46,6 +48,10 @@ class AwsSecretsManagerSink(BaseSink):
         return expand(self.spec.secret_name, ref)
 
     def client(self, refs: KeyRef | Sequence[KeyRef] | None = None) -> Any:
+        with self._opening:
+            return self._open_client(refs)
+
+    def _open_client(self, refs: KeyRef | Sequence[KeyRef] | None) -> Any:
         if self._client is None:
             try:
                 import boto3

@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import subprocess
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -74,6 +75,9 @@ class CommandSink(BaseSink):
         self.base_dir = base_dir
         self.env = env
         self.timeout = timeout
+        self._one_at_a_time = threading.Lock()
+        """A parallel apply stores several keys at once; a user's command (a password store
+        committing to git, a script appending to a file) need not be safe run concurrently."""
 
     def argv_for(self, ref: KeyRef) -> list[str]:
         return [expand(arg, ref) for arg in self.spec.run]
@@ -139,7 +143,8 @@ class CommandSink(BaseSink):
             self._environment(), ref=ref, key_hash=key_hash, secret=secret, pass_env=self.spec.pass_env
         )
         stdin = envelope(ref, key_hash, secret, expires_at) if self.spec.input == "envelope" else secret.encode()
-        self._run([program, *argv[1:]], ref, env, secret, stdin)
+        with self._one_at_a_time:
+            self._run([program, *argv[1:]], ref, env, secret, stdin)
         if hash_path is not None:
             try:
                 fsutil.write_hash(hash_path, key_hash)

@@ -62,10 +62,11 @@ class EnvFileSink(BaseSink):
         self.require_secret(ref, secret)
         path, variable = self.path_for(ref), self.variable_for(ref)
         try:
-            existing = fsutil.read_text(path) or ""
-            # Secret and hash go in one atomic rewrite, so they can never disagree on disk.
-            updated = dotenv.upsert(existing, {variable: secret, variable + HASH_SUFFIX: key_hash})
-            fsutil.atomic_write(path, updated.encode())
+            with fsutil.locked(path):  # other keys may be written to this file at the same time
+                existing = fsutil.read_text(path) or ""
+                # Secret and hash go in one atomic rewrite, so they can never disagree on disk.
+                updated = dotenv.upsert(existing, {variable: secret, variable + HASH_SUFFIX: key_hash})
+                fsutil.atomic_write(path, updated.encode())
         except ValueError as exc:  # includes UnicodeDecodeError of an unreadable existing file
             raise self.error(ref, f"could not update {path}: {exc}", secret=secret) from None
         except OSError as exc:
@@ -99,12 +100,13 @@ class EnvFileSink(BaseSink):
     def remove(self, ref: KeyRef) -> bool:
         path, variable = self.path_for(ref), self.variable_for(ref)
         try:
-            existing = fsutil.read_text(path)
-            if existing is None:
-                return True
-            updated = dotenv.remove(existing, {variable, variable + HASH_SUFFIX})
-            if updated != existing:
-                fsutil.atomic_write(path, updated.encode())
+            with fsutil.locked(path):
+                existing = fsutil.read_text(path)
+                if existing is None:
+                    return True
+                updated = dotenv.remove(existing, {variable, variable + HASH_SUFFIX})
+                if updated != existing:
+                    fsutil.atomic_write(path, updated.encode())
         except (OSError, UnicodeDecodeError) as exc:
             reason = os_reason(exc) if isinstance(exc, OSError) else "the file is not UTF-8 text"
             raise self.error(ref, f"could not remove {variable} from {path}: {reason}") from None

@@ -55,10 +55,11 @@ class FileSink(BaseSink):
         self.require_secret(ref, secret)
         path, hash_path = self.path_for(ref), self.hash_path_for(ref)
         try:
-            # Drop the old hash first: a stale hash must never appear to describe the new secret.
-            fsutil.remove(hash_path)
-            fsutil.atomic_write(path, f"{secret}\n".encode())
-            fsutil.write_hash(hash_path, key_hash)
+            with fsutil.locked(path):  # the secret and its hash are written as one step
+                # Drop the old hash first: a stale hash must never appear to describe the new secret.
+                fsutil.remove(hash_path)
+                fsutil.atomic_write(path, f"{secret}\n".encode())
+                fsutil.write_hash(hash_path, key_hash)
         except OSError as exc:
             raise self.error(ref, f"could not write the secret: {os_reason(exc)}", secret=secret) from None
 
@@ -88,9 +89,10 @@ class FileSink(BaseSink):
 
     def remove(self, ref: KeyRef) -> bool:
         try:
-            # The hash first: a secret without its hash is never mistaken for a live key's.
-            fsutil.remove(self.hash_path_for(ref))
-            fsutil.remove(self.path_for(ref))
+            with fsutil.locked(self.path_for(ref)):
+                # The hash first: a secret without its hash is never mistaken for a live key's.
+                fsutil.remove(self.hash_path_for(ref))
+                fsutil.remove(self.path_for(ref))
         except OSError as exc:
             raise self.error(ref, f"could not remove the secret: {os_reason(exc)}") from None
         return True

@@ -6,6 +6,8 @@ import contextlib
 import os
 import secrets
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 FILE_MODE = 0o600
@@ -13,6 +15,22 @@ DIR_MODE = 0o700
 
 # O_NOFOLLOW and O_CLOEXEC are POSIX; fall back to 0 so the module still imports elsewhere.
 _CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+_path_locks: dict[Path, threading.Lock] = {}
+_registry = threading.Lock()
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold the lock of ``path`` (one per file in this process, whichever sink opened it) around a
+    read-modify-write: two keys written at once to one file must never lose each other's lines.
+    Other processes are kept out by the apply lease, not here."""
+    key = Path(os.path.abspath(path))
+    with _registry:
+        lock = _path_locks.setdefault(key, threading.Lock())
+    with lock:
+        yield
 
 
 def ensure_private_dir(path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hmac
 import secrets
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -59,6 +60,11 @@ def insecure_reason(backend: KeyringBackend) -> str | None:
         shown = "unknown" if priority is None else f"{priority:g}"
         return f"the backend {name} is not a recommended keyring (priority {shown}, below 1)"
     return None
+
+
+_BACKEND_CALLS = threading.RLock()
+"""Keyring backends promise nothing about threads (some rewrite one file per write): a parallel
+apply talks to the keyring one call at a time."""
 
 
 class KeyringSink(BaseSink):
@@ -127,11 +133,12 @@ class KeyringSink(BaseSink):
         backend = self._backend()
         user = self.username(ref)
         try:
-            # Drop the old hash first: a stale hash must never appear to describe the new secret.
-            with contextlib.suppress(PasswordDeleteError):  # nothing recorded yet
-                backend.delete_password(self.spec.service, user + HASH_SUFFIX)
-            backend.set_password(self.spec.service, user, secret)
-            backend.set_password(self.spec.service, user + HASH_SUFFIX, key_hash)
+            with _BACKEND_CALLS:
+                # Drop the old hash first: a stale hash must never appear to describe the new secret.
+                with contextlib.suppress(PasswordDeleteError):  # nothing recorded yet
+                    backend.delete_password(self.spec.service, user + HASH_SUFFIX)
+                backend.set_password(self.spec.service, user, secret)
+                backend.set_password(self.spec.service, user + HASH_SUFFIX, key_hash)
         except Exception as exc:
             raise self._backend_error(ref, backend, "store the secret", exc, secret) from None
 
@@ -156,7 +163,8 @@ class KeyringSink(BaseSink):
     def _get(self, ref: KeyRef, user: str, what: str) -> str | None:
         backend = self._backend()
         try:
-            return backend.get_password(self.spec.service, user) or None
+            with _BACKEND_CALLS:
+                return backend.get_password(self.spec.service, user) or None
         except Exception as exc:
             raise self._backend_error(ref, backend, what, exc, None) from None
 
@@ -166,9 +174,10 @@ class KeyringSink(BaseSink):
         backend = self._backend()
         user = self.username(ref)
         try:
-            for entry in (user + HASH_SUFFIX, user):  # the hash first, as in store
-                with contextlib.suppress(PasswordDeleteError):  # nothing there
-                    backend.delete_password(self.spec.service, entry)
+            with _BACKEND_CALLS:
+                for entry in (user + HASH_SUFFIX, user):  # the hash first, as in store
+                    with contextlib.suppress(PasswordDeleteError):  # nothing there
+                        backend.delete_password(self.spec.service, entry)
         except Exception as exc:
             raise self._backend_error(ref, backend, "delete the secret", exc, None) from None
         return True

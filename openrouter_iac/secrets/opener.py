@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from openrouter_iac.errors import OrctlError
@@ -18,8 +19,13 @@ class SinkCache:
         self.config = config
         self.base_dir = base_dir
         self.opened: dict[str, SecretSink] = {}
+        self._opening = threading.Lock()  # parallel apply workers: each sink is opened once
 
     def get(self, name: str) -> SecretSink:
+        with self._opening:
+            return self._get(name)
+
+    def _get(self, name: str) -> SecretSink:
         if name not in self.opened:
             if name not in self.config.secret_sinks:
                 raise OrctlError(f"secret sink {name!r} is not declared in secret_sinks")

@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 
 from openrouter_iac.cli import apply_cmd, main
 from openrouter_iac.cli.session import ApiOptions, ApiSession
-from openrouter_iac.client import OpenRouterClient
+from openrouter_iac.client import OpenRouterClient, RequestGate
 from openrouter_iac.emulator.app import IN_PROCESS_BASE_URL, Emulator
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -52,11 +52,12 @@ def make_harness(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Ha
         # The emulator lives in this process (so tests can inspect and fault it); everything
         # else is the user's path: the CLI, the client, the reader, the writer.
         transport = emulator.transport()
+        gate = RequestGate(options.parallelism)  # --parallelism, 10 by default, as a user runs it
         client = OpenRouterClient(
-            IN_PROCESS_BASE_URL, emulator.management_key, transport=transport, sleep=lambda _: None
+            IN_PROCESS_BASE_URL, emulator.management_key, transport=transport, sleep=lambda _: None, gate=gate
         )
         with client:
-            yield ApiSession(client, IN_PROCESS_BASE_URL, 4, transport)
+            yield ApiSession(client, IN_PROCESS_BASE_URL, options.parallelism, transport, gate=gate)
 
     monkeypatch.setattr(apply_cmd, "api_session", session)
     monkeypatch.chdir(tmp_path)

@@ -11,7 +11,8 @@ from reliability_support import account_problems, orctl, serve, start_orctl, wai
 
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_a_stop_signal_ends_the_run_between_changes(tmp_path: Path, sig: signal.Signals, code: int) -> None:
-    config = write_config(tmp_path / "orctl.yaml", {"stop": [f"k{i}" for i in range(8)]})
+    # More keys than --parallelism (10): some are still waiting when the signal comes.
+    config = write_config(tmp_path / "orctl.yaml", {"stop": [f"k{i:02d}" for i in range(40)]})
     with serve(tmp_path, "--latency-ms", "60") as server:
         proc = start_orctl(server, tmp_path, "apply", "-c", str(config), "--auto-approve")
         assert proc.stderr is not None
@@ -20,16 +21,16 @@ def test_a_stop_signal_ends_the_run_between_changes(tmp_path: Path, sig: signal.
         proc.send_signal(sig)
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == code, out + err
-        assert f"Apply interrupted by {sig.name} after the change in flight" in out
-        assert "not attempted: create api_key:stop/k7" in out
+        assert f"Apply interrupted by {sig.name} after the changes in flight" in out
+        assert "not attempted: create api_key:stop/k39" in out
         assert "run the same orctl apply again" in out
         assert "Traceback" not in err
         done = out.count("  done: ")
-        assert 3 <= done < 9
+        assert 3 <= done < 41
         assert account_problems(server, tmp_path)["pending"] == 0  # no change was cut in half
         again = orctl(server, tmp_path, "apply", "-c", str(config), "--auto-approve")
         assert again.returncode == 0, again.stdout + again.stderr
-        assert account_problems(server, tmp_path) == {"keys": 8, "duplicates": 0, "pending": 0, "unheld": 0}
+        assert account_problems(server, tmp_path) == {"keys": 40, "duplicates": 0, "pending": 0, "unheld": 0}
 
 
 def test_a_signal_before_the_writes_says_nothing_was_written(tmp_path: Path) -> None:

@@ -57,7 +57,7 @@ class ApplyMachine(RuleBasedStateMachine):
             IN_PROCESS_BASE_URL, self.emulator.management_key, transport=transport, sleep=lambda _: None
         )
         with client:
-            yield ApiSession(client, IN_PROCESS_BASE_URL, 4, transport)
+            yield ApiSession(client, IN_PROCESS_BASE_URL, options.parallelism, transport)  # the default: 10
 
     # -- the config and the account -----------------------------------------------------------
 
