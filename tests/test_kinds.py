@@ -17,6 +17,7 @@ from openrouter_iac.model.address import KIND_NAMES, Address
 from openrouter_iac.model.names import WORKSPACE_NAMES
 from openrouter_iac.model.resources import Workspace
 from openrouter_iac.model.traits import SERVER_COMPUTED, fields_with
+from openrouter_iac.model.wire import plain_fields
 from openrouter_iac.plan.model import LAYER, Change
 
 IDS = [kind.name for kind in KINDS]
@@ -119,3 +120,27 @@ def test_server_computed_fields_are_never_dumped(kind: ResourceKind) -> None:
     # Excluded from every dump, so no diff, fingerprint, saved plan or export sees them.
     for name in fields_with(kind.spec, SERVER_COMPUTED):
         assert kind.spec.model_fields[name].exclude is True, f"{kind.spec.__name__}.{name}"
+
+
+SPECIAL_ON_THE_WIRE: dict[str, frozenset[str]] = {
+    "OrganizationSettings": frozenset(),
+    "Workspace": frozenset({"budgets", "include_byok_in_budgets"}),
+    "GuardrailPolicy": frozenset({"budget", "zdr", "content_filters", "sensitive_info", "prompt_injection"}),
+    "Guardrail": frozenset({"budget", "zdr", "content_filters", "sensitive_info", "prompt_injection", "members"}),
+    "ApiKey": frozenset({"guardrail"}),
+    "ByokKey": frozenset({"allowed_keys"}),
+    "ObservabilityDestination": frozenset({"config", "api_keys"}),
+    "Preset": frozenset({"model", "models", "system_prompt", "parameters", "provider"}),
+}
+"""Fields a kind's own module maps (kinds/<kind>.py); every other field is a plain `Wire` field."""
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS if k.spec.__name__ in SPECIAL_ON_THE_WIRE], ids=lambda k: k.name)
+def test_every_field_is_on_the_wire(kind: ResourceKind) -> None:
+    # A new field without `Wire` (and not a kind's special case) would silently never be sent.
+    spec = kind.spec
+    config_only: frozenset[str] = getattr(spec, "CONFIG_ONLY", frozenset())
+    plain = {p.field for p in plain_fields(spec)}
+    children = WORKSPACE_FIELDS - {"budgets", "include_byok_in_budgets"} if spec is Workspace else frozenset()
+    unmapped = set(spec.model_fields) - config_only - plain - SPECIAL_ON_THE_WIRE[spec.__name__] - children
+    assert unmapped == set()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from openrouter_iac.kinds.base import ResourceKind, WorkspaceList
 from openrouter_iac.model.names import WORKSPACE_NAMES
 from openrouter_iac.model.resources import ApiKey
+from openrouter_iac.model.wire import read_plain, write_plain
 
 KIND = ResourceKind(
     name="api_key",
@@ -22,3 +25,22 @@ KIND = ResourceKind(
     # Expired keys are hidden unless asked for: a managed key that expired must not look missing.
     reads=WorkspaceList("/keys", "API keys", params=(("include_disabled", "true"), ("include_expired", "true"))),
 )
+
+
+# Wire: plain fields (`expires_at` on create only, `disabled` on update only, `last_used_at` and
+# `external_user` only read); the guardrail comes from the key assignments.
+
+
+def from_api(raw: dict[str, Any], guardrail_name: str | None) -> ApiKey:
+    return ApiKey.model_validate({**read_plain(ApiKey, raw), "guardrail": guardrail_name})
+
+
+def create_body(spec: ApiKey, name: str, workspace_id: str) -> dict[str, Any]:
+    return {"name": name, **write_plain(spec, creating=True), "workspace_id": workspace_id}
+
+
+def patch_body(spec: ApiKey, name: str | None = None) -> dict[str, Any]:
+    body = write_plain(spec, creating=False)
+    if name is not None:
+        body["name"] = name
+    return body

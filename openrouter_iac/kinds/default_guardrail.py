@@ -3,7 +3,10 @@ with the workspace's guardrails and cannot be deleted; "deleting" it clears its 
 
 from __future__ import annotations
 
+from typing import Any
+
 from openrouter_iac.kinds.base import ResourceKind
+from openrouter_iac.kinds.guardrail_policy import policy_fields_from_api
 from openrouter_iac.model.resources import GuardrailPolicy
 
 KIND = ResourceKind(
@@ -17,3 +20,7 @@ KIND = ResourceKind(
     settings=("default_guardrail",),
     deletable=False,
 )
+
+
+def from_api(raw: dict[str, Any]) -> GuardrailPolicy:
+    return GuardrailPolicy.model_validate(policy_fields_from_api(raw))

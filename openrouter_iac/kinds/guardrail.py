@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from openrouter_iac.kinds.base import ResourceKind, WorkspaceList
+from openrouter_iac.kinds.guardrail_policy import policy_fields_from_api
 from openrouter_iac.model.names import WORKSPACE_NAMES
 from openrouter_iac.model.resources import Guardrail
 
@@ -21,3 +24,10 @@ KIND = ResourceKind(
     dependents=("guardrail_assignment",),
     reads=WorkspaceList("/guardrails", "guardrails"),
 )
+
+
+# Wire: the policy (kinds/guardrail_policy.py); members come from the member assignments.
+
+
+def from_api(raw: dict[str, Any], members: list[str] | None) -> Guardrail:
+    return Guardrail.model_validate({**policy_fields_from_api(raw), "members": members})

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any
+
 from openrouter_iac.kinds.base import ResourceKind, WorkspaceList
+from openrouter_iac.model.enums import OBSERVABILITY_SECRET_CONFIG_KEYS
 from openrouter_iac.model.names import WORKSPACE_NAMES
 from openrouter_iac.model.resources import ObservabilityDestination
+from openrouter_iac.model.wire import read_plain, write_plain
 
 KIND = ResourceKind(
     name="observability_destination",
@@ -21,3 +26,42 @@ KIND = ResourceKind(
     secret_field="secret config",
     reads=WorkspaceList("/observability/destinations", "observability destinations"),
 )
+
+
+# Wire: plain fields (`regions` only when the plan changes it: it cannot be cleared); `api_keys`
+# are key names here, hashes on the wire; `config` holds masked and write-only values (the
+# writer resolves references and sends secrets on create and rotation only).
+
+
+def from_api(raw: dict[str, Any], key_names_by_hash: dict[str, str]) -> ObservabilityDestination:
+    hashes = raw.get("api_key_hashes")
+    return ObservabilityDestination.model_validate(
+        {
+            **read_plain(ObservabilityDestination, raw),
+            "config": public_config(raw["type"], raw.get("config") or {}),
+            "api_keys": [key_names_by_hash.get(h, f"hash:{h}") for h in hashes] if hashes else None,
+        }
+    )
+
+
+def public_config(kind: str, config: dict[str, Any]) -> dict[str, Any]:
+    """The config as read, secrets left out. Other masked values stay (export shows them, marked);
+    the planner compares only `comparable_config` of it."""
+    return {k: v for k, v in config.items() if k not in OBSERVABILITY_SECRET_CONFIG_KEYS}
+
+
+def body(
+    spec: ObservabilityDestination,
+    name: str,
+    config: dict[str, Any],
+    key_hashes: list[str] | None,
+    changed: Collection[str] = (),
+    *,
+    creating: bool = False,
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "config": config,
+        **write_plain(spec, creating=creating, changed=changed),
+        "api_key_hashes": key_hashes,
+    }

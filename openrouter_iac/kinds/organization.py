@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from openrouter_iac.kinds.base import ResourceKind
 from openrouter_iac.model.resources import OrganizationSettings
+from openrouter_iac.model.wire import read_plain, write_plain
 
 KIND = ResourceKind(
     name="organization_settings",
@@ -15,3 +18,14 @@ KIND = ResourceKind(
     plural="organization settings",
     deletable=False,
 )
+
+
+# Wire: plain fields only (`GET`/`PATCH /organization/settings`, `{data: {...}}`).
+
+
+def from_api(raw: dict[str, Any]) -> OrganizationSettings:
+    return OrganizationSettings.model_validate(read_plain(OrganizationSettings, raw))
+
+
+def body(spec: OrganizationSettings) -> dict[str, Any]:
+    return write_plain(spec, creating=False)

@@ -3,9 +3,13 @@ everything in it, so a plan lists (and apply deletes first) every dependent kind
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any
+
 from openrouter_iac.kinds.base import ResourceKind
 from openrouter_iac.model.names import WORKSPACE_SLUG
-from openrouter_iac.model.resources import Workspace
+from openrouter_iac.model.resources import Budgets, Workspace
+from openrouter_iac.model.wire import read_plain, write_plain
 
 KIND = ResourceKind(
     name="workspace",
@@ -29,3 +33,28 @@ KIND = ResourceKind(
         "default_guardrail",
     ),
 )
+
+
+# Wire: the settings are plain fields (`Wire` on the model); budgets are read from their own list.
+
+
+def from_api(raw: dict[str, Any], budgets: list[dict[str, Any]], include_byok: bool) -> Workspace:
+    caps: dict[str, float] = {}
+    for budget in budgets:
+        interval = budget.get("reset_interval") or "lifetime"
+        caps[interval] = float(budget["limit_usd"])
+    return Workspace.model_validate(
+        {
+            **read_plain(Workspace, raw),
+            "budgets": Budgets.model_construct(None, **caps),
+            "include_byok_in_budgets": include_byok,
+        }
+    )
+
+
+def body(spec: Workspace, slug: str | None = None, changed: Collection[str] = ()) -> dict[str, Any]:
+    """A create or PATCH body; sending the slug carries out a rename."""
+    out = write_plain(spec, creating=False, changed=changed)
+    if slug is not None:
+        out["slug"] = slug
+    return out

@@ -26,7 +26,7 @@ from openrouter_iac.live import mapping
 from openrouter_iac.live.lease import is_lease_name
 from openrouter_iac.live.pool import NORMAL, URGENT, PriorityPool
 from openrouter_iac.model.address import Address, KindName
-from openrouter_iac.model.resources import AccountState, OrganizationSettings, Preset, Workspace
+from openrouter_iac.model.resources import AccountState, Preset, Workspace
 from openrouter_iac.model.snapshot import (
     PENDING_NAME,
     Catalogue,
@@ -473,9 +473,7 @@ def read_live(
     organization = None
     if settings is not None:
         with _interpreting("organization settings"):
-            organization = OrganizationSettings(
-                filtered_model_catalog=settings["data"].get("is_filtered_model_catalog_enabled")
-            )
+            organization = mapping.organization_from_api(settings["data"])
     return LiveSnapshot(
         state=AccountState(organization=organization, workspaces=workspaces),
         ids=assembler.ids,

@@ -29,6 +29,7 @@ from openrouter_iac.live.mapping import (
     guardrail_body,
     key_patch_body,
     observability_body,
+    organization_body,
     preset_request_body,
     workspace_body,
 )
@@ -108,8 +109,7 @@ class Writer:
 
     def _organization_settings(self, change: Change) -> None:
         spec = change.spec(OrganizationSettings)
-        body = {"is_filtered_model_catalog_enabled": bool(spec.filtered_model_catalog)}
-        self.client.patch("/organization/settings", json=body, resource=change.address)
+        self.client.patch("/organization/settings", json=organization_body(spec), resource=change.address)
 
     def _workspace(self, change: Change) -> None:
         slug = _name(change)
@@ -323,13 +323,13 @@ class Writer:
         rotating = sends_credential(change)
         credential = self._resolve(spec.key, change) if rotating else None
         changed = _changed(change)
-        body = byok_body(spec, live_name, hashes, credential, changed)
+        body = byok_body(spec, live_name, hashes, credential, changed, creating=change.action in ("create", "replace"))
         with _region_refusal(spec) if "declared_region" in changed else contextlib.nullcontext():
             self._write_byok(change, spec, body, live_name)
 
     def _write_byok(self, change: Change, spec: ByokKey, body: dict[str, Any], live_name: str) -> None:
         if change.action in ("create", "replace"):
-            body.update(provider=spec.provider, workspace_id=self._workspace_id(change))
+            body["workspace_id"] = self._workspace_id(change)
             workspace_id = str(body["workspace_id"])
             created = self._create(
                 change, "/byok", body, _named(live_name, change), params={"workspace_id": workspace_id}
@@ -366,9 +366,10 @@ class Writer:
                 config[key] = value
         live_name = name_with_rotation(_name(change), spec.rotation)
         hashes = self._key_hashes(change.workspace, spec.api_keys)
-        body = observability_body(spec, live_name, config, hashes, _changed(change))
-        if change.action in ("create", "replace"):
-            body.update(type=spec.type, workspace_id=self._workspace_id(change))
+        creating = change.action in ("create", "replace")
+        body = observability_body(spec, live_name, config, hashes, _changed(change), creating=creating)
+        if creating:
+            body["workspace_id"] = self._workspace_id(change)
             body.setdefault("regions", ["global"])  # the API's default, sent explicitly
             workspace_id = str(body["workspace_id"])
             created = self._create(

@@ -33,11 +33,16 @@ from openrouter_iac.model.traits import (
     IMMUTABLE,
     MODEL_SLUGS,
     NESTED,
+    NEWER,
+    NOT_CLEARABLE,
+    NULL_LIFTS,
     RESENDS_SECRET,
     SERVER_COMPUTED,
     SET_LIKE,
+    WIRE,
     WRITE_ONLY,
     Nested,
+    Wire,
 )
 
 Mode = Literal["manage", "observe"]
@@ -121,32 +126,32 @@ class GuardrailPolicy(Spec):
 
     CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset()
 
-    description: str | None = Field(None, max_length=1000)
+    description: Annotated[str | None, WIRE] = Field(None, max_length=1000)
     """Free text shown in the OpenRouter dashboard."""
     budget: GuardrailBudget | None = None
     """Spending cap for everything the guardrail applies to (checked per key and per member)."""
-    include_byok_in_budgets: bool = False
+    include_byok_in_budgets: Annotated[bool, WIRE] = False
     """Count BYOK usage against the budget."""
-    allowed_models: Annotated[list[str] | None, SET_LIKE, MODEL_SLUGS] = Field(None, min_length=1)
+    allowed_models: Annotated[list[str] | None, SET_LIKE, MODEL_SLUGS, NULL_LIFTS, WIRE] = Field(None, min_length=1)
     """Only these models (slug or canonical slug); absent = all."""
-    ignored_models: Annotated[list[str] | None, SET_LIKE, MODEL_SLUGS] = Field(None, min_length=1)
+    ignored_models: Annotated[list[str] | None, SET_LIKE, MODEL_SLUGS, NULL_LIFTS, WIRE] = Field(None, min_length=1)
     """Never these models."""
-    allowed_providers: Annotated[list[str] | None, SET_LIKE] = Field(None, min_length=1)
+    allowed_providers: Annotated[list[str] | None, SET_LIKE, NULL_LIFTS, WIRE] = Field(None, min_length=1)
     """Only these providers (provider slugs as served by /providers); absent = all."""
-    ignored_providers: Annotated[list[str] | None, SET_LIKE] = Field(None, min_length=1)
+    ignored_providers: Annotated[list[str] | None, SET_LIKE, NULL_LIFTS, WIRE] = Field(None, min_length=1)
     """Never these providers."""
-    allowed_data_regions: Annotated[list[DataRegion] | None, SET_LIKE] = Field(None, min_length=1)
+    allowed_data_regions: Annotated[list[DataRegion] | None, SET_LIKE, NULL_LIFTS, NEWER] = Field(None, min_length=1)
     """Only requests arriving through these regions (`global` openrouter.ai, `europe`
     eu.openrouter.ai, `us` us.openrouter.ai); `null` lifts the restriction."""
-    enforce_first_party_harness_models: bool | None = None
+    enforce_first_party_harness_models: Annotated[bool | None, NEWER] = None
     """Enforce first-party harness models (the API's flag of that name; `null` leaves it unset)."""
     zdr: ZeroDataRetention | None = None
     """Zero data retention per provider group; `zdr: true` enforces it for all five."""
-    enable_free_model_publication: bool | None = None
+    enable_free_model_publication: Annotated[bool | None, WIRE] = None
     """Allow free endpoints that publish prompts."""
-    enable_free_model_training: bool | None = None
+    enable_free_model_training: Annotated[bool | None, WIRE] = None
     """Allow free endpoints that train on request data."""
-    enable_paid_model_training: bool | None = None
+    enable_paid_model_training: Annotated[bool | None, WIRE] = None
     """Allow paid endpoints that train on request data."""
     content_filters: Annotated[list[ContentFilter] | None, SET_LIKE] = None
     """Custom regex filters."""
@@ -187,15 +192,15 @@ class ApiKey(Spec):
     """Live key hash this key is pinned to, matched before the name
     (`orctl export` writes it where live names collide)."""
 
-    limit: float | None = Field(None, ge=0)
+    limit: Annotated[float | None, WIRE] = Field(None, ge=0)
     """Credit cap in USD; absent = no cap."""
-    limit_reset: ResetInterval | None = None
+    limit_reset: Annotated[ResetInterval | None, WIRE] = None
     """When the cap resets: daily, weekly or monthly (00:00 UTC); absent = never."""
-    include_byok_in_limit: bool = False
+    include_byok_in_limit: Annotated[bool, WIRE] = False
     """Count BYOK usage against the cap."""
-    disabled: bool = False
+    disabled: Annotated[bool, Wire(on_create=False)] = False
     """A disabled key is refused by OpenRouter but kept."""
-    expires_at: Annotated[datetime | None, IMMUTABLE] = None
+    expires_at: Annotated[datetime | None, IMMUTABLE, Wire(send="set_or_changed")] = None
     """Expiry in UTC (e.g. `2027-06-30T00:00:00Z`). Immutable: changing it rotates the key."""
     guardrail: str | None = None
     """Name of the guardrail of this workspace the key is assigned to (a key holds at most one)."""
@@ -205,9 +210,9 @@ class ApiKey(Spec):
     """The autonomous behaviour this key serves (documentation, and for lint rules)."""
     previous_names: list[str] = Field(default_factory=list)
     """Earlier names of this key (`name`, or `workspace/name` when the key moves workspace)."""
-    last_used_at: Annotated[datetime | None, SERVER_COMPUTED] = Field(None, exclude=True)
+    last_used_at: Annotated[datetime | None, SERVER_COMPUTED, WIRE] = Field(None, exclude=True)
     """When the key was last used (read from the API, never written or compared)."""
-    external_user: Annotated[str | None, SERVER_COMPUTED] = Field(None, exclude=True)
+    external_user: Annotated[str | None, SERVER_COMPUTED, WIRE] = Field(None, exclude=True)
     """The partner's end-user id the key is attributed to (read from the API, never written or compared)."""
 
     @field_validator("expires_at")
@@ -271,34 +276,34 @@ class ByokKey(Spec):
     """Live id this credential is pinned to, matched before the name
     (`orctl export` writes it where live names collide)."""
 
-    provider: Annotated[str, IMMUTABLE]
+    provider: Annotated[str, IMMUTABLE, WIRE]
     """BYOK provider slug, e.g. `amazon-bedrock`, `openai`, `azure`."""
     key: Annotated[str | None, WRITE_ONLY] = None
     """Reference to the provider credential: `env:NAME`, `keyring:SERVICE/NAME` or `file:PATH`."""
     rotation: Annotated[str | None, RESENDS_SECRET] = None
     """Change this marker (any text, e.g. a date) to send the credential again."""
-    fallback: bool = False
+    fallback: Annotated[bool, Wire("is_fallback")] = False
     """Use this credential only as a fallback after OpenRouter's own."""
-    required: bool = False
+    required: Annotated[bool, Wire("is_required", send="set_or_changed")] = False
     """Requests for its models (`allowed_models`, or all) run only on your keys for this provider:
     OpenRouter's shared endpoints are removed for them (the API's `is_required`)."""
-    byok_only: bool = False
+    byok_only: Annotated[bool, Wire("is_byok_only", send="set_or_changed")] = False
     """OpenRouter's shared endpoints on this provider are removed for every model, even after all
     your keys fail (the API's `is_byok_only`). Not with `fallback`."""
-    declared_zdr: bool | None = None
+    declared_zdr: Annotated[bool | None, NEWER] = None
     """Your declaration that the provider account behind it retains no data (`true`), does
     (`false`), or `null`: OpenRouter's policy for the endpoint. Self-declared, not verified."""
-    declared_region: DataRegion | None = None
+    declared_region: Annotated[DataRegion | None, Wire(send="changed")] = None
     """The data region the provider account processes requests in (`global`, `europe`, `us`);
     `null` = undeclared. For openai and fireworks it must match the key's region (absent: taken
     from the key); among other providers only azure accepts `europe` or `us`."""
-    disabled: bool = False
+    disabled: Annotated[bool, WIRE] = False
     """Keep the credential but stop using it."""
-    allowed_models: Annotated[list[str] | None, SET_LIKE, MODEL_SLUGS] = None
+    allowed_models: Annotated[list[str] | None, SET_LIKE, MODEL_SLUGS, NULL_LIFTS, WIRE] = None
     """Only these models may use this credential."""
-    allowed_keys: Annotated[list[str] | None, SET_LIKE] = None
+    allowed_keys: Annotated[list[str] | None, SET_LIKE, NULL_LIFTS] = None
     """Names of keys of this workspace that may use it (absent = all)."""
-    allowed_user_ids: Annotated[list[str] | None, SET_LIKE] = None
+    allowed_user_ids: Annotated[list[str] | None, SET_LIKE, NULL_LIFTS, WIRE] = None
     """Organization member user ids that may use it (absent = all)."""
     previous_names: list[str] = Field(default_factory=list)
     """Earlier names of this credential."""
@@ -322,28 +327,30 @@ class ObservabilityDestination(Spec):
     """Live id this destination is pinned to, matched before the name
     (`orctl export` writes it where live names collide)."""
 
-    type: Annotated[ObservabilityType, IMMUTABLE]
+    type: Annotated[ObservabilityType, IMMUTABLE, WIRE]
     """Destination type, e.g. `webhook`, `langfuse`, `datadog`."""
     config: Annotated[dict[str, Any], NESTED]
     """Type-specific settings. Secret values (apiKey, password, token…) are references only."""
-    enabled: bool = True
+    enabled: Annotated[bool, WIRE] = True
     """Send traces to this destination."""
-    privacy_mode: bool = False
+    privacy_mode: Annotated[bool, WIRE] = False
     """Leave prompts and completions out of traces."""
-    sampling_rate: float = Field(1.0, ge=0.0001, le=1)
+    sampling_rate: Annotated[float, WIRE] = Field(1.0, ge=0.0001, le=1)
     """Fraction of requests traced (0.0001 to 1)."""
-    api_keys: Annotated[list[str] | None, SET_LIKE] = None
+    api_keys: Annotated[list[str] | None, SET_LIKE, NULL_LIFTS] = None
     """Names of keys of this workspace whose traffic is traced (absent = all keys)."""
-    broadcast_generation_cost: bool = False
+    broadcast_generation_cost: Annotated[bool, WIRE] = False
     """Include cost in traces."""
-    broadcast_generation_identity: bool = False
+    broadcast_generation_identity: Annotated[bool, WIRE] = False
     """Include user identity in traces."""
-    broadcast_generation_request_context: bool = False
+    broadcast_generation_request_context: Annotated[bool, WIRE] = False
     """Include request context in traces."""
-    regions: Annotated[list[RegionInput] | None, SET_LIKE] = Field(None, min_length=1)
+    regions: Annotated[list[RegionInput] | None, SET_LIKE, NOT_CLEARABLE, Wire(send="changed")] = Field(
+        None, min_length=1
+    )
     """Data regions whose requests are traced here (`global`, `europe` or its alias `eu`, `us`);
     a new destination gets `[global]`. It cannot be cleared."""
-    filter_rules: Annotated[dict[str, Any] | None, NESTED] = None
+    filter_rules: Annotated[dict[str, Any] | None, NESTED, WIRE] = None
     """Optional filter rules, as the API takes them."""
     rotation: Annotated[str | None, RESENDS_SECRET] = None
     """Change this marker to send the secret config values again."""
@@ -367,25 +374,25 @@ class Workspace(Spec):
 
     CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"previous_names", "prune", "handles", "id", "mode"})
 
-    name: str = Field(min_length=1, max_length=100)
+    name: Annotated[str, WIRE] = Field(min_length=1, max_length=100)
     """Display name."""
-    description: str | None = Field(None, max_length=500)
+    description: Annotated[str | None, WIRE] = Field(None, max_length=500)
     """Free text."""
-    default_text_model: str | None = None
+    default_text_model: Annotated[str | None, WIRE] = None
     """Model used when a request names none."""
-    default_image_model: str | None = None
+    default_image_model: Annotated[str | None, WIRE] = None
     """Image model used when a request names none."""
-    default_provider_sort: ProviderSort | None = None
+    default_provider_sort: Annotated[ProviderSort | None, WIRE] = None
     """Default provider ordering: price, throughput, latency or exacto."""
-    is_observability_io_logging_enabled: bool = False
+    is_observability_io_logging_enabled: Annotated[bool, WIRE] = False
     """Private input/output logging."""
-    is_observability_broadcast_enabled: bool = False
+    is_observability_broadcast_enabled: Annotated[bool, WIRE] = False
     """Broadcast traces to the observability destinations."""
-    is_data_discount_logging_enabled: bool = False
+    is_data_discount_logging_enabled: Annotated[bool, WIRE] = False
     """Opt in to data-discount logging."""
-    io_logging_sampling_rate: float = Field(1.0, ge=0.0001, le=1)
+    io_logging_sampling_rate: Annotated[float, WIRE] = Field(1.0, ge=0.0001, le=1)
     """Fraction of requests logged (0.0001 to 1)."""
-    disabled_server_tools: Annotated[list[ServerTool] | None, SET_LIKE] = None
+    disabled_server_tools: Annotated[list[ServerTool] | None, SET_LIKE, NULL_LIFTS, NEWER] = None
     """OpenRouter server tools requests in this workspace may not invoke (e.g.
     `openrouter:web_search`); `[]` or `null` disables none."""
     budgets: Budgets = Field(default_factory=Budgets)
@@ -424,7 +431,7 @@ class OrganizationSettings(Spec):
 
     CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"max_key_lifetime"})
 
-    filtered_model_catalog: bool | None = None
+    filtered_model_catalog: Annotated[bool | None, Wire("is_filtered_model_catalog_enabled")] = None
     """Show members only the models the guardrails allow."""
     max_key_lifetime: str | None = Field(None, pattern=r"^[1-9][0-9]{0,4}d$")
     """The dashboard's maximum key lifetime in days, e.g. `90d` (config only: the API cannot set it).

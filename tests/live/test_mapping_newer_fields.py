@@ -58,3 +58,28 @@ def test_newer_fields_are_read() -> None:
 def test_expires_at_always_has_seconds() -> None:
     assert mapping.api_timestamp(datetime(2027, 6, 30, tzinfo=UTC)) == "2027-06-30T00:00:00Z"
     assert mapping.api_timestamp(datetime(2027, 6, 30, 1, 2, 3, 400000, tzinfo=UTC)) == "2027-06-30T01:02:03.400000Z"
+
+
+def test_plain_fields_follow_their_wire_and_traits() -> None:
+    key = mapping.key_from_api(
+        {"limit": 5, "disabled": True, "expires_at": "2030-01-01T00:00:00Z", "last_used_at": "2026-01-01T00:00:00Z"},
+        None,
+    )
+    created = mapping.key_create_body(key, "bot", "ws-1")
+    assert created == {
+        "name": "bot",
+        "limit": 5,
+        "limit_reset": None,
+        "include_byok_in_limit": False,
+        "expires_at": "2030-01-01T00:00:00Z",  # immutable: on create only
+        "workspace_id": "ws-1",
+    }  # `disabled` is update-only; `last_used_at` is only read
+    assert mapping.key_patch_body(key) == {
+        "limit": 5,
+        "limit_reset": None,
+        "include_byok_in_limit": False,
+        "disabled": True,
+    }
+    byok = mapping.byok_body(ByokKey(provider="openai", fallback=True), "b", None, None, creating=True)
+    assert byok["provider"] == "openai" and byok["is_fallback"] is True
+    assert "provider" not in mapping.byok_body(ByokKey(provider="openai"), "b", None, None)
