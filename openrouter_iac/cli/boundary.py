@@ -13,14 +13,16 @@ Every line is passed through :func:`redact`, like every other message orctl prin
 from __future__ import annotations
 
 import errno
-import logging
 import os
 import sys
-import traceback
+from typing import TYPE_CHECKING
 
 import click
 
 from openrouter_iac.errors import internal_error_message, redact
+
+if TYPE_CHECKING:
+    import logging
 
 DEBUG_ENV = "ORCTL_DEBUG"
 
@@ -38,12 +40,16 @@ _handler: logging.Handler | None = None
 def set_debug(enabled: bool) -> None:
     """Send orctl's debug log (tracebacks of internal errors included) to stderr, or stop."""
     global _handler
+    if not enabled and _handler is None and "logging" not in sys.modules:
+        return  # nothing has logged or can have: `logging` stays unimported (start-up time)
+    import logging
+
     logger = logging.getLogger(_LOG_NAME)
     if _handler is not None:
         logger.removeHandler(_handler)
         _handler = None
     if enabled:
-        _handler = _StderrHandler()
+        _handler = _stderr_handler()
         _handler.setFormatter(logging.Formatter("orctl debug: %(message)s"))
         logger.addHandler(_handler)
         logger.setLevel(logging.DEBUG)
@@ -51,14 +57,19 @@ def set_debug(enabled: bool) -> None:
         logger.setLevel(logging.WARNING)
 
 
-class _StderrHandler(logging.Handler):
-    """Writes to the current ``sys.stderr`` (test runners swap it), redacted."""
+def _stderr_handler() -> logging.Handler:
+    import logging
 
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            sys.stderr.write(redact(self.format(record)) + "\n")
-        except Exception:  # a broken stderr must not turn a log line into a second error
-            self.handleError(record)
+    class StderrHandler(logging.Handler):
+        """Writes to the current ``sys.stderr`` (test runners swap it), redacted."""
+
+        def emit(self, record: logging.LogRecord) -> None:
+            try:
+                sys.stderr.write(redact(self.format(record)) + "\n")
+            except Exception:  # a broken stderr must not turn a log line into a second error
+                self.handleError(record)
+
+    return StderrHandler()
 
 
 def debug_enabled() -> bool:
@@ -73,6 +84,8 @@ def internal_error_line(exc: BaseException) -> str:
 def print_traceback(exc: BaseException) -> None:
     """With --debug only: the traceback of ``exc``, redacted."""
     if debug_enabled():
+        import traceback
+
         text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         click.echo(redact(text.rstrip("\n")), err=True)
 

@@ -1,10 +1,11 @@
 """The top of an orctl configuration: the managed account plus what orctl needs to manage it."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` in the model modules: pydantic then reads the annotations
+# as objects instead of compiling each string (part of `orctl validate`'s start-up budget).
 
 from pydantic import Field
 
-from openrouter_iac.model.base import Spec
+from openrouter_iac.model.base import Spec, empty_dict, empty_list
 from openrouter_iac.model.lint import LintSettings
 from openrouter_iac.model.resources import AccountState, Mode, OrganizationSettings, Workspace
 from openrouter_iac.model.sinks import SecretSinkSpec
@@ -34,7 +35,7 @@ class Safety(Spec):
     weakening_cap_raise_percent: float = Field(50, ge=0)
     """A cap (budget, key limit) raised by more than this percentage is flagged as weakening policy
     in plans (a `[!WARNING]` in the PR comment, `weakens_policy` in the JSON plan)."""
-    protect: list[str] = Field(default_factory=list)
+    protect: list[str] = Field(default_factory=empty_list)
     """Addresses never deleted or replaced without --allow-destroy, e.g. `workspace:healthcare`,
     `api_key:healthcare/intake` (a workspace protects everything in it)."""
 
@@ -54,9 +55,9 @@ class Config(Spec):
     """Severity changes of the policy rules of `orctl lint` (each with a reason)."""
     organization: OrganizationSettings | None = None
     """Organization settings (absent = not managed)."""
-    secret_sinks: dict[str, SecretSinkSpec] = Field(default_factory=dict)
+    secret_sinks: dict[str, SecretSinkSpec] = Field(default_factory=empty_dict)
     """Named places where new key secrets are handed to; keys refer to them by name."""
-    workspaces: dict[str, Workspace] = Field(default_factory=dict)
+    workspaces: dict[str, Workspace] = Field(default_factory=empty_dict)
     """Workspaces by slug (lowercase letters, digits and single dashes)."""
 
     def observed(self, workspace: str | None) -> bool:

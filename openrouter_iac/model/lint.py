@@ -1,13 +1,14 @@
 """The `lint:` section of a config: switching a policy rule off, or changing its severity, for the
 whole config or for one object, always with a reason (reviewers read it in the PR)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` in the model modules: pydantic then reads the annotations
+# as objects instead of compiling each string (part of `orctl validate`'s start-up budget).
 
 from typing import Literal
 
 from pydantic import Field
 
-from openrouter_iac.model.base import Spec
+from openrouter_iac.model.base import Spec, empty_dict, empty_list
 
 LintSeverity = Literal["off", "warning", "error"]
 """What a finding of a rule counts as: `error` blocks `orctl apply`, `warning` is shown, `off` is silent."""
@@ -40,7 +41,7 @@ class RuleOverride(Spec):
 class LintSettings(Spec):
     """Severity changes of the built-in policy rules."""
 
-    rules: dict[str, RuleSetting] = Field(default_factory=dict)
+    rules: dict[str, RuleSetting] = Field(default_factory=empty_dict)
     """Rule id → severity and reason, for the whole config."""
-    overrides: list[RuleOverride] = Field(default_factory=list)
+    overrides: list[RuleOverride] = Field(default_factory=empty_list)
     """Per-object severities; they win over `rules`."""

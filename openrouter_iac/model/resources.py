@@ -7,7 +7,8 @@ else the pipeline needs to know about a field (immutable, set-like, write-only..
 the field itself (:mod:`openrouter_iac.model.traits`).
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` in the model modules: pydantic then reads the annotations
+# as objects instead of compiling each string (part of `orctl validate`'s start-up budget).
 
 import itertools
 from datetime import datetime, timedelta
@@ -15,7 +16,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from openrouter_iac.model.base import Spec
+from openrouter_iac.model.base import Spec, empty_dict, empty_list
 from openrouter_iac.model.enums import (
     BUDGET_ORDER,
     BudgetInterval,
@@ -62,7 +63,7 @@ class Budgets(Spec):
     """Cap per day (UTC)."""
 
     @model_validator(mode="after")
-    def _strictly_ordered(self) -> Budgets:
+    def _strictly_ordered(self) -> "Budgets":
         set_caps = [(name, getattr(self, name)) for name in BUDGET_ORDER if getattr(self, name) is not None]
         for (wider, wider_cap), (narrower, narrower_cap) in itertools.pairwise(set_caps):
             if not wider_cap > narrower_cap:
@@ -179,7 +180,7 @@ class Guardrail(GuardrailPolicy):
     (`orctl export` writes it where live names collide)."""
     members: Annotated[list[str] | None, SET_LIKE] = None
     """Organization member user ids assigned to this guardrail (absent = not managed)."""
-    previous_names: list[str] = Field(default_factory=list)
+    previous_names: list[str] = Field(default_factory=empty_list)
     """Earlier names of this guardrail, so a rename is an update, not a delete and create."""
 
 
@@ -208,7 +209,7 @@ class ApiKey(Spec):
     """Name of the entry of `secret_sinks` that receives the secret when the key is created."""
     behavior: str | None = None
     """The autonomous behaviour this key serves (documentation, and for lint rules)."""
-    previous_names: list[str] = Field(default_factory=list)
+    previous_names: list[str] = Field(default_factory=empty_list)
     """Earlier names of this key (`name`, or `workspace/name` when the key moves workspace)."""
     last_used_at: Annotated[datetime | None, SERVER_COMPUTED, WIRE] = Field(None, exclude=True)
     """When the key was last used (read from the API, never written or compared)."""
@@ -250,7 +251,7 @@ class Preset(Spec):
     """Fallback models, in order."""
     system_prompt: str | None = None
     """System prompt stored with the preset version."""
-    parameters: Annotated[dict[str, Any], NESTED] = Field(default_factory=dict)
+    parameters: Annotated[dict[str, Any], NESTED] = Field(default_factory=empty_dict)
     """Sampling parameters, e.g. `{temperature: 0.2, max_tokens: 800}`."""
     provider: Annotated[dict[str, Any] | None, Nested("nested", set_like=frozenset({"only", "ignore"}))] = None
     """Provider routing, e.g. `{order: [amazon-bedrock], allow_fallbacks: false}`."""
@@ -305,7 +306,7 @@ class ByokKey(Spec):
     """Names of keys of this workspace that may use it (absent = all)."""
     allowed_user_ids: Annotated[list[str] | None, SET_LIKE, NULL_LIFTS, WIRE] = None
     """Organization member user ids that may use it (absent = all)."""
-    previous_names: list[str] = Field(default_factory=list)
+    previous_names: list[str] = Field(default_factory=empty_list)
     """Earlier names of this credential."""
 
     @model_validator(mode="after")
@@ -354,7 +355,7 @@ class ObservabilityDestination(Spec):
     """Optional filter rules, as the API takes them."""
     rotation: Annotated[str | None, RESENDS_SECRET] = None
     """Change this marker to send the secret config values again."""
-    previous_names: list[str] = Field(default_factory=list)
+    previous_names: list[str] = Field(default_factory=empty_list)
     """Earlier names of this destination."""
 
     @field_validator("regions")
@@ -403,17 +404,17 @@ class Workspace(Spec):
     """Policy for all traffic of the workspace that has no explicit guardrail (absent = not managed)."""
     members: Annotated[list[str] | None, SET_LIKE] = None
     """Organization member user ids in this workspace (absent = not managed)."""
-    guardrails: dict[str, Guardrail] = Field(default_factory=dict)
+    guardrails: dict[str, Guardrail] = Field(default_factory=empty_dict)
     """Named guardrails, by name."""
-    keys: dict[str, ApiKey] = Field(default_factory=dict)
+    keys: dict[str, ApiKey] = Field(default_factory=empty_dict)
     """API keys, by name."""
-    presets: dict[str, Preset] = Field(default_factory=dict)
+    presets: dict[str, Preset] = Field(default_factory=empty_dict)
     """Presets, by slug."""
-    byok: dict[str, ByokKey] = Field(default_factory=dict)
+    byok: dict[str, ByokKey] = Field(default_factory=empty_dict)
     """BYOK provider credentials, by name."""
-    observability: dict[str, ObservabilityDestination] = Field(default_factory=dict)
+    observability: dict[str, ObservabilityDestination] = Field(default_factory=empty_dict)
     """Observability destinations, by name."""
-    handles: list[WorkspaceData] = Field(default_factory=list)
+    handles: list[WorkspaceData] = Field(default_factory=empty_list)
     """What its traffic carries: `user_input` (needs prompt-injection detection), `personal_data`
     (needs sensitive-info detection). Config only, checked by `orctl lint`."""
     prune: bool | None = None
@@ -422,7 +423,7 @@ class Workspace(Spec):
     """`observe`: read, plan and report this workspace but never write to it (default: the config's `mode`)."""
     id: str | None = None
     """Live id this workspace is pinned to (matched before the slug, so a slug changed in the dashboard is followed)."""
-    previous_names: list[str] = Field(default_factory=list)
+    previous_names: list[str] = Field(default_factory=empty_list)
     """Earlier slugs of this workspace (the API can change a slug in place)."""
 
 
@@ -446,5 +447,5 @@ class AccountState(Spec):
 
     organization: OrganizationSettings | None = None
     """Organization settings (absent = not managed)."""
-    workspaces: dict[str, Workspace] = Field(default_factory=dict)
+    workspaces: dict[str, Workspace] = Field(default_factory=empty_dict)
     """Workspaces by slug."""

@@ -1,12 +1,13 @@
 """Secret sinks: where the secret of a newly created API key is handed to (never printed)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` in the model modules: pydantic then reads the annotations
+# as objects instead of compiling each string (part of `orctl validate`'s start-up budget).
 
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from openrouter_iac.model.base import Spec
+from openrouter_iac.model.base import Spec, empty_list
 
 
 class KeyringSinkSpec(Spec):
@@ -43,7 +44,7 @@ class CommandSinkSpec(Spec):
     """What the command reads on stdin: `envelope`, one JSON object (`version` 1, `operation_id`,
     `workspace`, `key`, `key_hash`, `secret`, `expires_at`), or `secret`, the bare secret (for tools
     such as `gh secret set` that read the value from stdin)."""
-    pass_env: list[str] = Field(default_factory=list)
+    pass_env: list[str] = Field(default_factory=empty_list)
     """Environment variables passed on to the command besides PATH, HOME, the locale and TMPDIR
     (e.g. `VAULT_ADDR`, `GH_TOKEN`). A value holding an OpenRouter key is never passed."""
     hash_record: str | None = None

@@ -75,3 +75,28 @@ def test_a_lazily_loaded_command_runs_with_its_options(tmp_path: Path, monkeypat
     assert result.exit_code == 0 and "--config" in result.output
     result = CliRunner().invoke(main, ["nope"])
     assert result.exit_code == 1 and "No such command 'nope'" in result.output
+
+
+def test_validate_imports_no_stdlib_it_does_not_need(tmp_path: Path) -> None:
+    # logging, difflib and traceback load when something is logged, misspelt or crashes
+    (tmp_path / "orctl.yaml").write_text(CONFIG, encoding="utf-8")
+    _, modules = modules_loaded_by(["validate"], tmp_path)
+    assert {"logging", "difflib", "traceback"}.isdisjoint(modules)
+
+
+def _subclasses(cls: type) -> list[type]:
+    return [cls, *(sub for direct in cls.__subclasses__() for sub in _subclasses(direct))]
+
+
+def test_spec_models_use_python_default_factories() -> None:
+    """pydantic tokenizes a builtin factory's text signature (`list`, `dict`) at class build time."""
+    import openrouter_iac.model.config  # noqa: F401 - builds every spec model
+    from openrouter_iac.model.base import Spec
+
+    builtin = [
+        f"{model.__name__}.{name}"
+        for model in _subclasses(Spec)
+        for name, field in model.model_fields.items()
+        if field.default_factory in (list, dict, set, tuple)
+    ]
+    assert builtin == [], "use model.base.empty_list / empty_dict"
