@@ -310,7 +310,7 @@ class ByokKey(Spec):
     """Earlier names of this credential."""
 
     @model_validator(mode="after")
-    def _byok_only_not_fallback(self) -> ByokKey:
+    def _byok_only_not_fallback(self) -> "ByokKey":
         if self.byok_only and self.fallback:
             raise ValueError(
                 "byok_only cannot be combined with fallback (the API takes byok_only only on a "
