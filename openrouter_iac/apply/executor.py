@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Protocol
 
+from openrouter_iac.apply.interrupt import Interrupted
 from openrouter_iac.apply.report import ApplyReport, ChangeOutcome, LeftBehindKey
 from openrouter_iac.errors import OrctlError, internal_error_message, redact
 from openrouter_iac.live.writer import Writer, WriteResult
@@ -81,11 +82,13 @@ def execute(
     if parallelism < 1:
         raise ValueError("parallelism must be at least 1")
     run = _Run(plan, writer, progress or NoProgress(), clock, should_stop, graph or dependency_graph(plan.changes))
+    began = clock()
     if parallelism == 1:
         run.serially()
     else:
         run.concurrently(parallelism)
     report = run.report
+    report.changes_seconds = round(clock() - began, 3)
     if not report.failed and report.interrupted is None and replan is not None:
         after = replan()
         report.converged = not after.has_changes
@@ -218,6 +221,8 @@ def _attempt(writer: Writer, change: Change) -> WriteResult | BaseException:
     """The writer's result or the exception it raised (handed to the coordinator as a value)."""
     try:
         return writer.apply(change)
+    except Interrupted:
+        raise  # a second signal (serial runs: it arrives in this thread) stops at once
     except Exception as exc:
         return exc
 

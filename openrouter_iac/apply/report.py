@@ -41,6 +41,9 @@ class ApplyReport(BaseModel):
     plan_fingerprint: str
     started_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     finished_at: datetime | None = None
+    changes_seconds: float | None = None
+    """Wall time of the changes themselves (from the first start to the last end, before the
+    convergence check): what `--parallelism` shortens."""
     outcomes: list[ChangeOutcome] = Field(default_factory=list)
     left_behind: list[LeftBehindKey] = Field(default_factory=list)
     removed_orphans: list[str] = Field(default_factory=list)

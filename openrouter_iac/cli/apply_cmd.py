@@ -23,7 +23,7 @@ from openrouter_iac.apply.verify import check_saved_plan
 from openrouter_iac.cli.apply_progress import progress_for_stderr
 from openrouter_iac.cli.failures import reported_errors
 from openrouter_iac.cli.plan_cmd import preset_history_wanted, target_option
-from openrouter_iac.cli.session import ApiOptions, api_options, api_session
+from openrouter_iac.cli.session import ApiOptions, ApiSession, api_options, api_session
 from openrouter_iac.config.loader import load_config
 from openrouter_iac.errors import OrctlError, PlanError, StalePlanError
 from openrouter_iac.live.lease import Lease
@@ -216,12 +216,21 @@ def _run(
                     progress=progress_for_stderr(),
                     replan=replan,
                     should_stop=stop,
-                    parallelism=session.parallelism,
+                    parallelism=changes_at_once(session),
                 )
     if report_path is not None:
         report_path.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
     click.echo(render_report(report))
     return report.exit_code
+
+
+def changes_at_once(session: ApiSession) -> int:
+    """How many changes run at once. The session's gate keeps --parallelism requests in flight;
+    twice as many changes keep every request slot busy while some of them store a secret or wait
+    between their calls. Without a gate, or at --parallelism 1 (serial), the option as given."""
+    if session.parallelism == 1 or session.gate is None:
+        return session.parallelism
+    return 2 * session.parallelism
 
 
 def check_same_config(saved: Plan, planfile: Path, config_path: Path) -> None:

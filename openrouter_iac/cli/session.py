@@ -71,7 +71,7 @@ def api_options(command: F) -> F:
             type=click.IntRange(1, 64),
             default=DEFAULT_PARALLELISM,
             show_default=True,
-            help="Maximum concurrent API requests.",
+            help="Maximum concurrent API requests: reads, and apply's independent changes (1: one at a time).",
         ),
         click.option(
             "--timeout",

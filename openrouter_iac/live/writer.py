@@ -60,7 +60,11 @@ SECURED_AT_CREATE = "already made and verified with the key's create, before its
 
 @dataclass
 class ApplyContext:
-    """Address -> live id, kept current as the run creates and deletes objects."""
+    """Address -> live id, kept current as the run creates and deletes objects.
+
+    Shared by a parallel apply's workers: every read, write and pop is one dict operation (atomic),
+    and the dependency graph never runs two changes of one address, nor a change before the one
+    whose id it looks up, at the same time."""
 
     ids: dict[str, str]
 

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
+import pytest
 from apply_harness import Harness
 
+from openrouter_iac.cli import apply_cmd
+from openrouter_iac.cli.session import ApiOptions, ApiSession
+from openrouter_iac.client import OpenRouterClient, RequestGate
+from openrouter_iac.emulator.app import IN_PROCESS_BASE_URL
 from openrouter_iac.emulator.faults import FaultConfig
 from openrouter_iac.secrets import dotenv
 
@@ -57,3 +67,43 @@ def test_429s_under_parallel_creates_are_waited_out_and_converge(harness: Harnes
     assert result.exit_code == 0, result.output
     names = sorted(k["name"] for k in harness.live_keys())
     assert names == [f"key-{i:02d}" for i in range(20)]
+
+
+class CountingTransport(httpx.BaseTransport):
+    """Counts the requests in flight through it (the emulator answers each after a short sleep)."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+        self.lock = threading.Lock()
+        self.now = 0
+        self.most = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        with self.lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+        try:
+            time.sleep(0.01)
+            return self.inner.handle_request(request)
+        finally:
+            with self.lock:
+                self.now -= 1
+
+
+def test_no_more_requests_are_in_flight_than_the_parallelism(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    counting = CountingTransport(harness.emulator.transport())
+
+    @contextmanager
+    def session(options: ApiOptions) -> Iterator[ApiSession]:
+        gate = RequestGate(options.parallelism)
+        client = OpenRouterClient(
+            IN_PROCESS_BASE_URL, harness.emulator.management_key, transport=counting, sleep=lambda _: None, gate=gate
+        )
+        with client:
+            yield ApiSession(client, IN_PROCESS_BASE_URL, options.parallelism, counting, gate=gate)
+
+    monkeypatch.setattr(apply_cmd, "api_session", session)
+    config = write_config(harness.cwd, 40)
+    result = harness.orctl("apply", "-c", str(config), "--auto-approve", "--parallelism", "6")
+    assert result.exit_code == 0, result.output
+    assert counting.most == 6  # twice as many changes run at once; the gate holds the requests to 6

@@ -168,3 +168,19 @@ def _rendered(report: Any) -> str:
     from openrouter_iac.apply import render_report
 
     return render_report(report)
+
+
+def test_the_report_times_the_changes() -> None:
+    report = run([key(f"k{i}") for i in range(10)], FakeWriter(seconds=0.02), parallelism=10)
+    assert report.changes_seconds is not None and 0.02 <= report.changes_seconds < 0.02 * 10
+
+
+def test_a_second_signal_in_a_serial_run_stops_at_once() -> None:
+    from openrouter_iac.apply.interrupt import Interrupted
+
+    class Stopped(FakeWriter):
+        def apply(self, change: Change) -> WriteResult:
+            raise Interrupted("SIGINT", 130, mid_change=True)
+
+    with pytest.raises(Interrupted):
+        run([key("a"), key("b")], Stopped(), parallelism=1)
