@@ -106,11 +106,12 @@ def error_for_response(
     read = _read_route(response)
     if status == 403 and read is not None:  # a refused read is never "missing": name the route
         return PermissionDeniedError(
-            f"{resource}: {read} was refused ({detail})",
+            # The likely cause is in the message itself: CI logs often keep only the error line.
+            f"{resource}: {read} was refused ({detail}): likely a key without the scope this route needs "
+            "(a read-only or workspace-limited management key)",
             resource=resource,
             status=status,
-            hint="a key without the scope this route needs (e.g. a workspace-limited or read-only management "
-            "key): use a management key with access to it",
+            hint="use a management key with access to this route",
         )
     if status == 403:
         return PermissionDeniedError(

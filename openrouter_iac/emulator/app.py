@@ -160,6 +160,10 @@ class Emulator:
                 response = self._dispatch(route.handler, route.access, match.params, request)
                 if is_write and response.status < 400:
                     self.state.revision += 1
+        if verdict.rules and response.status == 200 and self.faults.hides_default_guardrails(verdict.rules):
+            with self._lock:
+                defaults = {str(w["default_guardrail_id"]) for w in self.state.workspaces.values()}
+            response = _without(response, defaults)
         skew = self.faults.total_count_skew(verdict.rules) if verdict.rules else 0
         if skew and response.status == 200:
             response = _skewed(response, skew)
@@ -193,6 +197,18 @@ class Emulator:
         except Exception:  # a bug in the emulator: answer like a server would, and keep the trace
             self.stats.record_internal_error(traceback.format_exc())
             return _error(500, "Internal Server Error")
+
+
+def _without(response: Response, ids: set[str]) -> Response:
+    """A list answer without the items of these ids (its total_count lowered to match)."""
+    payload = response.json_payload()
+    if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
+        return response
+    kept = [item for item in payload["data"] if not (isinstance(item, dict) and str(item.get("id")) in ids)]
+    if isinstance(payload.get("total_count"), int):
+        payload["total_count"] = max(0, payload["total_count"] - (len(payload["data"]) - len(kept)))
+    payload["data"] = kept
+    return Response.json(response.status, payload, response.headers)
 
 
 def _skewed(response: Response, skew: int) -> Response:

@@ -54,6 +54,8 @@ def emulator() -> None:
 @click.option("--rps", type=float, default=None, help="Requests per second allowed before 429 (token bucket).")
 @click.option("--burst", type=int, default=None, help="Token bucket size for --rps.")
 @click.option("--fault-seed", type=int, default=None, help="Seed for random faults (reproducible runs).")
+@click.option("--forbid", "forbid", multiple=True, metavar="OPERATION",
+              help='Answer 403 to this operation, e.g. "GET /byok" (a key without its scope; repeatable).')  # fmt: skip
 def serve(
     host: str | None,
     port: int,
@@ -78,6 +80,7 @@ def serve(
     rps: float | None,
     burst: int | None,
     fault_seed: int | None,
+    forbid: tuple[str, ...],
 ) -> None:
     """Serve the emulator over HTTP until Ctrl-C or SIGTERM.
 
@@ -89,6 +92,7 @@ def serve(
       orctl emulator serve --port 8080
       orctl emulator serve --seed examples/emulator-seeds/messy-account.json --latency-ms 50
       orctl emulator serve --read-only-key --print-json   # plan and drift with a key that cannot write
+      orctl emulator serve --forbid 'GET /byok'   # a key without the BYOK scope: reads of /byok get 403
     """
     from openrouter_iac.emulator.runner import (
         DEFAULT_HOST,
@@ -124,6 +128,7 @@ def serve(
                 rps=rps,
                 burst=burst,
                 seed=fault_seed,
+                forbid=forbid,
             ),
         )
         run(options)

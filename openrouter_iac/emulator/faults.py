@@ -9,7 +9,9 @@ response after committing").
 Order per request: latency (sleep), the request-rate limit, then each matching rule's 429 and
 5xx draws (refused before anything is written); after the handler has run, writes may be
 dropped (committed, but the client never gets the response), and a list's ``total_count`` may be
-skewed (``total_count_skew``: a count that disagrees with the items the pages deliver).
+skewed (``total_count_skew``: a count that disagrees with the items the pages deliver). A rule
+may also refuse what it matches with 403 (``forbid``), or leave workspace default guardrails out
+of list answers (``hide_default_guardrails``).
 """
 
 from __future__ import annotations
@@ -49,6 +51,12 @@ class FaultRule:
     # Added to the ``total_count`` of matching list answers: a count the pages do not deliver
     # (positive: more than exist; negative: fewer; never below 0). The items are unchanged.
     total_count_skew: int = 0
+    # Matching requests are answered 403 before the handler runs, as for a key without the scope
+    # (e.g. "GET /byok"): how a client reports a refused read.
+    forbid: bool = False
+    # Matching list answers leave out workspace default guardrails (the spec does not promise to
+    # list them): a client must read one by id.
+    hide_default_guardrails: bool = False
 
     def matches(self, method: str, path: str, operation: str) -> bool:
         if self.methods is not None and method not in self.methods:
@@ -91,6 +99,8 @@ class FaultRule:
             "drop_next": self.drop_next,
             "drop_nth": list(self.drop_nth),
             "total_count_skew": self.total_count_skew,
+            "forbid": self.forbid,
+            "hide_default_guardrails": self.hide_default_guardrails,
         }
 
     @classmethod
@@ -116,6 +126,11 @@ class FaultRule:
                 kwargs["error_statuses"] = tuple(int(s) for s in data["error_statuses"])
             if "drop_nth" in data:
                 kwargs["drop_nth"] = tuple(int(n) for n in data["drop_nth"])
+            for name in ("forbid", "hide_default_guardrails"):
+                if name in data:
+                    if not isinstance(data[name], bool):
+                        raise ValueError(f"{name} must be true or false, got {data[name]!r}")
+                    kwargs[name] = data[name]
         except (TypeError, ValueError) as exc:
             raise FaultConfigError(f"malformed fault rule: {exc}") from None
         rule = cls(**kwargs)
@@ -191,7 +206,7 @@ class _RuleCounters:
 class Verdict:
     latency_s: float = 0.0
     response: Response | None = None  # answered without running the handler
-    fault: str | None = None  # "throttled" | "rate_limited" | "error"
+    fault: str | None = None  # "throttled" | "rate_limited" | "error" | "forbidden"
     rules: list[int] = field(default_factory=list)  # indexes of matching rules
 
 
@@ -248,6 +263,11 @@ class FaultInjector:
                     return verdict
             for i in verdict.rules:
                 rule = config.rules[i]
+                if rule.forbid:
+                    message = f"Forbidden: this key is not allowed to call {operation}"
+                    verdict.response = Response.json(403, error_body(403, message))
+                    verdict.fault = "forbidden"
+                    return verdict
                 if rule.throttle_rate and self._random.random() < rule.throttle_rate:
                     verdict.response = _throttled(rule.retry_after_s, self._wall())
                     verdict.fault = "throttled"
@@ -263,6 +283,10 @@ class FaultInjector:
     def total_count_skew(self, rules: list[int]) -> int:
         with self._lock:
             return sum(self._config.rules[i].total_count_skew for i in rules if i < len(self._config.rules))
+
+    def hides_default_guardrails(self, rules: list[int]) -> bool:
+        with self._lock:
+            return any(self._config.rules[i].hide_default_guardrails for i in rules if i < len(self._config.rules))
 
     def drop_after_commit(self, method: str, rules: list[int]) -> bool:
         """For a write that has run: should its response be lost? Counts matching writes."""

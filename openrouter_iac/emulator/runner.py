@@ -6,6 +6,7 @@ turns its flags into a :class:`ServeOptions`.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import signal
@@ -19,6 +20,7 @@ from typing import Any, TextIO
 from openrouter_iac.emulator.app import Emulator
 from openrouter_iac.emulator.cli import SERVE_STATE_DEFAULT
 from openrouter_iac.emulator.faults import FaultConfig, FaultConfigError, FaultRule
+from openrouter_iac.emulator.routes import build_router
 from openrouter_iac.emulator.seed import SeedError, emulator_from_seed, load_seed_file
 from openrouter_iac.emulator.server import is_loopback, start_server
 from openrouter_iac.emulator.state import State, StateFileError
@@ -61,8 +63,10 @@ def fault_config_from_flags(
     rps: float | None = None,
     burst: int | None = None,
     seed: int | None = None,
+    forbid: Sequence[str] = (),
 ) -> FaultConfig:
-    """Combine a ``--faults`` JSON file with the single rule the individual flags describe."""
+    """Combine a ``--faults`` JSON file with the single rule the individual flags describe, and
+    one 403 rule per ``--forbid`` operation."""
     base = FaultConfig()
     if faults_file is not None:
         try:
@@ -85,7 +89,7 @@ def fault_config_from_flags(
         drop_nth=tuple(drop_nth),
     )
     effects = FaultRule(methods=rule.methods, path_prefix=rule.path_prefix, operation=rule.operation)
-    rules = base.rules + ((rule,) if rule != effects else ())
+    rules = base.rules + ((rule,) if rule != effects else ()) + tuple(_forbidding(op) for op in forbid)
     config = FaultConfig(
         rules=rules,
         rps_limit=rps if rps is not None else base.rps_limit,
@@ -97,6 +101,18 @@ def fault_config_from_flags(
     except FaultConfigError as exc:
         raise ServeError(str(exc)) from exc
     return config
+
+
+def _forbidding(text: str) -> FaultRule:
+    """A rule answering 403 to one operation, ``"GET /byok"`` (the method in any case)."""
+    method, _, template = text.strip().partition(" ")
+    operation = f"{method.upper()} {template.strip()}"
+    known = {route.operation for route in build_router().routes}
+    if operation not in known:
+        near = difflib.get_close_matches(operation, sorted(known), n=1)
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        raise ServeError(f"--forbid {text!r}: no such operation{hint}; write it as 'GET /byok'")
+    return FaultRule(operation=operation, forbid=True)
 
 
 def build_emulator(options: ServeOptions) -> Emulator:

@@ -58,7 +58,8 @@ class Stats:
                 "write_operations": dict(sorted(self._write_operations.items())),
                 "statuses": {str(k): v for k, v in sorted(self._statuses.items())},
                 "faults": {
-                    name: self._faults[name] for name in ("latency", "throttled", "rate_limited", "error", "dropped")
+                    name: self._faults[name]
+                    for name in ("latency", "throttled", "rate_limited", "error", "dropped", "forbidden")
                 },
                 "internal_errors": self._internal_errors,
                 "last_internal_error": self._last_internal_error,

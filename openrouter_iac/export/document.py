@@ -68,6 +68,14 @@ def _header(what: str) -> list[str]:
     ]
 
 
+def _global_lines(live: LiveSnapshot) -> list[str]:
+    """The account's global BYOK credentials, named once here (no workspace file holds them)."""
+    if not live.global_byok:
+        return []
+    listed = ", ".join(f"{c.name} ({c.spec.provider})" for c in live.global_byok)
+    return [f"Global BYOK credentials (account level, usable in every workspace, never managed): {listed}."]
+
+
 def _env_name(*parts: str) -> str:
     return "_".join(re.sub(r"[^A-Z0-9]+", "_", p.upper()).strip("_") for p in parts if p)
 
@@ -274,6 +282,11 @@ def export_account(
         result.skipped.append(f"{address}: it has no name (name it in OpenRouter to manage it)")
     for orphan in live.orphans:
         result.skipped.append(f"api_key:{orphan.workspace}/{orphan.name}: orphan of an interrupted apply")
+    for credential in live.global_byok:
+        result.skipped.append(
+            f"{credential.address}: a global credential ({credential.spec.provider}, workspace_id null), usable "
+            "in every workspace; the config declares credentials per workspace, so orctl leaves it alone"
+        )
     organization: dict[str, Any] = {"version": CONFIG_VERSION}
     settings = live.state.organization
     if settings is not None and settings.filtered_model_catalog is not None and select("organization_settings"):
@@ -284,6 +297,7 @@ def export_account(
         [
             *_header("Organization-level settings"),
             "Undeclared live objects are reported as unmanaged, never changed (ownership.prune is off).",
+            *_global_lines(live),
         ],
     )
     return result

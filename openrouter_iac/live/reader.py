@@ -30,6 +30,7 @@ from openrouter_iac.model.resources import AccountState, Preset, Workspace
 from openrouter_iac.model.snapshot import (
     PENDING_NAME,
     Catalogue,
+    GlobalCredential,
     KeyActivity,
     LiveSnapshot,
     OrphanKey,
@@ -158,6 +159,23 @@ def _read_presets(
     return histories
 
 
+def _read_unlisted_default_guardrails(fetch: _Fetcher, workspace_data: list[_WorkspaceData]) -> None:
+    """A workspace's default guardrail read by id where its list does not give it: the spec does
+    not promise the list includes it. A 404 means it has never been configured."""
+    jobs = []
+    for data in workspace_data:
+        default_id = data.raw["default_guardrail_id"]
+        if not any(item["id"] == default_id for item in data.items("guardrail")):
+            what = f"default guardrail of workspace '{data.raw['slug']}'"
+            jobs.append((data, fetch.get_async(f"/guardrails/{default_id}", what)))
+    for data, job in jobs:
+        try:
+            found = job.result()["data"]
+        except NotFoundError:
+            continue
+        data.lists["guardrail"] = [*data.items("guardrail"), found]
+
+
 @contextmanager
 def _interpreting(resource: str) -> Iterator[None]:
     """Report an answer orctl cannot interpret (a missing field, a wrong type) as one clear error."""
@@ -273,6 +291,8 @@ class _Assembler:
         self.shadowed: dict[str, dict[str, Any]] = {}
         self.updated_at: dict[str, str] = {}
         self.activity: dict[str, KeyActivity] = {}
+        self.global_byok: dict[str, dict[str, Any]] = {}
+        """Global BYOK credentials by id: listed in every workspace, kept once."""
 
     def _index(self, address: str, live_id: str, taken: dict[str, Any], name: str, spec: Any) -> bool:
         """Record an id; False (a duplicate, kept in ``shadowed``) when the name is already taken."""
@@ -337,9 +357,13 @@ class _Assembler:
             )
         byok: dict[str, Any] = {}
         for item in data.items("byok_key"):
-            if item.get("workspace_id", raw["id"]) != raw["id"]:
-                # A global credential (workspace_id null) is listed in every workspace; it is not
-                # this workspace's to change or prune (showing it at account level: issue 9).
+            owner = item.get("workspace_id", raw["id"])
+            if owner is None:
+                # A global credential is listed in every workspace; it is not this workspace's to
+                # change or prune: kept once, shown at account level.
+                self.global_byok.setdefault(str(item["id"]), item)
+                continue
+            if owner != raw["id"]:
                 continue
             if not item.get("name"):
                 self.unnamed.append(Address.of("byok_key", slug, f"(unnamed {item['provider']} {item['id']})"))
@@ -372,6 +396,21 @@ class _Assembler:
                 "observability": destinations,
             }
         )
+
+
+def _global_credentials(items: Iterable[dict[str, Any]]) -> list[GlobalCredential]:
+    """Each global credential under a name unique among them (its id added where names collide)."""
+    listed = sorted(items, key=lambda item: (str(item.get("name") or ""), str(item["id"])))
+    named = [(split_rotation(item["name"])[0] if item.get("name") else "", item) for item in listed]
+    shared = _shared_names(name for name, _ in named if name)
+    out = []
+    for name, item in named:
+        if not name:
+            name = f"(unnamed {item['provider']} {item['id']})"
+        elif name in shared:
+            name = f"{name} ({item['id']})"
+        out.append(GlobalCredential(str(item["id"]), name, mapping.byok_from_api(item, {})))
+    return out
 
 
 def _shared_names(names: Iterable[str]) -> set[str]:
@@ -438,6 +477,8 @@ def read_live(
         with _interpreting("guardrail assignments"):
             assembler = _Assembler(key_assignments, member_assignments)
         workspace_data = [_WorkspaceData(raw, _workspace_lists(fetch, raw, jobs)) for raw, jobs in workspace_jobs]
+        with _interpreting("guardrails"):
+            _read_unlisted_default_guardrails(fetch, workspace_data)
         with _interpreting("presets"):
             # A preset's identity is workspace + slug: each workspace's list is its own.
             presets = [
@@ -470,6 +511,8 @@ def read_live(
             assembler._stamp(preset, preset["id"])
             ws = workspaces[slug]
             workspaces[slug] = ws.model_copy(update={"presets": {**ws.presets, preset["slug"]: designated}})
+    with _interpreting("global BYOK credentials"):
+        global_byok = _global_credentials(assembler.global_byok.values())
     organization = None
     if settings is not None:
         with _interpreting("organization settings"):
@@ -489,4 +532,5 @@ def read_live(
         shadowed=assembler.shadowed,
         updated_at=assembler.updated_at,
         key_activity=assembler.activity,
+        global_byok=global_byok,
     )

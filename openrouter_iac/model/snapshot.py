@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from openrouter_iac.model.resources import AccountState, Preset
+from openrouter_iac.model.resources import AccountState, ByokKey, Preset
 
 PENDING_NAME = re.compile(r"^(?P<name>.+) \[orctl-pending (?P<nonce>[0-9a-f]{8})\]$")
 """Provisional name a key carries between its creation and its secret being stored."""
@@ -40,6 +40,24 @@ class OrphanKey:
     workspace: str
     name: str
     key_hash: str
+
+
+GLOBAL_SCOPE = "(global)"
+"""Where a global BYOK credential's address puts it (`byok_key:(global)/<name>`): no workspace."""
+
+
+@dataclass(frozen=True)
+class GlobalCredential:
+    """A BYOK credential of the whole account (`workspace_id: null`), usable in every workspace.
+    Read once (every workspace's list shows it), shown at account level, never changed or pruned."""
+
+    live_id: str
+    name: str
+    spec: ByokKey
+
+    @property
+    def address(self) -> str:
+        return f"byok_key:{GLOBAL_SCOPE}/{self.name}"
 
 
 @dataclass(frozen=True)
@@ -103,6 +121,8 @@ class LiveSnapshot:
     """Live id → when the API says the object last changed (where it gives one)."""
     key_activity: dict[str, KeyActivity] = field(default_factory=dict)
     """Key hash → usage facts, for key hygiene reports."""
+    global_byok: list[GlobalCredential] = field(default_factory=list)
+    """BYOK credentials with `workspace_id: null` (not in any workspace's state)."""
     lost_secrets: dict[str, str] = field(default_factory=dict)
     """Key address → why its sink does not hold the live key's secret (secrets/audit.py); a rotation."""
 

@@ -30,6 +30,7 @@ from openrouter_iac.model.snapshot import LiveSnapshot, OrphanKey
 from openrouter_iac.model.traits import IMMUTABLE, has
 from openrouter_iac.plan import checks
 from openrouter_iac.plan.budgets import budget_steps
+from openrouter_iac.plan.global_byok import global_credentials
 from openrouter_iac.plan.graph import order_changes
 from openrouter_iac.plan.model import Action, Change, FieldChange, Kind, Plan, Unmanaged
 from openrouter_iac.plan.normalize import field_changes, normalize
@@ -919,7 +920,8 @@ def build_plan(
         changes=changes,
         unmanaged=select_unmanaged(
             sorted(builder.unmanaged, key=lambda u: u.address)
-            + [Unmanaged(kind="byok_key", address=address, reason="has no name") for address in live.unnamed],
+            + [Unmanaged(kind="byok_key", address=address, reason="has no name") for address in live.unnamed]
+            + global_credentials(live),
             targets,
         ),
         warnings=[*live.warnings, *builder.warnings],

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from fnmatch import fnmatchcase
 
 from openrouter_iac.model.config import Config
+from openrouter_iac.model.snapshot import GLOBAL_SCOPE
 from openrouter_iac.plan.model import Change, Unmanaged
 
 WHOLE_WORKSPACE = "workspace:"
@@ -18,7 +19,8 @@ def address_workspace(address: str) -> str | None:
     kind, _, rest = address.partition(":")
     if not rest or kind == "organization_settings":
         return None
-    return rest.split("/", 1)[0]
+    workspace = rest.split("/", 1)[0]
+    return None if workspace == GLOBAL_SCOPE else workspace  # a global BYOK credential: account level
 
 
 def _owner(address: str) -> str:

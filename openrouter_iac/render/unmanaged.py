@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from openrouter_iac.model.snapshot import GLOBAL_SCOPE
 from openrouter_iac.plan.model import Unmanaged
 
 GROUP_LIMIT = 20
@@ -40,12 +41,13 @@ class UnmanagedGroup:
 
 
 def workspace_of(item: Unmanaged) -> str | None:
-    """`api_key:team/name` → `team`; `workspace:team` → `team`; account-level objects → None."""
+    """`api_key:team/name` → `team`; `workspace:team` → `team`; account-level objects (and global
+    BYOK credentials, `byok_key:(global)/name`) → None."""
     kind, _, rest = item.address.partition(":")
     if kind == "workspace":
         return rest
     workspace, slash, _ = rest.partition("/")
-    return workspace if slash else None
+    return workspace if slash and workspace != GLOBAL_SCOPE else None
 
 
 def group_unmanaged(unmanaged: list[Unmanaged]) -> list[UnmanagedGroup]:

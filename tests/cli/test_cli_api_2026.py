@@ -65,7 +65,8 @@ def test_a_global_byok_credential_is_never_pruned_from_a_workspace(tmp_path: Pat
     config = write_config(tmp_path / "orctl.yaml", {"lab": {"name": "Lab", "byok": byok}}, ownership={"prune": True})
     done = apply(config)
     assert done.exit_code == 0, done.output
-    assert "shared" not in done.stdout
+    assert "byok_key:lab/shared" not in done.stdout  # never planned in the workspace: shown once at account level
+    assert done.stdout.count("byok_key:(global)/shared") == 1
     lab = next(w["id"] for w in live("GET", "/workspaces")[1]["data"] if w["slug"] == "lab")
     names = sorted(b["name"] for b in live("GET", "/byok", query=f"workspace_id={lab}")[1]["data"])
     assert names == ["mine", "shared"]
