@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "openrouter_iac"
-LEAVES = {"errors", "suggest", "__init__"}  # modules anyone may import
+LEAVES = {"errors", "suggest", "gc_pause", "__init__"}  # modules anyone may import
 
 ALLOWED: dict[str, set[str]] = {
     "model": set(),

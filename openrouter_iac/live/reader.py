@@ -21,6 +21,7 @@ from typing import Any
 from openrouter_iac.client import OpenRouterClient
 from openrouter_iac.client.paging import ConcurrentPages
 from openrouter_iac.errors import ApiError, ApiRequestError, MalformedResponseError, NotFoundError, OrctlError
+from openrouter_iac.gc_pause import paused_gc
 from openrouter_iac.kinds import KINDS
 from openrouter_iac.live import mapping
 from openrouter_iac.live.lease import is_lease_name
@@ -431,6 +432,7 @@ def _activity(item: dict[str, Any]) -> KeyActivity:
     )
 
 
+@paused_gc()
 def read_live(
     client: OpenRouterClient, *, parallelism: int = 10, wants_history: WantsHistory | None = None
 ) -> LiveSnapshot:

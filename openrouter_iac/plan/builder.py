@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from openrouter_iac.errors import AmbiguityError
+from openrouter_iac.gc_pause import paused_gc
 from openrouter_iac.kinds import BY_NAME, PHASES, PRUNABLE, WORKSPACE_FIELDS
 from openrouter_iac.model.address import Address
 from openrouter_iac.model.config import Config
@@ -34,7 +35,7 @@ from openrouter_iac.plan.global_byok import global_credentials
 from openrouter_iac.plan.graph import order_changes
 from openrouter_iac.plan.model import Action, Change, FieldChange, Kind, Plan, Unmanaged
 from openrouter_iac.plan.normalize import field_changes, normalize
-from openrouter_iac.plan.ownership import effective
+from openrouter_iac.plan.ownership import declared, effective, effective_value
 from openrouter_iac.plan.targets import mark_observed, select_changes, select_unmanaged
 
 SECURED_FIRST = "made with the key's create: the key is under its guardrail before its secret is delivered"
@@ -379,8 +380,10 @@ class _Builder:
                 self.child(slug, collection, kind, name, spec, live_name, live_spec, orphans, live_id)
             claimed = {live_id for _, live_id, _ in matched.values()}
             for name, live_id, live_spec in candidates:
+                if live_id in claimed:
+                    continue
                 address = Address.of(kind, slug, name)
-                if live_id in claimed or address in self.moves:
+                if address in self.moves:
                     continue
                 if self.prune(desired):
                     self.managed_objects += 1
@@ -454,10 +457,13 @@ class _Builder:
         if kind == "api_key" and spec.guardrail is not None:
             update["guardrail"] = self.live_ref("guardrail", slug, spec.guardrail)
         for field_name in ("allowed_keys", "api_keys"):
-            names = getattr(spec, field_name, None)
+            names = getattr(spec, field_name) if field_name in type(spec).model_fields else None
             if names:
                 update[field_name] = [self.live_ref("api_key", slug, n) for n in names]
-        return spec.model_copy(update=update) if update else spec
+        # Mostly every name reads the same: then no copy (one per key of a 20,000-key plan).
+        if all(getattr(spec, field_name) == value for field_name, value in update.items()):
+            return spec
+        return spec.model_copy(update=update)
 
     def scoped_keys(self, slug: str, live_keys: dict[str, ApiKey]) -> dict[str, ApiKey]:
         prefix = self.config.ownership.key_name_prefix
@@ -497,9 +503,17 @@ class _Builder:
             old_workspace, old_name = moved_from.workspace or "", moved_from.name or ""
             # A guardrail name belongs to the old workspace: the moved key keeps only the declared one.
             old_key = self.live.state.workspaces[old_workspace].keys[old_name].model_copy(update={"guardrail": None})
-        target = effective(spec, live_spec if live_spec is not None else old_key)
-        after = normalize(target, catalogue, drop=drop)
-        before = normalize(live_spec, catalogue, drop=drop) if live_spec is not None else None
+        base = live_spec if live_spec is not None else old_key
+        if live_spec is not None:
+            # Only what the config declares can differ: every other field of the effective object is
+            # the live one's. So just those are compared, and the effective object is made only for
+            # a change (a 20,000-key plan used to copy and dump every key twice).
+            compared = declared(spec)
+            after = normalize(spec, catalogue, drop=drop, only=compared)
+            before = normalize(live_spec, catalogue, drop=drop, only=compared)
+        else:
+            after = normalize(effective(spec, base), catalogue, drop=drop)
+            before = None
         if kind == "observability_destination":  # write-only values: sent on create and rotation only
             for side in (after, before):
                 if side is not None and isinstance(side.get("config"), dict):
@@ -517,7 +531,7 @@ class _Builder:
                     workspace=slug,
                     name=name,
                     fields=fields,
-                    desired=target,
+                    desired=effective(spec, base),
                     source=source,
                     **extra,
                 ),
@@ -580,8 +594,9 @@ class _Builder:
             return
         # A new key starts with no guardrail; an existing one keeps its assignment until moved.
         live_guardrail = None if new_key else live_spec.guardrail
-        if live_guardrail != target.guardrail:
-            self.assignment(slug, name, live_guardrail, target.guardrail, source, with_new_key=new_key)
+        guardrail = effective_value(spec, base, "guardrail")
+        if live_guardrail != guardrail:
+            self.assignment(slug, name, live_guardrail, guardrail, source, with_new_key=new_key)
 
     def rotation_marker_change(self, kind: Kind, address: str, spec: Any) -> FieldChange | None:
         secret = BY_NAME[kind].secret_field
@@ -888,6 +903,7 @@ def config_digest(config: Config, dumped: dict[str, Any] | None = None) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
+@paused_gc()
 def build_plan(
     config: Config,
     live: LiveSnapshot,

@@ -15,7 +15,7 @@ from deepdiff import DeepDiff
 from pydantic import BaseModel
 
 from openrouter_iac.model.snapshot import Catalogue
-from openrouter_iac.model.traits import MODEL_SLUGS, SET_LIKE, fields_with, nested
+from openrouter_iac.model.traits import MODEL_SLUGS, SET_LIKE, Nested, fields_with, nested
 from openrouter_iac.plan.model import FieldChange, PathChange
 
 
@@ -44,6 +44,10 @@ class _Shape:
     set_like: frozenset[str]
     models: frozenset[str]
     """Fields holding a nested model (zdr, budget, prompt_injection)."""
+    nested: dict[str, Nested]
+    """Free-form nested fields, diffed path by path, and their traits."""
+    dumped: tuple[str, ...]
+    """The fields a dump holds (``exclude=True`` ones are never dumped), in the model's order."""
 
 
 @functools.cache
@@ -52,16 +56,49 @@ def _shape(model: type[BaseModel]) -> _Shape:
         fields_with(model, MODEL_SLUGS),
         fields_with(model, SET_LIKE),
         frozenset(name for name in model.model_fields if _holds_model(model, name)),
+        {name: shape for name in model.model_fields if (shape := nested(model, name)) is not None},
+        tuple(name for name, info in model.model_fields.items() if info.exclude is not True),
     )
 
 
-def normalize(spec: BaseModel, catalogue: Catalogue | None, *, drop: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """A comparable dict of ``spec``: config-only fields and ``drop`` removed."""
+_PLAIN = frozenset({str, int, float, bool})
+
+
+def _dump_fields(spec: BaseModel, names: list[str]) -> dict[str, Any]:
+    """``spec.model_dump(mode="json", include=names)``, in the model's order, with the plain values
+    (str, int, float, bool, None: dumped as they are) read directly instead of serialised."""
+    values = spec.__dict__
+    out: dict[str, Any] = {}
+    rest = set()
+    for name in names:
+        value = values[name]
+        if value is None or type(value) in _PLAIN:
+            out[name] = value
+        else:
+            out[name] = None  # holds its place in the order; the dump below fills it in
+            rest.add(name)
+    if rest:
+        out.update(spec.model_dump(mode="json", include=rest))
+    return out
+
+
+def normalize(
+    spec: BaseModel,
+    catalogue: Catalogue | None,
+    *,
+    drop: frozenset[str] = frozenset(),
+    only: frozenset[str] | None = None,
+) -> dict[str, Any]:
+    """A comparable dict of ``spec``: config-only fields and ``drop`` removed; just the fields in
+    ``only`` when given (each field is normalised on its own, so the part equals the whole's part)."""
     config_only: frozenset[str] = getattr(spec, "CONFIG_ONLY", frozenset())
     skip = config_only | drop
     # Called twice per object of a plan (20,000 keys: 40,000 calls), so scalars take a short path.
-    raw = spec.model_dump(mode="json", exclude=set(skip) if skip else None)
     shape = _shape(type(spec))
+    if only is not None:
+        raw = _dump_fields(spec, [name for name in shape.dumped if name in only and name not in skip])
+    else:
+        raw = spec.model_dump(mode="json", exclude=set(skip) if skip else None)
     out: dict[str, Any] = {}
     for name, value in raw.items():
         if value is None or isinstance(value, _SCALARS):
@@ -86,11 +123,12 @@ def field_changes(
     """Fields whose values differ (``before`` None means the object is new: every set field).
     A nested field of ``model`` (trait ``Nested``) is compared path by path."""
     changes = []
+    nested_fields = _shape(model).nested if model is not None else {}
     for name, new in after.items():
         old = before.get(name) if before is not None else None
         if before is None and new is None:
             continue
-        shape = nested(model, name) if model is not None else None
+        shape = nested_fields.get(name)
         if shape is not None and isinstance(old, dict) and isinstance(new, dict):
             paths = nested_paths(old, new, shape.set_like)
             if paths:

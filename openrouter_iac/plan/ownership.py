@@ -8,7 +8,7 @@ live value, so it gets the declared fields and the API's defaults for the rest.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -27,3 +27,10 @@ def effective(desired: S, live: S | None, *, skip: frozenset[str] = frozenset())
         return desired
     update = {name: getattr(desired, name) for name in declared(desired) - skip}
     return live.model_copy(update=update)
+
+
+def effective_value(desired: BaseModel, live: BaseModel | None, field: str) -> Any:
+    """What ``effective(desired, live)`` holds in ``field``, without making the copy."""
+    if live is None or field in declared(desired):
+        return getattr(desired, field)
+    return getattr(live, field)
