@@ -16,7 +16,7 @@ from typing import Any
 
 from openrouter_iac.export.names import unique_names
 from openrouter_iac.export.yaml_text import Path, to_yaml
-from openrouter_iac.kinds import WORKSPACE_FIELDS
+from openrouter_iac.kinds import NAMED, WORKSPACE_FIELDS
 from openrouter_iac.model.config import CONFIG_VERSION
 from openrouter_iac.model.enums import OBSERVABILITY_REQUIRED_CONFIG, OBSERVABILITY_SECRET_CONFIG_KEYS
 from openrouter_iac.model.resources import Workspace
@@ -24,13 +24,8 @@ from openrouter_iac.model.snapshot import LiveSnapshot
 
 ORGANIZATION_FILE = "00-organization.yaml"
 SCHEMA_FILE = "orctl.schema.json"
-COLLECTIONS = (
-    ("guardrails", "guardrail"),
-    ("keys", "api_key"),
-    ("presets", "preset"),
-    ("byok", "byok_key"),
-    ("observability", "observability_destination"),
-)
+COLLECTIONS: tuple[tuple[str, str], ...] = tuple((kind.collection or "", kind.name) for kind in NAMED)
+"""(collection, kind) of every named kind of the table, in its order."""
 Selector = Callable[[str], bool]
 MASKED = re.compile(r"^.{1,8}\.\.\..{1,8}$")
 """How the API shows a value it keeps secret, e.g. `pk-l...0001`."""
@@ -177,7 +172,7 @@ class _Workspace:
             entries: dict[str, Any] = {}
             for config_name, live_name, live_id, spec in chosen[collection]:
                 where = self.path(collection, config_name)
-                entry = getattr(self, f"_{kind}")(spec, where, config_name)
+                entry = ENTRIES[kind](self, spec, where, config_name)
                 if live_name in shared[collection]:
                     entry = {"id": live_id, **entry}
                 if config_name != live_name:
@@ -256,6 +251,16 @@ class _Workspace:
         if marker:
             entry["rotation"] = marker
         return entry
+
+
+ENTRIES: dict[str, Callable[[_Workspace, Any, Path, str], dict[str, Any]]] = {
+    "guardrail": _Workspace._guardrail,
+    "api_key": _Workspace._api_key,
+    "preset": _Workspace._preset,
+    "byok_key": _Workspace._byok_key,
+    "observability_destination": _Workspace._observability_destination,
+}
+"""How each named kind is written into a config file (a test checks that none is missing)."""
 
 
 def export_account(

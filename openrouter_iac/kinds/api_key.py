@@ -24,6 +24,7 @@ KIND = ResourceKind(
     dependents=("guardrail_assignment",),
     # Expired keys are hidden unless asked for: a managed key that expired must not look missing.
     reads=WorkspaceList("/keys", "API keys", params=(("include_disabled", "true"), ("include_expired", "true"))),
+    writes="/keys",
 )
 
 

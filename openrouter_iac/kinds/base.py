@@ -66,6 +66,9 @@ class ResourceKind:
     """Kinds whose live objects its deletion removes (a plan lists them and apply deletes them first)."""
     reads: WorkspaceList | None = None
     """How the reader lists it per workspace (None: read with another kind or account-wide)."""
+    writes: str | None = None
+    """The API path its objects are created at (POST); PATCH and DELETE go to `{writes}/{id}`, a
+    singleton's PATCH to the path itself. None: its writes are special (the writer's handler)."""
 
     def address(self, workspace: str | None = None, name: str | None = None) -> Address:
         return Address.of(self.name, workspace, name)

@@ -25,6 +25,7 @@ KIND = ResourceKind(
     protectable=True,
     secret_field="key",
     reads=WorkspaceList("/byok", "BYOK credentials"),
+    writes="/byok",
 )
 
 

@@ -19,6 +19,7 @@ KIND = ResourceKind(
     plural="default guardrails",
     settings=("default_guardrail",),
     deletable=False,
+    writes="/guardrails",
 )
 
 

@@ -23,6 +23,7 @@ KIND = ResourceKind(
     protectable=True,
     dependents=("guardrail_assignment",),
     reads=WorkspaceList("/guardrails", "guardrails"),
+    writes="/guardrails",
 )
 
 

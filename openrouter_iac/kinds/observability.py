@@ -25,6 +25,7 @@ KIND = ResourceKind(
     protectable=True,
     secret_field="secret config",
     reads=WorkspaceList("/observability/destinations", "observability destinations"),
+    writes="/observability/destinations",
 )
 
 

@@ -17,6 +17,7 @@ KIND = ResourceKind(
     singular="organization settings",
     plural="organization settings",
     deletable=False,
+    writes="/organization/settings",
 )
 
 

@@ -32,6 +32,7 @@ KIND = ResourceKind(
         "workspace_members",
         "default_guardrail",
     ),
+    writes="/workspaces",
 )
 
 

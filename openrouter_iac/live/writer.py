@@ -113,12 +113,12 @@ class Writer:
 
     def _organization_settings(self, change: Change) -> None:
         spec = change.spec(OrganizationSettings)
-        self.client.patch("/organization/settings", json=organization_body(spec), resource=change.address)
+        self.client.patch(_path(change), json=organization_body(spec), resource=change.address)
 
     def _workspace(self, change: Change) -> None:
         slug = _name(change)
         if change.action == "delete":
-            self._delete(f"/workspaces/{change.live_id}", change)
+            self._delete(_path(change, change.live_id), change)
             self.context.ids.pop(change.address, None)
             self.context.ids.pop(Address.of("default_guardrail", slug), None)
             return
@@ -126,7 +126,7 @@ class Writer:
         if change.action == "create":
             data = self._create(
                 change,
-                "/workspaces",
+                _path(change),
                 workspace_body(spec, slug, _changed(change)),
                 lambda item: item.get("slug") == slug,
             )
@@ -136,7 +136,7 @@ class Writer:
         # Sending the slug every time also carries out a rename declared with previous_names.
         workspace_id = change.live_id or self.context.id_of(change.address)
         body = workspace_body(spec, slug, _changed(change))
-        self.client.patch(f"/workspaces/{workspace_id}", json=body, resource=change.address)
+        self.client.patch(_path(change, workspace_id), json=body, resource=change.address)
         self.context.ids[change.address] = workspace_id  # a rename: later changes find it by its new name
 
     def _workspace_members(self, change: Change) -> None:
@@ -169,11 +169,11 @@ class Writer:
         policy = GuardrailPolicy() if change.action == "delete" else change.spec(GuardrailPolicy)
         changed = set(GuardrailPolicy.model_fields) if change.action == "delete" else _changed(change)
         body = guardrail_body(policy, None, changed=changed)
-        self.client.patch(f"/guardrails/{guardrail_id}", json=body, resource=change.address)
+        self.client.patch(_path(change, guardrail_id), json=body, resource=change.address)
 
     def _guardrail(self, change: Change) -> None:
         if change.action == "delete":
-            self._delete(f"/guardrails/{change.live_id}", change)
+            self._delete(_path(change, change.live_id), change)
             self.context.ids.pop(change.address, None)
             return
         spec = change.spec(Guardrail)
@@ -182,7 +182,7 @@ class Writer:
             workspace_id = self._workspace_id(change)
             created = self._create(
                 change,
-                "/guardrails",
+                _path(change),
                 guardrail_body(spec, name, workspace_id, _changed(change)),
                 lambda item: item.get("name") == name,
                 params={"workspace_id": workspace_id},
@@ -193,7 +193,7 @@ class Writer:
             return
         guardrail_id = change.live_id or self.context.id_of(change.address)
         body = guardrail_body(spec, name, changed=_changed(change))
-        self.client.patch(f"/guardrails/{guardrail_id}", json=body, resource=change.address)
+        self.client.patch(_path(change, guardrail_id), json=body, resource=change.address)
         self.context.ids[change.address] = guardrail_id  # a rename: assignments find it by its new name
         members = _field_sets(change, "members")
         if members is not None:
@@ -260,7 +260,7 @@ class Writer:
             old, new = KeyRef(change.workspace or "", renamed_from or ""), KeyRef(change.workspace or "", name)
             # The secret is copied to the new name first, so it is never missing under either name.
             note = secret_moves.copy_for_rename(sink, old, new, key_hash) if sink else None
-            self.client.patch(f"/keys/{key_hash}", json=key_patch_body(spec, name), resource=change.address)
+            self.client.patch(_path(change, key_hash), json=key_patch_body(spec, name), resource=change.address)
             self.context.ids[change.address] = key_hash  # a rename: its assignment finds it by its new name
             if sink is not None and note is None:
                 note = secret_moves.drop_old_copy(sink, old, key_hash)
@@ -318,7 +318,7 @@ class Writer:
 
     def _byok_key(self, change: Change) -> None:
         if change.action == "delete":
-            self._delete(f"/byok/{change.live_id}", change)
+            self._delete(_path(change, change.live_id), change)
             self.context.ids.pop(change.address, None)
             return
         spec = change.spec(ByokKey)
@@ -336,18 +336,18 @@ class Writer:
             body["workspace_id"] = self._workspace_id(change)
             workspace_id = str(body["workspace_id"])
             created = self._create(
-                change, "/byok", body, _named(live_name, change), params={"workspace_id": workspace_id}
+                change, _path(change), body, _named(live_name, change), params={"workspace_id": workspace_id}
             )
             self.context.ids[change.address] = str(created["id"])
             if change.action == "replace":  # the provider cannot change in place: the old one goes after
-                self._delete(f"/byok/{change.live_id}", change)
+                self._delete(_path(change, change.live_id), change)
             return
         byok_id = change.live_id or self.context.id_of(change.address)
-        self.client.patch(f"/byok/{byok_id}", json=body, resource=change.address)
+        self.client.patch(_path(change, byok_id), json=body, resource=change.address)
 
     def _observability_destination(self, change: Change) -> None:
         if change.action == "delete":
-            self._delete(f"/observability/destinations/{change.live_id}", change)
+            self._delete(_path(change, change.live_id), change)
             self.context.ids.pop(change.address, None)
             return
         spec = change.spec(ObservabilityDestination)
@@ -378,17 +378,17 @@ class Writer:
             workspace_id = str(body["workspace_id"])
             created = self._create(
                 change,
-                "/observability/destinations",
+                _path(change),
                 body,
                 _named(live_name, change),
                 params={"workspace_id": workspace_id},
             )
             self.context.ids[change.address] = str(created["id"])
             if change.action == "replace":  # the type cannot change in place: the old one goes after
-                self._delete(f"/observability/destinations/{change.live_id}", change)
+                self._delete(_path(change, change.live_id), change)
             return
         destination_id = change.live_id or self.context.id_of(change.address)
-        self.client.patch(f"/observability/destinations/{destination_id}", json=body, resource=change.address)
+        self.client.patch(_path(change, destination_id), json=body, resource=change.address)
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -440,6 +440,14 @@ class Writer:
             raise ApplyError(f"{change.address}: the plan gives no live id to delete")
         with contextlib.suppress(NotFoundError):  # already gone: the goal is reached
             self.client.delete(path, resource=change.address)
+
+
+def _path(change: Change, live_id: str | None = None) -> str:
+    """Where the change's kind is written (`writes` in kinds/<kind>.py), at the object's id if given."""
+    base = BY_NAME[change.kind].writes
+    if base is None:
+        raise ApplyError(f"{change.address}: its kind has no write path")
+    return f"{base}/{live_id}" if live_id else base
 
 
 def _name(change: Change) -> str:

@@ -20,6 +20,7 @@ kind's special cases, mapped in its own module (``kinds/<kind>.py``).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -90,5 +91,6 @@ def nested(model: type[BaseModel], field: str) -> Nested | None:
     return next((t for t in traits(model, field) if isinstance(t, Nested)), None)
 
 
+@functools.cache  # models and traits never change; config checks ask once per object
 def fields_with(model: type[BaseModel], trait: Trait) -> frozenset[str]:
     return frozenset(name for name in model.model_fields if has(model, name, trait))

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from openrouter_iac.kinds import NAMED
 from openrouter_iac.model.config import Config
 from openrouter_iac.model.lint import LintSeverity, RuleOverride
 from openrouter_iac.model.positions import SourceMap
@@ -49,14 +50,8 @@ def declared_addresses(config: Config) -> set[str]:
     found = {"organization_settings"}
     for slug, workspace in config.workspaces.items():
         found |= {f"workspace:{slug}", f"default_guardrail:{slug}"}
-        for collection, kind in (
-            ("guardrails", "guardrail"),
-            ("keys", "api_key"),
-            ("presets", "preset"),
-            ("byok", "byok_key"),
-            ("observability", "observability_destination"),
-        ):
-            found |= {f"{kind}:{slug}/{name}" for name in getattr(workspace, collection)}
+        for kind in NAMED:  # every named kind of the table
+            found |= {str(kind.address(slug, name)) for name in getattr(workspace, kind.collection or "")}
     return found
 
 

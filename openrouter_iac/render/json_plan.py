@@ -17,9 +17,10 @@ from openrouter_iac.render.policy_plan import json_policy
 from openrouter_iac.render.summary import summary_counts
 from openrouter_iac.render.values import SENSITIVE, canonical
 
-JSON_FORMAT_VERSION = "1.2"
+JSON_FORMAT_VERSION = "1.3"
 """1.1 added `safety.emptied_scopes`, and `weakens_policy` and `weakening_reasons` on each change;
-1.2 added `policy_findings` and `spend_ceiling`."""
+1.2 added `policy_findings` and `spend_ceiling`; 1.3 added `paths` on each field (where inside a
+nested value it differs)."""
 
 
 def render_json(plan: Plan) -> str:
@@ -65,7 +66,14 @@ def _field(field: FieldChange, *, deleting: bool) -> dict[str, Any]:
         # written, so `after` is "(sensitive)" even though the plan itself holds no value.
         before = None if before is None else SENSITIVE
         after = None if after is None and deleting else SENSITIVE
-    return {"field": field.field, "before": before, "after": after, "sensitive": field.sensitive}
+    paths = [
+        # A sensitive field has no value to show, at any depth.
+        {"path": place.path, "before": SENSITIVE, "after": SENSITIVE}
+        if field.sensitive
+        else {"path": place.path, "before": canonical(place.before), "after": canonical(place.after)}
+        for place in field.paths
+    ]
+    return {"field": field.field, "before": before, "after": after, "sensitive": field.sensitive, "paths": paths}
 
 
 def _unmanaged(item: Unmanaged) -> dict[str, Any]:

@@ -55,7 +55,7 @@ CHANGE_KEYS = [
     "weakening_reasons",
     "observed",
 ]
-FIELD_KEYS = ["field", "before", "after", "sensitive"]
+FIELD_KEYS = ["field", "before", "after", "sensitive", "paths"]
 KINDS = set(KIND_NAMES)  # the table of kinds: a new kind needs no edit here
 # Kinds addressed by their workspace alone (`workspace:healthcare`, `default_guardrail:healthcare`).
 WORKSPACE_LEVEL = {"workspace", "default_guardrail", "workspace_members"}
@@ -144,7 +144,7 @@ def test_no_changes_once_applied(converged_api: Api) -> None:
 def test_json_plan_has_the_documented_shape(api: Api) -> None:
     document = plan_json(api)
     assert list(document) == JSON_KEYS
-    assert document["format_version"] == "1.2"
+    assert document["format_version"] == "1.3"
     assert re.fullmatch(r"sha256:[0-9a-f]{64}", document["fingerprint"])
     changes = document["changes"]
     assert changes
@@ -162,7 +162,8 @@ def test_json_plan_has_the_documented_shape(api: Api) -> None:
     assert document["summary"] == counted
     assert counted["create"] > 20 and counted["update"] == 1
     workspace = next(c for c in changes if c["address"] == "workspace:healthcare")
-    assert {"field": "name", "before": None, "after": "Healthcare Client", "sensitive": False} in workspace["fields"]
+    name = {"field": "name", "before": None, "after": "Healthcare Client", "sensitive": False, "paths": []}
+    assert name in workspace["fields"]
     byok = next(c for c in changes if c["kind"] == "byok_key")
     assert any(f["sensitive"] and f["after"] == "(sensitive)" for f in byok["fields"])
     assert [u["address"] for u in document["unmanaged"]] == ["workspace:default"]

@@ -46,7 +46,7 @@ def test_show_renders_the_saved_plan_as_plan_did(saved_plan: tuple[Path, Path], 
 def test_show_json_is_the_documented_plan_json(saved_plan: tuple[Path, Path], no_network: None) -> None:
     shown = orctl("show", saved_plan[0], "--output", "json", env=UNREACHABLE)
     document = json.loads(shown.stdout)
-    assert document["format_version"] == "1.2"
+    assert document["format_version"] == "1.3"
     assert document["summary"]["create"] > 0
     assert {"action": "create", "address": "workspace:healthcare"}.items() <= next(
         c for c in document["changes"] if c["address"] == "workspace:healthcare"
