@@ -1,6 +1,12 @@
 """kill -9 of `orctl apply` at random points, then recovery, through the CLI against `orctl emulator serve`.
 
     python benchmarks/kill9.py [--rounds 50] [--seed 1]
+    python benchmarks/kill9.py --kill-points [--points 3-committed,7-before]
+
+With --kill-points the kills are not timed but placed: after every write of a small plan, once
+with the write held before it runs and once with it committed and its answer held (see
+benchmarks/kill_points.py for the plan and the checks, which include that no delivered secret
+belongs to a key outside its declared guardrail).
 
 Each round edits the config (new keys, rotations, removals, renames), starts `orctl apply`
 against a server with latency, and sends SIGKILL at a random moment of the apply. It then runs
@@ -23,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from kill_points import sweep
 from reliability_harness import ORCTL, Desired, Server, apply_args, check_account, edit, run, serve
 
 
@@ -40,10 +47,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edits", type=int, default=12, help="config edits per round")
     parser.add_argument("--latency-ms", type=float, default=15.0)
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--kill-points", action="store_true", help="kill after every write of a small plan")
+    parser.add_argument("--points", default=None, help="with --kill-points: only these, e.g. 3-committed,7-before")
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="orctl-kill9-"))
     work.mkdir(parents=True, exist_ok=True)
+    if args.kill_points:
+        return _kill_points(work, args.points)
     config = work / "orctl.yaml"
     desired = Desired()
     for index in range(args.workspaces):
@@ -99,6 +110,17 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(counts))
     broken = counts["duplicates"] or counts["pending_after_recovery"] or counts["lost_secrets"]
     return 1 if broken or counts["plan_not_empty"] or counts["not_converged_in_two"] else 0
+
+
+def _kill_points(work: Path, points: str | None) -> int:
+    chosen = None
+    if points:
+        chosen = [(int(w), phase) for w, _, phase in (p.strip().partition("-") for p in points.split(","))]
+    began = time.monotonic()
+    counts = sweep(work, chosen)
+    counts["seconds"] = int(time.monotonic() - began)
+    print(json.dumps(counts))
+    return 1 if counts["broken_points"] else 0
 
 
 if __name__ == "__main__":

@@ -34,8 +34,10 @@ class Server:
         headers = {"Authorization": f"Bearer {self.management_key}"}
         return httpx.Client(base_url=self.base_url + "/", headers=headers, timeout=60)
 
-    def set_faults(self, rules: list[dict[str, Any]], seed: int | None = None) -> None:
+    def set_faults(self, rules: list[dict[str, Any]], seed: int | None = None, per_request: bool = False) -> None:
         body: dict[str, Any] = {"rules": rules, **({"seed": seed} if seed is not None else {})}
+        if per_request:  # faults drawn per request: the same whatever order concurrent requests arrive in
+            body["per_request"] = True
         headers = {"Authorization": f"Bearer {self.management_key}"}
         httpx.put(self.admin_url.rstrip("/") + "/faults", json=body, headers=headers, timeout=10).raise_for_status()
 
@@ -51,6 +53,7 @@ class Server:
 
 @contextmanager
 def serve(cwd: Path, *extra: str) -> Iterator[Server]:
+    """``orctl emulator serve`` in memory; pass ``--id-seed N`` in ``extra`` for reproducible ids."""
     proc = subprocess.Popen(
         [*ORCTL, "emulator", "serve", "--print-json", "--ephemeral", *extra],
         stdout=subprocess.PIPE,
@@ -68,11 +71,14 @@ def serve(cwd: Path, *extra: str) -> Iterator[Server]:
 
 
 def apply_args(config: Path) -> list[str]:
-    return ["apply", "-c", str(config), "--auto-approve", "--allow-rotate", "--allow-destroy", "--timeout", "15"]
+    return ["apply", "-c", str(config), "--auto-approve", "--allow-rotate", "--allow-destroy", "--timeout", "60"]
 
 
 def run(server: Server, cwd: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*ORCTL, *args], cwd=cwd, env=server.env(), capture_output=True, text=True, timeout=timeout)
+
+
+GUARDRAILS = {"g0": "openai", "g1": "anthropic", "g2": "mistral"}
 
 
 @dataclass
@@ -81,6 +87,8 @@ class Desired:
 
     workspaces: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     counter: int = 0
+    guardrails: dict[str, list[str]] = field(default_factory=dict)
+    """Guardrail names per workspace (default g0 and g1)."""
 
     def new_name(self) -> str:
         self.counter += 1
@@ -101,8 +109,10 @@ class Desired:
                 f"    name: {slug}",
                 "    prune: true",
                 "    guardrails:",
-                "      g0: {allowed_providers: [openai]}",
-                "      g1: {allowed_providers: [anthropic]}",
+                *(
+                    f"      {g}: {{allowed_providers: [{GUARDRAILS[g]}]}}"
+                    for g in self.guardrails.get(slug, ["g0", "g1"])
+                ),
                 "    keys:" if keys else "    keys: {}",
             ]
             for name, key in sorted(keys.items()):
@@ -165,6 +175,50 @@ def live_keys(server: Server) -> list[dict[str, Any]]:
                     break
                 offset += 100
         return keys
+
+
+def guardrail_of_keys(server: Server) -> dict[str, str]:
+    """Key hash -> the name of the guardrail it is assigned to."""
+    with server.http() as http:
+        names = {}
+        for ws in http.get("workspaces", params={"limit": 100}).json()["data"]:
+            params = {"workspace_id": ws["id"], "limit": 100}
+            names |= {g["id"]: g["name"] for g in http.get("guardrails", params=params).json()["data"]}
+        assigned: dict[str, str] = {}
+        offset = 0
+        while True:
+            page = http.get("guardrails/assignments/keys", params={"offset": offset, "limit": 100}).json()["data"]
+            assigned |= {a["key_hash"]: names.get(a["guardrail_id"], a["guardrail_id"]) for a in page}
+            if len(page) < 100:
+                return assigned
+            offset += 100
+
+
+def sink_secrets(cwd: Path) -> dict[str, tuple[str, str]]:
+    """Hash of every secret in the file sinks -> (workspace, key) its path names."""
+    held = {}
+    for path in (cwd / SINK_DIR).rglob("*.key"):
+        held[hashlib.sha256(path.read_text().strip().encode()).hexdigest()] = (path.parent.name, path.stem)
+    return held
+
+
+def secret_exposure(server: Server, cwd: Path, desired: Desired, only: set[str] | None = None) -> dict[str, int]:
+    """For every secret in a sink (or only those with a hash in ``only``): does it belong to a live
+    key, enabled unless the config disables it, under the guardrail the config declares for it?"""
+    keys = {k["hash"]: k for k in live_keys(server)}
+    guardrails = guardrail_of_keys(server)
+    counts = {"secrets_outside_guardrail": 0, "secrets_of_no_live_key": 0, "secrets_of_disabled_key": 0}
+    for key_hash, (slug, name) in sink_secrets(cwd).items():
+        if only is not None and key_hash not in only:
+            continue
+        key, declared = keys.get(key_hash), desired.workspaces.get(slug, {}).get(name, {})
+        if key is None:
+            counts["secrets_of_no_live_key"] += 1
+        elif key["disabled"]:
+            counts["secrets_of_disabled_key"] += not declared.get("disabled", False)
+        elif declared.get("guardrail") and guardrails.get(key_hash) != declared["guardrail"]:
+            counts["secrets_outside_guardrail"] += 1
+    return counts
 
 
 def check_account(server: Server, cwd: Path) -> dict[str, int]:

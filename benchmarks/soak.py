@@ -6,8 +6,14 @@ Each cycle edits the config at random (new, removed, renamed, rotated, disabled 
 guardrails), sets the faults for the cycle (429 with Retry-After, 5xx, commit-then-drop, random
 latency), and runs `orctl apply` until it exits 0 (at most 4 times). The faults are then switched
 off and the account checked: `orctl plan --detailed-exitcode` must be 0, no two keys may share a
-name, no provisional key may remain, and every live key's secret must be in a sink file. Prints
-one JSON line of counts; exits 1 when any invariant broke.
+name, no provisional key may remain, every live key's secret must be in a sink file, and every
+secret in a sink must belong to a live key under its declared guardrail. Prints one JSON line of
+counts; exits 1 when any invariant broke.
+
+Deterministic: the edits come from --seed, each request's faults are drawn from its own generator
+(seeded by the cycle's seed, the operation, the query and how many such requests came before),
+so concurrent requests get the same faults in any order; nothing depends on the wall clock, and
+the timeouts are generous (a loaded machine slows the run down, it does not change it).
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reliability_harness import Desired, apply_args, check_account, edit, run, serve
+from reliability_harness import Desired, apply_args, check_account, edit, run, secret_exposure, serve
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,10 +52,10 @@ def main(argv: list[str] | None = None) -> int:
     for index in range(args.workspaces):
         desired.workspaces[f"soak-{index}"] = {desired.new_name(): {"limit": 5} for _ in range(args.keys)}
     totals = {"cycles": 0, "edits": 0, "applies": 0, "not_converged_in_two": 0, "not_converged": 0}
-    worst = {"duplicates": 0, "pending": 0, "lost_secrets": 0, "plan_not_empty": 0}
+    worst = {"duplicates": 0, "pending": 0, "lost_secrets": 0, "plan_not_empty": 0, "secrets_outside_guardrail": 0}
     misplaced = 0
     began = time.monotonic()
-    with serve(work) as server:
+    with serve(work, "--id-seed", str(args.seed)) as server:
         for cycle in range(args.cycles):
             totals["edits"] += len(edit(desired, rng, args.edits)) if cycle else 0
             config.write_text(desired.render())
@@ -61,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
                 "drop_rate": args.drops,
                 "latency_ms": latency,
             }
-            server.set_faults([rule], seed=args.seed * 100_000 + cycle)
+            server.set_faults([rule], seed=args.seed * 100_000 + cycle, per_request=True)
             applies = 0
             for _ in range(4):
                 applies += 1
@@ -72,11 +78,12 @@ def main(argv: list[str] | None = None) -> int:
             totals["applies"] += applies
             totals["not_converged_in_two"] += applies > 2
             server.set_faults([])
-            planned = run(server, work, "plan", "-c", str(config), "--detailed-exitcode", "--timeout", "15")
+            planned = run(server, work, "plan", "-c", str(config), "--detailed-exitcode", "--timeout", "60")
             worst["plan_not_empty"] += planned.returncode != 0
             state = check_account(server, work)
             for name in ("duplicates", "pending", "lost_secrets"):
                 worst[name] += state[name]
+            worst["secrets_outside_guardrail"] += secret_exposure(server, work, desired)["secrets_outside_guardrail"]
             misplaced = state["misplaced_secrets"]
             totals["cycles"] += 1
             desired.settle()
@@ -92,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(time.monotonic() - began, 1),
     }
     print(json.dumps(result))
-    broken = worst["duplicates"] or worst["pending"] or worst["lost_secrets"] or totals["not_converged"]
+    broken = any(worst.values()) or totals["not_converged"]
     return 1 if broken else 0
 
 

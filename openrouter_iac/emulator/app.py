@@ -140,9 +140,14 @@ class Emulator:
         operation = route.operation if route else f"{request.method} (unmatched)"
         is_write = request.method in WRITE_METHODS
 
-        verdict = self.faults.before(request.method, relative, operation)
+        verdict = self.faults.before(request.method, relative, operation, request.query)
         if verdict.latency_s > 0:
             self._sleep(verdict.latency_s)
+        if verdict.stall_s > 0:
+            # Held before it runs (a test kills the client meanwhile): the write never happens.
+            self.faults.hold(verdict.stall_s)
+            self.stats.record(operation, is_write=is_write, status=503, fault="stalled")
+            return _error(503, "Request held by a stall fault, not run")
         if verdict.response is not None:
             self.stats.record(operation, is_write=is_write, status=verdict.response.status, fault=verdict.fault)
             return verdict.response
@@ -167,8 +172,11 @@ class Emulator:
         skew = self.faults.total_count_skew(verdict.rules) if verdict.rules else 0
         if skew and response.status == 200:
             response = _skewed(response, skew)
-        if self.faults.drop_after_commit(request.method, verdict.rules):
+        if self.faults.drop_after_commit(request.method, verdict.rules, verdict.draws):
             response.drop = True
+        held = self.faults.stall_after_commit(request.method, verdict.rules) if verdict.rules else 0.0
+        if held > 0:
+            self.faults.hold(held)  # committed; the answer waits (its client is killed meanwhile)
         fault = "dropped" if response.drop else ("latency" if verdict.latency_s > 0 else None)
         self.stats.record(operation, is_write=is_write, status=None if response.drop else response.status, fault=fault)
         return response

@@ -56,6 +56,8 @@ def emulator() -> None:
 @click.option("--fault-seed", type=int, default=None, help="Seed for random faults (reproducible runs).")
 @click.option("--forbid", "forbid", multiple=True, metavar="OPERATION",
               help='Answer 403 to this operation, e.g. "GET /byok" (a key without its scope; repeatable).')  # fmt: skip
+@click.option("--id-seed", type=int, default=None,
+              help="Seed for ids and key secrets (reproducible runs; never for a shared server).")  # fmt: skip
 def serve(
     host: str | None,
     port: int,
@@ -81,6 +83,7 @@ def serve(
     burst: int | None,
     fault_seed: int | None,
     forbid: tuple[str, ...],
+    id_seed: int | None,
 ) -> None:
     """Serve the emulator over HTTP until Ctrl-C or SIGTERM.
 
@@ -130,6 +133,7 @@ def serve(
                 seed=fault_seed,
                 forbid=forbid,
             ),
+            id_seed=id_seed,
         )
         run(options)
     except ServeError as exc:

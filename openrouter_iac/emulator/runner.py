@@ -44,6 +44,7 @@ class ServeOptions:
     read_only_key: bool = False  # also issue (and print) a read-only management key
     autosave_interval_s: float = 0.5
     faults: FaultConfig = field(default_factory=FaultConfig)
+    id_seed: int | None = None  # reproducible ids and secrets (a deterministic soak)
 
 
 def fault_config_from_flags(
@@ -123,10 +124,10 @@ def build_emulator(options: ServeOptions) -> Emulator:
             raise ServeError(str(exc)) from exc
     if options.state is not None and options.state.exists() and not options.fresh:
         try:
-            return Emulator(State.load(options.state), faults=options.faults)
+            return Emulator(State.load(options.state), faults=options.faults, id_seed=options.id_seed)
         except StateFileError as exc:
             raise ServeError(f"{exc} (use --fresh to start over)") from exc
-    return Emulator(faults=options.faults)
+    return Emulator(faults=options.faults, id_seed=options.id_seed)
 
 
 def serve(

@@ -59,7 +59,7 @@ class Stats:
                 "statuses": {str(k): v for k, v in sorted(self._statuses.items())},
                 "faults": {
                     name: self._faults[name]
-                    for name in ("latency", "throttled", "rate_limited", "error", "dropped", "forbidden")
+                    for name in ("latency", "throttled", "rate_limited", "error", "dropped", "forbidden", "stalled")
                 },
                 "internal_errors": self._internal_errors,
                 "last_internal_error": self._last_internal_error,

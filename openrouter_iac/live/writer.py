@@ -240,16 +240,16 @@ class Writer:
 
     def _api_key(self, change: Change) -> WriteResult | None:
         if change.action == "delete":
-            if change.live_id:
-                self.keys.retire(change.address, change.live_id)
             if self.context.ids.get(change.address) == change.live_id:
                 self.context.ids.pop(change.address, None)
             if not change.live_id:
                 return None
+            # The secret goes first: killed after the key's delete, no later plan could find it.
             sinks = [self.sink_for(n) for n in self.sink_names]
             notes = secret_moves.remove_deleted(
                 sinks, KeyRef(change.workspace or "", change.name or ""), change.live_id
             )
+            self.keys.retire(change.address, change.live_id)
             return WriteResult(VERBS["delete"], notes=notes) if notes else None
         spec = change.spec(ApiKey)
         name = _name(change)

@@ -118,7 +118,7 @@ def test_admin_endpoints_change_faults_at_run_time() -> None:
     rule = {"operation": "GET /workspaces", "throttle_rate": 1.0}
     configured = ok(admin.put("/faults", json={"rules": [rule], "seed": 1}, headers=headers))
     assert configured["rules"][0]["throttle_rate"] == 1.0 and configured["counters"] == [
-        {"writes_seen": 0, "drop_next_left": 0}
+        {"writes_seen": 0, "drop_next_left": 0, "writes_started": 0, "stalled": 0}
     ]
     error(client.get("/workspaces"), 429)
     ok(client.get("/keys"))
@@ -148,3 +148,56 @@ def test_stats_name_operations_by_template_and_count_writes(client: httpx.Client
         "POST /guardrails": 1,
     }
     assert stats["writes"] == 2 and stats["write_operations"] == {"PATCH /guardrails/{id}": 1, "POST /guardrails": 1}
+
+
+def _in_thread(call: object) -> tuple[object, list[httpx.Response]]:
+    import threading
+
+    answers: list[httpx.Response] = []
+    thread = threading.Thread(target=lambda: answers.append(call()))  # type: ignore[operator]
+    thread.start()
+    return thread, answers
+
+
+def _wait_stalled(emulator: Emulator) -> None:
+    import time
+
+    for _ in range(500):
+        if emulator.faults.counters()[0]["stalled"]:
+            return
+        time.sleep(0.01)
+    raise AssertionError("the stall never held a request")
+
+
+def test_stall_nth_holds_the_write_before_it_runs_and_release_answers_503_unrun() -> None:
+    emulator, client = make(FaultConfig.single(methods={"POST", "PATCH"}, stall_nth=(2,)))
+    ok(client.post("/keys", json={"name": "one"}), 201)
+    thread, answers = _in_thread(lambda: client.post("/keys", json={"name": "two"}))
+    _wait_stalled(emulator)
+    assert [k["name"] for k in ok(client.get("/keys"))["data"]] == ["one"]  # reads go on meanwhile
+    emulator.faults.configure(FaultConfig())  # releases it
+    thread.join(5)  # type: ignore[attr-defined]
+    assert answers[0].status_code == 503
+    assert [k["name"] for k in ok(client.get("/keys"))["data"]] == ["one"]
+    assert emulator.stats.snapshot()["faults"]["stalled"] == 1
+
+
+def test_stall_committed_nth_runs_the_write_then_holds_its_answer() -> None:
+    emulator, client = make(FaultConfig.single(operation="POST /keys", stall_committed_nth=(1,), stall_s=30))
+    thread, answers = _in_thread(lambda: client.post("/keys", json={"name": "one"}))
+    _wait_stalled(emulator)
+    assert [k["name"] for k in ok(client.get("/keys"))["data"]] == ["one"]  # committed, answer held
+    emulator.faults.configure(FaultConfig())
+    thread.join(5)  # type: ignore[attr-defined]
+    assert answers[0].status_code == 201
+
+
+def test_per_request_draws_do_not_depend_on_the_order_requests_arrive_in() -> None:
+    paths = [f"/keys?offset={n}" for n in range(30)]
+
+    def statuses(order: list[str]) -> dict[str, int]:
+        _, client = make(FaultConfig.single(error_rate=0.5, seed=9, per_request=True))
+        return {path: client.get(path).status_code for path in order}
+
+    forward, backward = statuses(paths), statuses(paths[::-1])
+    assert forward == backward and {500, 502, 503} & set(forward.values()) and 200 in forward.values()
