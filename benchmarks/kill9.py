@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edits", type=int, default=12, help="config edits per round")
     parser.add_argument("--latency-ms", type=float, default=15.0)
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--parallelism", type=int, default=1, help="orctl apply --parallelism (1: exact points)")
     parser.add_argument("--kill-points", action="store_true", help="kill after every write of a small plan")
     parser.add_argument("--points", default=None, help="with --kill-points: only these, e.g. 3-committed,7-before")
     args = parser.parse_args(argv)
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.workdir or Path(tempfile.mkdtemp(prefix="orctl-kill9-"))
     work.mkdir(parents=True, exist_ok=True)
     if args.kill_points:
-        return _kill_points(work, args.points)
+        return _kill_points(work, args.points, args.parallelism)
     config = work / "orctl.yaml"
     desired = Desired()
     for index in range(args.workspaces):
@@ -66,13 +67,13 @@ def main(argv: list[str] | None = None) -> int:
     with serve(work, "--latency-ms", str(args.latency_ms)) as server:
         config.write_text(desired.render())
         timed = time.monotonic()
-        run(server, work, *apply_args(config))
+        run(server, work, *apply_args(config, args.parallelism))
         expected = time.monotonic() - timed  # kills land anywhere in an apply of about this length
         for _ in range(args.rounds):
             edit(desired, rng, args.edits)
             config.write_text(desired.render())
             proc = subprocess.Popen(
-                [*ORCTL, *apply_args(config)],
+                [*ORCTL, *apply_args(config, args.parallelism)],
                 cwd=work,
                 env=server.env(),
                 stdout=subprocess.DEVNULL,
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             applies = 0
             for _ in range(4):
                 applies += 1
-                if run(server, work, *apply_args(config)).returncode == 0:
+                if run(server, work, *apply_args(config, args.parallelism)).returncode == 0:
                     break
             counts["recovery_applies"] += applies
             counts["not_converged_in_two"] += applies > 2
@@ -112,12 +113,12 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if broken or counts["plan_not_empty"] or counts["not_converged_in_two"] else 0
 
 
-def _kill_points(work: Path, points: str | None) -> int:
+def _kill_points(work: Path, points: str | None, parallelism: int) -> int:
     chosen = None
     if points:
         chosen = [(int(w), phase) for w, _, phase in (p.strip().partition("-") for p in points.split(","))]
     began = time.monotonic()
-    counts = sweep(work, chosen)
+    counts = sweep(work, chosen, parallelism=parallelism)
     counts["seconds"] = int(time.monotonic() - began)
     print(json.dumps(counts))
     return 1 if counts["broken_points"] else 0

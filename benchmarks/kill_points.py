@@ -87,14 +87,14 @@ def serve_state(cwd: Path, state: Path) -> Iterator[tuple[Server, subprocess.Pop
         proc.wait(timeout=60)
 
 
-def make_base(work: Path) -> Path:
+def make_base(work: Path, parallelism: int = 1) -> Path:
     """Apply the base config once and keep the account (state file) and its sinks."""
     base = work / "base"
     shutil.rmtree(base, ignore_errors=True)
     base.mkdir(parents=True)
     (base / "orctl.yaml").write_text(base_config().render())
     with serve_state(base, base / "state.json") as (server, _):
-        done = run(server, base, *apply_args(base / "orctl.yaml"))
+        done = run(server, base, *apply_args(base / "orctl.yaml", parallelism))
         if done.returncode != 0:
             raise SystemExit(f"the base apply failed:\n{done.stdout}\n{done.stderr}")
     return base
@@ -118,7 +118,7 @@ def _wait_for_stall(server: Server, proc: subprocess.Popen[bytes], limit_s: floa
     raise RuntimeError("the apply neither reached the held write nor ended")
 
 
-def kill_at(base: Path, work: Path, write: int, phase: str) -> dict[str, Any]:
+def kill_at(base: Path, work: Path, write: int, phase: str, parallelism: int = 1) -> dict[str, Any]:
     """One kill point: the account and sinks of ``base``, the changed config, kill at ``write``."""
     point = work / f"w{write:02d}-{phase}"
     shutil.rmtree(point, ignore_errors=True)
@@ -134,7 +134,7 @@ def kill_at(base: Path, work: Path, write: int, phase: str) -> dict[str, Any]:
         field = "stall_nth" if phase == "before" else "stall_committed_nth"
         server.set_faults([{"methods": WRITES, field: [write]}])
         proc = subprocess.Popen(
-            [*ORCTL, *apply_args(config)],
+            [*ORCTL, *apply_args(config, parallelism)],
             cwd=point,
             env=server.env(),
             stdout=subprocess.DEVNULL,
@@ -154,7 +154,7 @@ def kill_at(base: Path, work: Path, write: int, phase: str) -> dict[str, Any]:
         applies = 0
         for _ in range(4):
             applies += 1
-            if run(server, point, *apply_args(config)).returncode == 0:
+            if run(server, point, *apply_args(config, parallelism)).returncode == 0:
                 break
         else:
             applies += 1  # never converged
@@ -180,16 +180,19 @@ BROKEN = (
 )
 
 
-def sweep(work: Path, points: Iterable[tuple[int, str]] | None = None, max_writes: int = 60) -> dict[str, Any]:
-    """Kill at each (write, phase) given, or at every write of the plan in both phases."""
-    base = make_base(work)
+def sweep(
+    work: Path, points: Iterable[tuple[int, str]] | None = None, max_writes: int = 60, parallelism: int = 1
+) -> dict[str, Any]:
+    """Kill at each (write, phase) given, or at every write of the plan in both phases. With
+    ``parallelism`` above 1 writes may come in another order each run: the points are not exact."""
+    base = make_base(work, parallelism)
     results = []
     if points is not None:
-        results = [kill_at(base, work, write, phase) for write, phase in points]
+        results = [kill_at(base, work, write, phase, parallelism) for write, phase in points]
     else:
         for phase in PHASES:
             for write in range(1, max_writes + 1):
-                outcome = kill_at(base, work, write, phase)
+                outcome = kill_at(base, work, write, phase, parallelism)
                 results.append(outcome)
                 if not outcome["killed"]:
                     break  # the apply makes fewer writes: every later point is past its end

@@ -70,8 +70,21 @@ def serve(cwd: Path, *extra: str) -> Iterator[Server]:
         proc.wait(timeout=30)
 
 
-def apply_args(config: Path) -> list[str]:
-    return ["apply", "-c", str(config), "--auto-approve", "--allow-rotate", "--allow-destroy", "--timeout", "60"]
+def apply_args(config: Path, parallelism: int = 1) -> list[str]:
+    """`--parallelism 1` (the default here) makes every request of a run come in one order: with
+    seeded ids and faults, the same run every time. More exercises the concurrent executor."""
+    return [
+        "apply",
+        "-c",
+        str(config),
+        "--auto-approve",
+        "--allow-rotate",
+        "--allow-destroy",
+        "--timeout",
+        "60",
+        "--parallelism",
+        str(parallelism),
+    ]
 
 
 def run(server: Server, cwd: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:

@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", type=float, default=0.02)
     parser.add_argument("--drops", type=float, default=0.01)
     parser.add_argument("--max-latency-ms", type=float, default=20.0)
+    parser.add_argument("--parallelism", type=int, default=1, help="orctl apply --parallelism (1: reproducible)")
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             applies = 0
             for _ in range(4):
                 applies += 1
-                if run(server, work, *apply_args(config)).returncode == 0:
+                if run(server, work, *apply_args(config, args.parallelism)).returncode == 0:
                     break
             else:
                 totals["not_converged"] += 1

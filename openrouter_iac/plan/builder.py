@@ -370,7 +370,7 @@ class _Builder:
             declared: dict[str, Any] = getattr(desired, collection)
             live_items: dict[str, Any] = getattr(live, collection)
             if kind == "api_key":
-                live_items = self.scoped_keys(slug, live_items)
+                live_items = self.undo_interrupted_retire(slug, declared, self.scoped_keys(slug, live_items), orphans)
             candidates = self.live_objects(kind, slug, live_items)
             matched = self.match_children(kind, slug, declared, candidates)
             for name, spec in declared.items():
@@ -464,6 +464,26 @@ class _Builder:
         if all(getattr(spec, field_name) == value for field_name, value in update.items()):
             return spec
         return spec.model_copy(update=update)
+
+    def undo_interrupted_retire(
+        self, slug: str, declared: dict[str, Any], live_keys: dict[str, ApiKey], orphans: list[OrphanKey]
+    ) -> dict[str, ApiKey]:
+        """A rotation killed after it disabled the old key leaves that key disabled, and its successor
+        (an orphan) holding the sink. The disable was orctl's, not the config's: a key whose config
+        leaves `disabled` unset must not pass it on to the key that replaces it."""
+        pending = {o.name for o in orphans}
+        fixed = dict(live_keys)
+        for name, key in live_keys.items():
+            spec = declared.get(name)
+            if (
+                key.disabled
+                and name in pending
+                and spec is not None
+                and "disabled" not in spec.model_fields_set
+                and Address.of("api_key", slug, name) in self.live.lost_secrets
+            ):
+                fixed[name] = key.model_copy(update={"disabled": False})
+        return fixed
 
     def scoped_keys(self, slug: str, live_keys: dict[str, ApiKey]) -> dict[str, ApiKey]:
         prefix = self.config.ownership.key_name_prefix

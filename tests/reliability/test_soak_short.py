@@ -40,10 +40,11 @@ def test_a_short_soak_under_faults_keeps_every_invariant(tmp_path: Path) -> None
 
 def test_kill_9_at_exact_writes_never_leaves_a_delivered_secret_outside_its_guardrail(tmp_path: Path) -> None:
     # Write 5: a new key's create committed, its answer lost; 7: that key secured and delivered, its
-    # rename not yet sent; 12: a rotation's old key deleted, the answer lost (see kill_points.py).
-    points = "5-committed,7-before,12-committed"
+    # rename not yet sent; 11: a rotation's old key disabled, the answer lost (its successor holds the
+    # sink); 17: a pruned key deleted before the answer came (see benchmarks/kill_points.py).
+    points = "5-committed,7-before,11-committed,17-committed"
     counts = _run("kill9.py", "--kill-points", "--points", points, tmp_path=tmp_path)
-    assert counts["kill_points"] == 3 and counts["broken_points"] == []
+    assert counts["kill_points"] == 4 and counts["broken_points"] == []
     assert counts["secrets_delivered_before_kill"] >= 2  # the kills did land after deliveries
     assert counts["exposed_after_kill"] == counts["secrets_outside_guardrail"] == 0
     assert counts["duplicates"] == counts["pending"] == counts["lost_secrets"] == 0
