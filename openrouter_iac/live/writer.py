@@ -33,6 +33,7 @@ from openrouter_iac.live.mapping import (
     preset_request_body,
     workspace_body,
 )
+from openrouter_iac.live.shared_ids import SharedIds
 from openrouter_iac.live.writer_keys import KeyWriter
 from openrouter_iac.live.writer_presets import PresetWriter
 from openrouter_iac.model.address import Address, KindName
@@ -67,6 +68,9 @@ class ApplyContext:
     whose id it looks up, at the same time."""
 
     ids: dict[str, str]
+
+    def __post_init__(self) -> None:
+        self.ids = SharedIds(self.ids)  # walked (items()) while other workers add ids
 
     def id_of(self, address: str) -> str:
         try:
