@@ -27,6 +27,10 @@ SCHEMA_FILE = "orctl.schema.json"
 COLLECTIONS: tuple[tuple[str, str], ...] = tuple((kind.collection or "", kind.name) for kind in NAMED)
 """(collection, kind) of every named kind of the table, in its order."""
 Selector = Callable[[str], bool]
+REGION_FROM_KEY = frozenset({"openai", "fireworks"})
+"""BYOK providers whose `declared_region` the API derives from the key material."""
+DEFAULT_REGIONS = ("global",)
+"""A destination's `regions` when none are given."""
 MASKED = re.compile(r"^.{1,8}\.\.\..{1,8}$")
 """How the API shows a value it keeps secret, e.g. `pk-l...0001`."""
 MASKED_NOTE = "masked by the API (shown as read); write the real value before it is sent again (`rotation`)"
@@ -214,7 +218,14 @@ class _Workspace:
         return _dump(spec)
 
     def _byok_key(self, spec: Any, where: Path, name: str) -> dict[str, Any]:
-        entry = _dump(spec, exclude={"allowed_keys"})
+        # For these providers the API takes the region from the key: written out, a rotation to a
+        # key of another region would be refused (409) instead of followed.
+        from_key = spec.provider in REGION_FROM_KEY and spec.declared_region is not None
+        entry = _dump(spec, exclude={"allowed_keys", *(("declared_region",) if from_key else ())})
+        if from_key:
+            self.comments[where] = (
+                f"declared_region {spec.declared_region} comes from the key (left out: it follows it)"
+            )
         entry = {"provider": spec.provider, "key": f"env:{_env_name('BYOK', self.slug, name)}", **entry}
         self.comments[(*where, "key")] = (
             f"fill in: a reference to the {spec.provider} credential; read only when it is sent "
@@ -230,7 +241,8 @@ class _Workspace:
         return entry
 
     def _observability_destination(self, spec: Any, where: Path, name: str) -> dict[str, Any]:
-        entry = _dump(spec, exclude={"api_keys", "config"})
+        default_regions = spec.regions == list(DEFAULT_REGIONS)  # what a new destination gets: left out
+        entry = _dump(spec, exclude={"api_keys", "config", *(("regions",) if default_regions else ())})
         config = dict(spec.config)
         for secret in OBSERVABILITY_REQUIRED_CONFIG.get(spec.type, ()):
             if secret in OBSERVABILITY_SECRET_CONFIG_KEYS:

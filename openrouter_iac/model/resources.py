@@ -438,6 +438,11 @@ class OrganizationSettings(Spec):
     """The dashboard's maximum key lifetime in days, e.g. `90d` (config only: the API cannot set it).
     `orctl lint` then makes a key without `expires_at`, or expiring later, an error."""
 
+    @field_validator("filtered_model_catalog")
+    @classmethod
+    def _null_is_off(cls, value: bool | None) -> bool:
+        return bool(value)  # `filtered_model_catalog: null` turns it off (the API's default and only other value)
+
     def max_key_lifetime_days(self) -> int | None:
         return int(self.max_key_lifetime[:-1]) if self.max_key_lifetime else None
 

@@ -100,20 +100,20 @@ class _Builder:
 
     def organization(self) -> None:
         desired = self.config.organization
-        if desired is None or "filtered_model_catalog" not in desired.model_fields_set:
-            return  # not managed; `filtered_model_catalog: null` turns it off (the API's default)
-        live = self.live.state.organization
-        before = live.filtered_model_catalog if live else None
-        after = bool(desired.filtered_model_catalog)
-        if bool(before) != after:
+        if desired is None:
+            return  # not managed; a setting it leaves out keeps its live value
+        live = self.live.state.organization or OrganizationSettings()
+        target = effective(desired, live)  # every setting, as the singleton's PATCH sends them
+        fields = field_changes(normalize(live, None), normalize(target, None), OrganizationSettings)
+        if fields:
             self.add(
                 "organization",
                 Change(
                     action="update",
                     kind="organization_settings",
                     address="organization_settings",
-                    fields=[FieldChange(field="filtered_model_catalog", before=before, after=after)],
-                    desired=OrganizationSettings(filtered_model_catalog=after),
+                    fields=fields,
+                    desired=target,
                     source=self.source(("organization",)),
                 ),
             )

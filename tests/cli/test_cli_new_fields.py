@@ -121,6 +121,25 @@ def test_openai_region_comes_from_the_key_when_not_declared(tmp_path: Path) -> N
     assert orctl("plan", "-c", str(config), "--emulator", "--detailed-exitcode", env=env).exit_code == 0
 
 
+def test_export_leaves_derived_and_default_regions_to_the_api(tmp_path: Path) -> None:
+    env = {**ENV, "OPENAI_KEY": json.dumps({"api_key": "sk-proj-fake-test-only", "region": "us"})}
+    hook = {"type": "webhook", "config": {"url": "https://hooks.example.com/in"}}
+    workspace = {
+        "name": "Lab",
+        "byok": {"oa": {"provider": "openai", "key": "env:OPENAI_KEY"}},
+        "observability": {"hook": hook},
+    }
+    config = write_config(tmp_path / "orctl.yaml", {"lab": workspace})
+    flags = ("--emulator", "--auto-approve", "--allow-policy-violations")
+    assert orctl("apply", "-c", str(config), *flags, env=env).exit_code == 0
+    assert orctl("export", "--emulator", "-o", "exported").exit_code == 0
+    text = (tmp_path / "exported" / "10-lab.yaml").read_text("utf-8")
+    assert "declared_region" not in text.replace("# declared_region us comes from the key", "")
+    assert "regions:" not in text
+    shown = orctl("plan", "-c", "exported", "--emulator", "--detailed-exitcode", env={**env, "BYOK_LAB_OA": "x"})
+    assert shown.exit_code == 0, shown.output
+
+
 def test_byok_only_with_fallback_is_refused_by_the_config_check(tmp_path: Path) -> None:
     byok = {"both": {"provider": "anthropic", "key": "env:OPENAI_KEY", "byok_only": True, "fallback": True}}
     config = write_config(tmp_path / "orctl.yaml", {"lab": {"name": "Lab", "byok": byok}})
@@ -222,3 +241,8 @@ def test_organization_settings_round_trip(tmp_path: Path) -> None:
     assert live("GET", "/organization/settings")[1]["data"]["is_filtered_model_catalog_enabled"] is False
     write_config(config, {}, organization={})
     assert plan(config, "--detailed-exitcode").exit_code == 0
+    write_config(config, {}, organization={"filtered_model_catalog": True})
+    _converges(config)
+    write_config(config, {}, organization={"filtered_model_catalog": None})  # null: off, the API's default
+    _converges(config)
+    assert live("GET", "/organization/settings")[1]["data"]["is_filtered_model_catalog_enabled"] is False
