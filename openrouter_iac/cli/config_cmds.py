@@ -10,7 +10,6 @@ import click
 from openrouter_iac.config.loader import load_config
 from openrouter_iac.errors import ConfigError
 from openrouter_iac.model.config import Config
-from openrouter_iac.render.problems import render_problems_github, render_problems_json
 
 CONFIG_OPTION_HELP = "Config file or directory of YAML files (default: orctl.yaml or orctl/ here)."
 
@@ -33,6 +32,9 @@ def validate(config_path: Path | None, output: str) -> None:
       orctl validate -c orctl/ --output github     # in a GitHub Actions step
       orctl validate --output json | jq '.problems[].message'
     """
+    if output != "text":  # problems for machines: not loaded by a plain `orctl validate` (start-up)
+        from openrouter_iac.render.problems import render_problems_github, render_problems_json
+
     try:
         loaded = load_config(config_path)
     except ConfigError as exc:

@@ -8,6 +8,7 @@ observability, presets; then deletions in reverse (a workspace only after its ke
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -456,8 +457,9 @@ class _Builder:
         update: dict[str, Any] = {}
         if kind == "api_key" and spec.guardrail is not None:
             update["guardrail"] = self.live_ref("guardrail", slug, spec.guardrail)
-        for field_name in ("allowed_keys", "api_keys"):
-            names = getattr(spec, field_name) if field_name in type(spec).model_fields else None
+        model: type[BaseModel] = type(spec)
+        for field_name in _key_reference_fields(model):
+            names = getattr(spec, field_name)
             if names:
                 update[field_name] = [self.live_ref("api_key", slug, n) for n in names]
         # Mostly every name reads the same: then no copy (one per key of a 20,000-key plan).
@@ -908,6 +910,12 @@ def _update_reason(renamed_from: str | None, rotated: bool) -> str | None:
 
 def lost_pin_reason(spec: Any) -> str:
     return f"pinned to live id {spec.id}, which no longer exists (deleted outside orctl?)"
+
+
+@functools.cache
+def _key_reference_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``model`` that name keys of its workspace."""
+    return tuple(name for name in ("allowed_keys", "api_keys") if name in model.model_fields)
 
 
 def declared_fields(spec: BaseModel, fields: list[FieldChange]) -> list[FieldChange]:

@@ -64,7 +64,15 @@ def _shape(model: type[BaseModel]) -> _Shape:
 _PLAIN = frozenset({str, int, float, bool})
 
 
-def _dump_fields(spec: BaseModel, names: list[str]) -> dict[str, Any]:
+@functools.lru_cache(maxsize=256)
+def _part(model: type[BaseModel], only: frozenset[str], drop: frozenset[str]) -> tuple[str, ...]:
+    """The dumped fields of ``model`` in ``only``, less config-only ones and ``drop``, in order
+    (the objects of one collection mostly declare the same fields: one entry serves them all)."""
+    skip = getattr(model, "CONFIG_ONLY", frozenset()) | drop
+    return tuple(name for name in _shape(model).dumped if name in only and name not in skip)
+
+
+def _dump_fields(spec: BaseModel, names: tuple[str, ...]) -> dict[str, Any]:
     """``spec.model_dump(mode="json", include=names)``, in the model's order, with the plain values
     (str, int, float, bool, None: dumped as they are) read directly instead of serialised."""
     values = spec.__dict__
@@ -91,13 +99,12 @@ def normalize(
 ) -> dict[str, Any]:
     """A comparable dict of ``spec``: config-only fields and ``drop`` removed; just the fields in
     ``only`` when given (each field is normalised on its own, so the part equals the whole's part)."""
-    config_only: frozenset[str] = getattr(spec, "CONFIG_ONLY", frozenset())
-    skip = config_only | drop
     # Called twice per object of a plan (20,000 keys: 40,000 calls), so scalars take a short path.
     shape = _shape(type(spec))
     if only is not None:
-        raw = _dump_fields(spec, [name for name in shape.dumped if name in only and name not in skip])
+        raw = _dump_fields(spec, _part(type(spec), only, drop))
     else:
+        skip = getattr(spec, "CONFIG_ONLY", frozenset()) | drop
         raw = spec.model_dump(mode="json", exclude=set(skip) if skip else None)
     out: dict[str, Any] = {}
     for name, value in raw.items():

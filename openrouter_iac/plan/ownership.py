@@ -31,6 +31,6 @@ def effective(desired: S, live: S | None, *, skip: frozenset[str] = frozenset())
 
 def effective_value(desired: BaseModel, live: BaseModel | None, field: str) -> Any:
     """What ``effective(desired, live)`` holds in ``field``, without making the copy."""
-    if live is None or field in declared(desired):
+    if live is None or field in desired.model_fields_set or field in getattr(desired, "CONFIG_ONLY", ()):
         return getattr(desired, field)
     return getattr(live, field)

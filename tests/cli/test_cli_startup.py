@@ -78,10 +78,11 @@ def test_a_lazily_loaded_command_runs_with_its_options(tmp_path: Path, monkeypat
 
 
 def test_validate_imports_no_stdlib_it_does_not_need(tmp_path: Path) -> None:
-    # logging, difflib and traceback load when something is logged, misspelt or crashes
+    # logging, difflib and traceback load when something is logged, misspelt or crashes; the
+    # json and github problem formats when asked for
     (tmp_path / "orctl.yaml").write_text(CONFIG, encoding="utf-8")
     _, modules = modules_loaded_by(["validate"], tmp_path)
-    assert {"logging", "difflib", "traceback"}.isdisjoint(modules)
+    assert {"logging", "difflib", "traceback", "openrouter_iac.render.problems"}.isdisjoint(modules)
 
 
 def _subclasses(cls: type) -> list[type]:
