@@ -48,8 +48,12 @@ def validate(config_path: Path | None, output: str) -> None:
     counts = _counts(loaded.config)
     if output == "json":
         files = [os.path.relpath(file) for file in loaded.files]
-        click.echo(render_problems_json([], files=files, counts=counts))
+        click.echo(render_problems_json([], files=files, counts=counts, warnings=loaded.warnings))
         return
+    if output == "github" and loaded.warnings:
+        click.echo(render_problems_github([], loaded.warnings))
+    for warning in loaded.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     summary = ", ".join(f"{n} {kind if n != 1 else kind.removesuffix('s')}" for kind, n in counts.items())
     files_count = len(loaded.files)
     click.echo(f"The config is valid ({files_count} file{'s' if files_count != 1 else ''}: {summary}).")

@@ -68,7 +68,9 @@ def _config_only_rules(definitions: dict[str, Any]) -> None:
     definitions["Guardrail"]["properties"]["zdr"] = zdr
     byok = definitions["ByokKey"]
     byok["required"] = sorted({*byok.get("required", []), "provider", "key"})
-    byok["properties"]["provider"]["enum"] = list(BYOK_PROVIDERS)
+    # Suggested, not enforced: the API's list changes almost weekly (`orctl plan` checks it live).
+    byok["properties"]["provider"]["examples"] = list(BYOK_PROVIDERS)
+    byok["properties"]["provider"]["minLength"] = 1
     byok["properties"]["key"] = {
         "description": byok["properties"]["key"]["description"],
         "type": "string",

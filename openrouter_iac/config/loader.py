@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from openrouter_iac.config.merge import Merger, dotted
-from openrouter_iac.config.rules import check_rules
+from openrouter_iac.config.rules import check_advice, check_rules
 from openrouter_iac.config.schema_errors import problems_from
 from openrouter_iac.config.yaml_source import PathKey, Position, SourceMap, read_yaml
 from openrouter_iac.errors import ConfigError
@@ -30,6 +30,9 @@ class LoadedConfig:
     base_dir: Path
     """The config file's directory (or the config directory): relative `file:` secret references are
     resolved from it. Secret sink paths are relative to the current directory instead."""
+    warnings: tuple[str, ...] = ()
+    """What is worth saying but does not refuse the config (`file:line:col: path: reason`), e.g. a
+    BYOK provider slug this orctl version does not know."""
 
     def position(self, path: PathKey) -> Position | None:
         """Where the node at ``path`` is declared: its mapping key (`intake-summarizer:`), or the
@@ -148,4 +151,8 @@ def load_config(location: Path | None = None) -> LoadedConfig:
         unique = sorted(set(found))
         raise ConfigError([text for _, text in unique])
     base_dir = resolved if resolved.is_dir() else resolved.parent
-    return LoadedConfig(config, merger.source_map, tuple(files), base_dir)
+    advice = sorted(
+        _format(_problem_position(merger.source_map, path, about_key, data), path, reason)
+        for path, about_key, reason in check_advice(data)
+    )
+    return LoadedConfig(config, merger.source_map, tuple(files), base_dir, tuple(text for _, text in advice))

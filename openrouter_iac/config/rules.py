@@ -197,13 +197,6 @@ def _check_byok(slug: str, workspace: dict[str, Any], other_keys: dict[str, list
         path: PathKey = ("workspaces", slug, "byok", name)
         if not isinstance(byok, dict):
             continue
-        provider = byok.get("provider")
-        if isinstance(provider, str) and provider not in BYOK_PROVIDERS:
-            yield (
-                (*path, "provider"),
-                False,
-                (f"'{provider}' is not a BYOK provider slug{suggest(provider, BYOK_PROVIDERS)}"),
-            )
         if "key" not in byok:
             yield path, True, "required key 'key' is missing (a reference such as env:NAME)"
         else:
@@ -451,6 +444,27 @@ def _check_sinks(data: dict[str, Any]) -> Iterator[Problem]:
                         False,
                         "this looks like a secret; keep it out of argv",
                     )
+
+
+def check_advice(data: dict[str, Any]) -> list[Problem]:
+    """What `orctl validate` warns about without refusing the config: a BYOK provider slug this
+    orctl version does not know. Upstream the list changes almost weekly, so the live `/providers`
+    catalogue decides at plan time (plan/provider_slugs.py); offline it is only a warning."""
+    found: list[Problem] = []
+    for slug, workspace in _workspaces(data):
+        for name, byok in _mapping(workspace.get("byok")).items():
+            provider = byok.get("provider") if isinstance(byok, dict) else None
+            if isinstance(provider, str) and provider not in BYOK_PROVIDERS:
+                found.append(
+                    (
+                        ("workspaces", slug, "byok", name, "provider"),
+                        False,
+                        f"'{provider}' is not a BYOK provider slug this orctl version knows"
+                        f"{suggest(provider, BYOK_PROVIDERS)}; `orctl plan` checks it against the live "
+                        "/providers catalogue",
+                    )
+                )
+    return found
 
 
 def check_rules(data: dict[str, Any], written_nulls: frozenset[PathKey] = frozenset()) -> list[Problem]:

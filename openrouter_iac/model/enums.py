@@ -103,10 +103,13 @@ BYOK_PROVIDERS: tuple[str, ...] = (
     "akashml",
     "alibaba",
     "amazon-bedrock",
+    "amazon-bedrock/claude-on-aws",
     "amazon-nova",
     "ambient",
     "anthropic",
+    "anthropic/2",
     "arcee-ai",
+    "assemblyai",
     "atlas-cloud",
     "avian",
     "azure",
@@ -118,6 +121,7 @@ BYOK_PROVIDERS: tuple[str, ...] = (
     "chutes",
     "cirrascale",
     "clarifai",
+    "claude-on-aws",
     "cloudflare",
     "cohere",
     "coreweave",
@@ -161,7 +165,7 @@ BYOK_PROVIDERS: tuple[str, ...] = (
     "modular",
     "moonshotai",
     "morph",
-    "ncompass",
+    "near-ai",
     "nebius",
     "nex-agi",
     "nextbit",
@@ -175,7 +179,8 @@ BYOK_PROVIDERS: tuple[str, ...] = (
     "perplexity",
     "phala",
     "poolside",
-    "prime-intellect",
+    "primalabs",
+    "primeintellect",
     "quiver",
     "recraft",
     "reka",
@@ -195,6 +200,8 @@ BYOK_PROVIDERS: tuple[str, ...] = (
     "tenstorrent",
     "thinkingmachines",
     "together",
+    "typesafe",
+    "unbiased",
     "upstage",
     "venice",
     "voyageai",
@@ -205,4 +212,7 @@ BYOK_PROVIDERS: tuple[str, ...] = (
     "xiaomi",
     "z-ai",
 )
-"""BYOK provider slugs (the spec's `BYOKProviderSlug` plus the [newer] additions)."""
+"""BYOK provider slugs this orctl version knows: the spec's `BYOKProviderSlug` with the late-2026
+changes (`ncompass` removed; `primeintellect`, `ollama`, `voyageai`, `primalabs`... added). The
+list changes almost weekly upstream, so it only suggests: `orctl validate` warns about a slug
+outside it and `orctl plan` checks the slug against the live `/providers` catalogue."""

@@ -942,7 +942,7 @@ def build_plan(
 ) -> Plan:
     """The plan that takes ``live`` to ``config`` (only the ``targets`` addresses, when given).
     Raises AmbiguityError / ServerRuleError."""
-    checks.check_server_rules(config, live.catalogue, source_map)
+    slug_warnings = checks.check_server_rules(config, live.catalogue, source_map)
     builder = _Builder(config, live, source_map)
     builder.organization()
     builder.workspaces()
@@ -968,7 +968,7 @@ def build_plan(
             + global_credentials(live),
             targets,
         ),
-        warnings=[*live.warnings, *builder.warnings],
+        warnings=[*live.warnings, *slug_warnings, *builder.warnings],
         safety=checks.safety_facts(
             config, live, [c for c in changes if not c.observed], builder.managed_objects
         ).model_copy(update={"lost_pins": builder.lost_pins}),

@@ -13,6 +13,7 @@ from openrouter_iac.model.positions import PathKey, SourceMap, dotted
 from openrouter_iac.model.resources import GuardrailPolicy
 from openrouter_iac.model.snapshot import Catalogue, LiveSnapshot
 from openrouter_iac.plan.model import Change, SafetyFacts
+from openrouter_iac.plan.provider_slugs import byok_provider_problems
 from openrouter_iac.suggest import suggest
 
 
@@ -48,9 +49,10 @@ def _slugs(config: Config) -> Iterator[tuple[PathKey, str, str]]:
                         yield (*path, "provider", field, index), "provider", slug
 
 
-def check_server_rules(config: Config, catalogue: Catalogue, source_map: SourceMap | None) -> None:
-    """Raise ServerRuleError listing every model or provider slug the API would refuse."""
-    problems = []
+def check_server_rules(config: Config, catalogue: Catalogue, source_map: SourceMap | None) -> list[str]:
+    """Raise ServerRuleError listing every model or provider slug the API would refuse; else the
+    warnings (a BYOK provider only orctl's compiled list knows)."""
+    problems, warnings = byok_provider_problems(config, catalogue, source_map)
     models = catalogue.canonical_models
     for path, what, slug in _slugs(config):
         known = models if what == "model" else catalogue.providers
@@ -64,6 +66,7 @@ def check_server_rules(config: Config, catalogue: Catalogue, source_map: SourceM
             "the config names slugs OpenRouter does not know:\n" + "\n".join(problems),
             hint="check the slugs against https://openrouter.ai/models and /api/v1/providers",
         )
+    return warnings
 
 
 def _protected(address: Address, protect: list[str]) -> bool:

@@ -7,6 +7,7 @@ when there is no position); they are split here rather than carried twice throug
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _LOCATED = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<message>.*)$", re.DOTALL)
@@ -31,33 +32,41 @@ def parse_problem(text: str) -> Problem:
     return Problem(found["message"], found["file"], int(found["line"]), int(found["column"]))
 
 
-def render_problems_json(problems: list[str], *, files: list[str], counts: dict[str, int]) -> str:
-    """`{"valid": ..., "files": [...], "counts": {...}, "problems": [{file, line, column, message}]}`."""
+def render_problems_json(
+    problems: list[str], *, files: list[str], counts: dict[str, int], warnings: Sequence[str] = ()
+) -> str:
+    """`{"valid": ..., "files": [...], "counts": {...}, "problems": [{file, line, column, message}],
+    "warnings": [...]}` (warnings in the same shape; they do not make a config invalid)."""
     document = {
         "valid": not problems,
         "files": files,
         "counts": counts,
-        "problems": [
-            {"file": p.file, "line": p.line, "column": p.column, "message": p.message}
-            for p in map(parse_problem, problems)
-        ],
+        "problems": [_as_json(p) for p in map(parse_problem, problems)],
+        "warnings": [_as_json(p) for p in map(parse_problem, warnings)],
     }
     import json  # only for --output json: kept off `orctl validate`'s start-up
 
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 
-def render_problems_github(problems: list[str]) -> str:
-    """One `::error file=…,line=…,col=…::message` line per problem (GitHub shows them on the diff)."""
-    return "\n".join(_annotation(parse_problem(text)) for text in problems)
+def _as_json(problem: Problem) -> dict[str, object]:
+    return {"file": problem.file, "line": problem.line, "column": problem.column, "message": problem.message}
 
 
-def _annotation(problem: Problem) -> str:
+def render_problems_github(problems: list[str], warnings: Sequence[str] = ()) -> str:
+    """One `::error file=…,line=…,col=…::message` line per problem (GitHub shows them on the diff),
+    then one `::warning …` line per warning."""
+    lines = [_annotation(parse_problem(text)) for text in problems]
+    lines += [_annotation(parse_problem(text), "warning") for text in warnings]
+    return "\n".join(lines)
+
+
+def _annotation(problem: Problem, level: str = "error") -> str:
     properties = []
     if problem.file is not None:
         properties += [f"file={_property(problem.file)}", f"line={problem.line}", f"col={problem.column}"]
     properties.append(f"title={_property(ANNOTATION_TITLE)}")
-    return f"::error {','.join(properties)}::{_data(problem.message)}"
+    return f"::{level} {','.join(properties)}::{_data(problem.message)}"
 
 
 def _data(text: str) -> str:

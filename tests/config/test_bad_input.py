@@ -195,9 +195,6 @@ CASES: dict[str, list[str]] = {
     "key-indented-too-little.yaml": [
         "key-indented-too-little.yaml:5:4: YAML syntax: expected <block end>, but found '<block mapping start>' (in a block mapping that starts at line 3, column 3): this line is not indented like the keys before it",
     ],
-    "unknown-byok-provider.yaml": [
-        "unknown-byok-provider.yaml:7:19: workspaces.sandbox.byok.bedrock.provider: 'amazon-bedrok' is not a BYOK provider slug (did you mean 'amazon-bedrock'?)",
-    ],
     "unknown-detector-slug.yaml": [
         "unknown-detector-slug.yaml:6:39: workspaces.sandbox.default_guardrail.sensitive_info.passport: 'passport' is not one of: email, phone, ssn, credit-card, ip-address, person-name, address, secrets",
     ],

@@ -36,6 +36,23 @@ SERVER_TOOLS = [
 ]
 
 
+BYOK_SLUGS_ADDED = (
+    "amazon-bedrock/claude-on-aws",
+    "anthropic/2",
+    "assemblyai",
+    "claude-on-aws",
+    "cosine",
+    "near-ai",
+    "ollama",
+    "primeintellect",
+    "typesafe",
+    "unbiased",
+    "voyageai",
+    "primalabs",
+)
+"""B4 in the change notes: `BYOKProviderSlug` gained these and lost `ncompass`."""
+
+
 def _error(schema: str, description: str) -> dict[str, Any]:
     return {
         "description": description,
@@ -205,6 +222,9 @@ def _byok(schemas: dict[str, Any]) -> None:
     for name in ("CreateBYOKKeyRequest", "UpdateBYOKKeyRequest", "BYOKKey"):
         schemas[name]["properties"].update(copy.deepcopy(new))
     _require(schemas["BYOKKey"], "is_required", "is_byok_only", "declared_zdr")
+    # B4: the slug enum of the Terraform-provider spec (112 values), and `primalabs` (2026-11-04).
+    slugs = [s for s in schemas["BYOKProviderSlug"]["enum"] if s != "ncompass"]
+    schemas["BYOKProviderSlug"]["enum"] = sorted({*slugs, *BYOK_SLUGS_ADDED})
 
 
 def _observability(schemas: dict[str, Any]) -> None:
