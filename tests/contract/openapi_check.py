@@ -92,6 +92,31 @@ class OpenApiChecker:
         found += self._body_problems(op, body, content_type)
         return op, found
 
+    def response_problems(self, op: Operation, status: int, body: bytes, content_type: str) -> list[str]:
+        """What is wrong with an answer to ``op``: a status the operation does not declare, or a JSON
+        body that does not validate against the declared response schema (formats included)."""
+        responses: dict[str, Any] = op.spec.get("responses", {})
+        key = next((k for k in (str(status), f"{str(status)[0]}XX", "default") if k in responses), None)
+        if key is None:
+            return [f"{op.name}: answered {status}, which it does not declare (declared: {sorted(responses)})"]
+        declared = self._resolve(responses[key])
+        if "application/json" not in declared.get("content", {}) or not body:
+            return []
+        if "json" not in content_type:
+            return [f"{op.name}: the {status} answer is {content_type!r}, not JSON"]
+        try:
+            document = json.loads(body)
+        except ValueError:
+            return [f"{op.name}: the {status} answer is not JSON"]
+        pointer = _pointer("paths", op.template, op.method.lower(), "responses", key)
+        if "$ref" in responses[key]:
+            pointer = responses[key]["$ref"][1:]
+        errors = self._validator(pointer + _pointer("content", "application/json", "schema")).iter_errors(document)
+        return [
+            f"{op.name}: {status} answer{''.join(f'[{p!r}]' for p in error.path)}: {error.message}"
+            for error in sorted(errors, key=lambda e: list(e.path))
+        ]
+
     def _path_problems(self, op: Operation, path: str) -> list[str]:
         names = re.findall(r"\{([^/]+?)\}", op.template)
         regex = "^" + re.sub(r"\\\{[^/]+?\\\}", "([^/]+)", re.escape(op.template)) + "$"
