@@ -25,10 +25,20 @@ from openrouter_iac.live.mapping import (
     key_create_body,
     key_from_api,
     key_patch_body,
+    preset_from_version,
+    preset_request_body,
     workspace_body,
     workspace_from_api,
 )
-from openrouter_iac.model.resources import ApiKey, Guardrail, GuardrailBudget, PromptInjection, Workspace
+from openrouter_iac.model.resources import (
+    ApiKey,
+    Guardrail,
+    GuardrailBudget,
+    GuardrailPolicy,
+    Preset,
+    PromptInjection,
+    Workspace,
+)
 
 HASH = re.compile(r"[0-9a-f]{64}")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -189,6 +199,49 @@ def test_key_assignments(contract: Contract) -> None:
     )
     assert removed["unassigned_count"] == 1
     assert contract.client.list_all(base, resource="assignments of the guardrail") == []
+
+
+def test_default_guardrail_is_read_by_id(contract: Contract) -> None:
+    """Not configured: 404 by id (the list need not show it); the first PATCH makes it readable by id."""
+    workspace_id = new_workspace(contract, "default-guardrail")
+    workspace = contract.client.get(f"/workspaces/{workspace_id}", resource="workspace")["data"]
+    default_id = workspace["default_guardrail_id"]
+    with pytest.raises(NotFoundError):
+        contract.client.get(f"/guardrails/{default_id}", resource="default guardrail")
+    policy = GuardrailPolicy(allowed_providers=["anthropic"])
+    contract.client.patch(f"/guardrails/{default_id}", json=guardrail_body(policy, None), resource="default guardrail")
+    read = contract.client.get(f"/guardrails/{default_id}", resource="default guardrail")["data"]
+    assert read["id"] == default_id and read["allowed_providers"] == ["anthropic"]
+
+
+# -- presets -------------------------------------------------------------------------------------
+
+
+def test_preset_archive_and_restore_name_the_workspace(contract: Contract) -> None:
+    """A preset is published with an inference key of its workspace; archive and restore (management
+    key) name the workspace; archived it is hidden; restored it keeps its version (no new one)."""
+    workspace_id = new_workspace(contract, "presets")
+    _, secret = new_key(contract, workspace_id, "publisher")
+    slug = contract.name("preset")
+    spec = Preset(model="openai/gpt-5-mini", parameters={"temperature": 0.2})
+    contract.client_with(secret).post(
+        f"/presets/{slug}/chat/completions", json=preset_request_body(spec), resource="preset", idempotent=True
+    )
+    scope = {"workspace_id": workspace_id}
+    read = contract.client.get(f"/presets/{slug}", params=scope, resource="preset")["data"]
+    assert read["workspace_id"] == workspace_id and read["designated_version"]["version"] == 1
+    assert preset_from_version(read["designated_version"]).content() == spec.content()
+    contract.client.delete(f"/presets/{slug}", params=scope, resource="preset")
+    with pytest.raises(NotFoundError):
+        contract.client.get(f"/presets/{slug}", params=scope, resource="preset")
+    assert slug not in {p["slug"] for p in contract.client.list_all("/presets", params=scope, resource="presets")}
+    restored = contract.client.post(
+        f"/presets/{slug}/restore", json=None, params=scope, resource="preset", idempotent=True
+    )["data"]
+    assert restored["status"] == "active" and restored["designated_version"]["version"] == 1
+    versions = contract.client.list_all(f"/presets/{slug}/versions", params=scope, resource="versions")
+    assert [v["version"] for v in versions] == [1]
+    contract.client.delete(f"/presets/{slug}", params=scope, resource="preset")  # leave it archived
 
 
 # -- who is calling, and errors ------------------------------------------------------------------
