@@ -66,6 +66,11 @@ DRIFT: dict[str, tuple[tuple[str, str], ...]] = {
         ("sampling_rate: 0.5", "sampling_rate: 0.25"),
     ),
 }  # fmt: skip
+RESTORED = (
+    "version: 1\nworkspaces:\n  core:\n    presets:\n      old-answer:\n        publish_with: support-bot\n"
+    "        model: openai/gpt-5-mini\n        parameters: {temperature: 0.9}\n"
+)
+"""The archived preset declared again, as it was: restored, no new version."""
 EXERCISED = (
     "GET /workspaces",
     "GET /keys",
@@ -162,10 +167,7 @@ def traffic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Exchange]
         assert "preset:core/old-answer ... archived" in drifted
         assert "preset:doomed/temp ... archived" in drifted
         run(plan, 0)
-        (config / "30-restored.yaml").write_text(
-            "version: 1\nworkspaces:\n  core:\n    presets:\n      old-answer:\n        publish_with: support-bot\n"
-            "        model: openai/gpt-5-mini\n        parameters: {temperature: 0.9}\n"
-        )
+        (config / "30-restored.yaml").write_text(RESTORED)
         restored = run(apply, 0)
         assert "preset:core/old-answer ... restored (v1 kept, no new version)" in restored
         run(plan, 0)
