@@ -119,9 +119,11 @@ def _forbidding(text: str) -> FaultRule:
 def build_emulator(options: ServeOptions) -> Emulator:
     if options.seed is not None:
         try:
-            return emulator_from_seed(load_seed_file(options.seed), faults=options.faults)
+            emulator = emulator_from_seed(load_seed_file(options.seed), id_seed=options.id_seed)
         except SeedError as exc:
             raise ServeError(str(exc)) from exc
+        emulator.faults.configure(options.faults)  # after the seed, which is written through the API
+        return emulator
     if options.state is not None and options.state.exists() and not options.fresh:
         try:
             return Emulator(State.load(options.state), faults=options.faults, id_seed=options.id_seed)

@@ -156,3 +156,21 @@ def test_serve_refuses_bad_state_file(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "not an orctl emulator state file" in result.stderr and "--fresh" in result.stderr
+
+
+def test_a_seeded_server_is_built_before_its_faults_apply() -> None:
+    # The seed is written through the API; faults meant for orctl's traffic must not refuse it,
+    # and --id-seed must hold for a seeded account as for an empty one.
+    from openrouter_iac.emulator.faults import FaultRule
+    from openrouter_iac.emulator.runner import ServeOptions, build_emulator
+
+    seed = REPO_ROOT / "examples" / "emulator-seeds" / "messy-account.json"
+    faults = FaultConfig(rules=(FaultRule(throttle_rate=1.0, error_rate=1.0),))
+    ids = []
+    for _ in range(2):
+        emulator = build_emulator(ServeOptions(state=None, seed=seed, faults=faults, id_seed=7))
+        with emulator.locked() as state:
+            ids.append(sorted(state.workspaces))
+        status, _payload = emulator.call("GET", "/workspaces", None)
+        assert status == 429  # the faults hold from the first request on
+    assert ids[0] == ids[1]
