@@ -26,6 +26,13 @@ class ChangeOutcome(BaseModel):
     """The reason it failed (the API's own reason where there is one)."""
     notes: list[str] = Field(default_factory=list)
 
+    @property
+    def reason(self) -> str:
+        """``error`` for a line that already names the change: without the address most errors
+        start with (an API error says where it happened), so the address is not printed twice."""
+        error = self.error or ""
+        return error.removeprefix(f"{self.address}: ")
+
 
 class LeftBehindKey(BaseModel):
     """A key created during the run whose secret nobody holds; the next plan replaces it."""
@@ -91,7 +98,7 @@ def render_report(report: ApplyReport) -> str:
         skipped_count = report.count("not_attempted")
         lines.append(f"Apply stopped: {done} change(s) done, {len(failed)} failed, {skipped_count} not attempted.")
         for outcome in failed:
-            lines.append(f"  failed: {outcome.action} {outcome.address}: {outcome.error}")
+            lines.append(f"  failed: {outcome.action} {outcome.address}: {outcome.reason}")
         skipped = [o for o in report.outcomes if o.status == "not_attempted"]
         for outcome in skipped:
             lines.append(f"  not attempted: {outcome.action} {outcome.address}")

@@ -36,8 +36,12 @@ class LineProgress:
 
     def finished(self, index: int, total: int, outcome: ChangeOutcome) -> None:
         symbol = SYMBOLS[outcome.action]
-        result = outcome.detail if outcome.status == "done" else f"FAILED: {outcome.error}"
-        self._release(index, f"{symbol} {outcome.address} ... {result} ({outcome.seconds:.2f}s)")
+        seconds = f"({outcome.seconds:.2f}s)"
+        if outcome.status == "done":
+            line = f"{symbol} {outcome.address} ... {outcome.detail} {seconds}"
+        else:  # the time before the reason, which may go on with a hint line
+            line = f"{symbol} {outcome.address} ... FAILED {seconds}: {outcome.reason}"
+        self._release(index, line)
 
     def skipped(self, index: int, total: int, change: Change) -> None:
         self._release(index, None)  # the report lists it; the log goes on with the changes after it
@@ -76,7 +80,7 @@ class LiveProgress:
         self._in_flight.pop(index, None)
         self._done += 1
         if outcome.status == "failed":
-            click.echo(f"\r\x1b[K! {outcome.address} ... FAILED: {outcome.error}", err=True)
+            click.echo(f"\r\x1b[K! {outcome.address} ... FAILED: {outcome.reason}", err=True)
         if self._done == total:
             click.echo(f"\r\x1b[K[{total}/{total}] done in {self._clock() - self._began:.1f}s", err=True)
         else:
