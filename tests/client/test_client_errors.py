@@ -150,6 +150,27 @@ def test_envelope_without_data_is_malformed(harness):
         h.client.get("/workspaces", resource="workspaces")
 
 
+@pytest.mark.parametrize(
+    "body",
+    [b'{"data": [', b'{"data": []} trailing', b"\xff\xfe{}", b'{"data": [1,]}', b"\x00"],
+    ids=["truncated", "trailing text", "not utf-8", "trailing comma", "nul"],
+)
+def test_every_unparsable_body_is_one_malformed_error(harness, body: bytes) -> None:
+    # The parser is pydantic_core's (client/http.py): whatever it refuses must read like json's refusal.
+    h = harness(httpx.Response(200, content=body))
+    with pytest.raises(MalformedResponseError, match="with a body that is not JSON"):
+        h.client.get("/workspaces", resource="workspaces")
+
+
+def test_answers_parse_as_json_does() -> None:
+    import json
+
+    from pydantic_core import from_json
+
+    body = '{"data": [{"id": "k1", "limit": 1.5, "n": 12345678901234567890, "name": "é\\u00e9", "x": null}]}'
+    assert from_json(body.encode()) == json.loads(body)
+
+
 def test_unreadable_create_response_says_it_probably_happened(harness):
     h = harness(httpx.Response(201, text="{not json"))
     with pytest.raises(MalformedResponseError) as info:
