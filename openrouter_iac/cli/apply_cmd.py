@@ -22,7 +22,7 @@ from openrouter_iac.apply.outputs import check_output_path
 from openrouter_iac.apply.verify import check_saved_plan
 from openrouter_iac.cli.apply_progress import progress_for_stderr
 from openrouter_iac.cli.failures import reported_errors
-from openrouter_iac.cli.plan_cmd import preset_history_wanted, target_option
+from openrouter_iac.cli.plan_cmd import RETIRE_NOW, preset_history_wanted, target_option
 from openrouter_iac.cli.session import ApiOptions, ApiSession, api_options, api_session
 from openrouter_iac.config.loader import load_config
 from openrouter_iac.errors import OrctlError, PlanError, StalePlanError
@@ -67,6 +67,7 @@ from openrouter_iac.secrets.opener import SinkCache
     metavar="SECONDS",
     help="Wait up to SECONDS while another apply holds the account (default: stop at once).",
 )
+@RETIRE_NOW
 @target_option
 @api_options
 def apply(
@@ -78,6 +79,7 @@ def apply(
     allow_policy_violations: bool,
     report_path: Path | None,
     lease_wait: float,
+    retire_now: bool,
     targets: tuple[str, ...],
     api: ApiOptions,
 ) -> None:
@@ -96,6 +98,7 @@ def apply(
       orctl plan -c orctl/ --out plan.bin && orctl apply plan.bin -c orctl/
       orctl apply -c orctl/ --auto-approve --report apply-report.json     # in CI
       orctl apply -c orctl/ --parallelism 1                                # one change at a time
+      orctl apply -c orctl/ --retire-now                                   # end rotation overlaps now
     """
     with reported_errors():
         if planfile is not None and targets:
@@ -115,6 +118,7 @@ def apply(
                     lease_wait,
                     targets,
                     allow_policy_violations,
+                    retire_now,
                 )
         except Interrupted as stopped:
             click.echo(stopped.describe(), err=True)
@@ -133,6 +137,7 @@ def _run(
     lease_wait: float = 0.0,
     targets: tuple[str, ...] = (),
     allow_policy_violations: bool = False,
+    retire_now: bool = False,
 ) -> int:
     if report_path is not None:
         check_output_path(report_path, "--report")  # before anything is written, not after
@@ -144,6 +149,12 @@ def _run(
     config, base_dir, source_map = loaded.config, loaded.base_dir, loaded.source_map
     if saved is not None:
         targets = tuple(saved.targets)
+        if retire_now and not saved.retire_now:
+            raise OrctlError(
+                f"--retire-now cannot change {planfile}: a saved plan keeps what it was made with",
+                hint="make the plan with `orctl plan --retire-now --out PLANFILE`",
+            )
+        retire_now = saved.retire_now
     sinks = SinkCache(config, base_dir)
     with api_session(api) as session:
 
@@ -154,11 +165,15 @@ def _run(
             return with_sink_audit(config, live, sinks.get)  # a lost secret is planned as a rotation
 
         def replan() -> Plan:
-            after = build_plan(config, read(), base_dir=base_dir, source_map=source_map, targets=targets)
+            after = build_plan(
+                config, read(), base_dir=base_dir, source_map=source_map, targets=targets, retire_now=retire_now
+            )
             return _applicable(after)  # observe-only scopes are never expected to converge
 
         live = read()
-        plan = build_plan(config, live, base_dir=base_dir, source_map=source_map, targets=targets)
+        plan = build_plan(
+            config, live, base_dir=base_dir, source_map=source_map, targets=targets, retire_now=retire_now
+        )
         if saved is not None:
             _check_not_stale(saved, live.fingerprint, plan)
             check_saved_plan(saved, plan, str(planfile))
@@ -178,7 +193,9 @@ def _run(
         with Lease(session.client, wait_s=lease_wait, on_wait=_say_waiting):
             # Another apply may have written between our read and the lease: plan again under it.
             live = read()
-            fresh = build_plan(config, live, base_dir=base_dir, source_map=source_map, targets=targets)
+            fresh = build_plan(
+                config, live, base_dir=base_dir, source_map=source_map, targets=targets, retire_now=retire_now
+            )
             if saved is not None:
                 _check_not_stale(saved, live.fingerprint, fresh)
                 check_saved_plan(saved, fresh, str(planfile))

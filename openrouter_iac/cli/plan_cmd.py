@@ -43,20 +43,36 @@ def preset_history_wanted(config: Config) -> WantsHistory:
     return wants
 
 
-def make_plan(loaded: LoadedConfig, api: ApiOptions, targets: Sequence[str] = ()) -> Plan:
+def make_plan(loaded: LoadedConfig, api: ApiOptions, targets: Sequence[str] = (), retire_now: bool = False) -> Plan:
     """Read the account and build the plan (limited to ``targets`` when given)."""
-    return plan_and_live(loaded, api, targets)[0]
+    return plan_and_live(loaded, api, targets, retire_now)[0]
 
 
-def plan_and_live(loaded: LoadedConfig, api: ApiOptions, targets: Sequence[str] = ()) -> tuple[Plan, LiveSnapshot]:
+def plan_and_live(
+    loaded: LoadedConfig, api: ApiOptions, targets: Sequence[str] = (), retire_now: bool = False
+) -> tuple[Plan, LiveSnapshot]:
     """The plan, and the live snapshot it was made from (`orctl explain --plan` shows both sides)."""
     with api_session(api) as session:
         live = read_live(
             session.client, parallelism=session.parallelism, wants_history=preset_history_wanted(loaded.config)
         )
     live = with_sink_audit(loaded.config, live, SinkCache(loaded.config, loaded.base_dir).get)
-    built = build_plan(loaded.config, live, base_dir=loaded.base_dir, source_map=loaded.source_map, targets=targets)
+    built = build_plan(
+        loaded.config,
+        live,
+        base_dir=loaded.base_dir,
+        source_map=loaded.source_map,
+        targets=targets,
+        retire_now=retire_now,
+    )
     return with_policy(built, loaded.config, loaded.source_map, live.state), live
+
+
+RETIRE_NOW = click.option(
+    "--retire-now",
+    is_flag=True,
+    help="Delete the old keys of rotations with rotation_overlap now, before their due time.",
+)
 
 
 def target_option(command: F) -> F:
@@ -133,6 +149,7 @@ def write_plan_file(plan: Plan, path: Path) -> None:
     is_flag=True,
     help="Exit 0 when there are no changes, 2 when there are changes, 1 on error.",
 )
+@RETIRE_NOW
 @target_option
 @api_options
 def plan(
@@ -144,6 +161,7 @@ def plan(
     show_all_unmanaged: bool,
     graph: bool,
     detailed_exitcode: bool,
+    retire_now: bool,
     targets: tuple[str, ...],
     api: ApiOptions,
 ) -> None:
@@ -154,11 +172,12 @@ def plan(
       orctl plan -c examples/agency --emulator
       orctl plan -c orctl/ --out plan.bin --output markdown --graph > comment.md
       orctl plan --output json --detailed-exitcode     # exit 2 when there are changes
+      orctl plan --retire-now --out plan.bin           # end every rotation overlap now
     """
     check_graph_option(graph, output)
     with reported_errors():
         loaded = load_config(config_path)
-        the_plan = with_origin(make_plan(loaded, api, targets), config_path, api)
+        the_plan = with_origin(make_plan(loaded, api, targets, retire_now), config_path, api)
         text = render(
             the_plan,
             output,

@@ -186,7 +186,8 @@ def _check_presets(
                 False,
                 (
                     f"key '{publisher}' stores its secret in a '{sink_type}' sink, which orctl cannot read "
-                    "back to publish versions; use a keyring, file or env-file sink"
+                    "back to publish versions; use a sink it can read back: keyring, file, env-file or "
+                    "aws-secrets-manager"
                 ),
             )
 

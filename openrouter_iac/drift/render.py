@@ -10,6 +10,7 @@ from typing import Any
 from openrouter_iac.drift.report import Difference, DriftReport, HygieneNote
 from openrouter_iac.plan.model import FieldChange
 from openrouter_iac.render import markdown_syntax as md
+from openrouter_iac.render.lifecycle import RETIRING_TITLE, expiry_json, retiring_json, retiring_sentence
 
 DRIFT_FORMAT_VERSION = "1.0"
 MARKER = "<!-- orctl-drift -->"
@@ -79,6 +80,9 @@ def render_drift_text(report: DriftReport) -> str:
     if report.hygiene:
         lines += ["", "Key hygiene:"]
         lines.extend(f"  {note.check:<9} {note.message}" for note in report.hygiene)
+    if report.retiring:
+        lines += ["", f"{RETIRING_TITLE}:"]
+        lines.extend(f"  {retiring_sentence(note)}" for note in report.retiring)
     if report.ignored:
         lines += ["", f"Ignored ({len(report.ignored)}, from --ignore):"]
         for item, entry in report.ignored:
@@ -140,6 +144,8 @@ def render_drift_json(report: DriftReport) -> str:
             for n in report.hygiene
         ],
         "warnings": report.warnings,
+        "retiring": retiring_json(report.retiring),
+        "key_expiry": expiry_json(report.key_expiry),
     }
     return json.dumps(document, indent=2, sort_keys=True, default=str) + "\n"
 
@@ -210,6 +216,9 @@ def render_drift_markdown(report: DriftReport) -> str:
         for check, notes in _hygiene_by_check(report.hygiene).items():
             body = "\n".join(f"- {md.escape(n.message)}" for n in notes)
             lines += [md.details(f"{HYGIENE_TITLES[check]} ({len(notes)})", body), ""]
+    if report.retiring:
+        body = "\n".join(f"- {md.escape(retiring_sentence(n))}" for n in report.retiring)
+        lines += [md.details(f"{RETIRING_TITLE} ({len(report.retiring)})", body), ""]
     if report.ignored:
         rows = []
         for item, entry in report.ignored:

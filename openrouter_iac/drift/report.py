@@ -16,7 +16,9 @@ from openrouter_iac.drift.ignore import IgnoreEntry
 from openrouter_iac.kinds import NAMED
 from openrouter_iac.model.address import Address
 from openrouter_iac.model.snapshot import LiveSnapshot
+from openrouter_iac.plan.lifecycle import KeyExpiry, RetiringNote
 from openrouter_iac.plan.model import Change, FieldChange, Plan
+from openrouter_iac.plan.retiring import is_retiring_delete
 from openrouter_iac.plan.targets import address_workspace, matches
 from openrouter_iac.policy import LiveKeyUse, idle_key_findings
 
@@ -58,6 +60,9 @@ class DriftReport:
     """Ignore entries past their `until`: they no longer silence anything."""
     hygiene: list[HygieneNote] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    retiring: list[RetiringNote] = field(default_factory=list)
+    """Old keys of rotations still enabled (not drift: orctl's own overlap, ended by a later apply)."""
+    key_expiry: list[KeyExpiry] = field(default_factory=list)
 
     @property
     def drifted(self) -> bool:
@@ -110,6 +115,7 @@ def differences(plan: Plan, live: LiveSnapshot) -> list[Difference]:
             observed=change.observed,
         )
         for change in plan.changes
+        if not is_retiring_delete(change)  # the end of an approved rotation, listed under retiring keys
     ]
     for item in plan.unmanaged:
         if OUT_OF_SCOPE in item.reason:
@@ -195,7 +201,7 @@ def drift_report(
 ) -> DriftReport:
     moment = now or datetime.now(UTC)
     today: date = moment.date()
-    report = DriftReport(warnings=list(plan.warnings))
+    report = DriftReport(warnings=list(plan.warnings), retiring=list(plan.retiring), key_expiry=list(plan.key_expiry))
     active = [entry for entry in ignore if entry.active(today)]
     report.expired = [entry for entry in ignore if not entry.active(today)]
     for difference in differences(plan, live):

@@ -28,6 +28,7 @@ from openrouter_iac.live.lease import is_lease_name
 from openrouter_iac.live.pool import NORMAL, URGENT, PriorityPool
 from openrouter_iac.model.address import Address, KindName
 from openrouter_iac.model.resources import AccountState, Preset, Workspace
+from openrouter_iac.model.retiring import RetiringKey, parse_retiring
 from openrouter_iac.model.snapshot import (
     PENDING_NAME,
     Catalogue,
@@ -287,6 +288,7 @@ class _Assembler:
         self.ids: dict[str, str] = {}
         self.duplicates: dict[str, list[str]] = {}
         self.orphans: list[OrphanKey] = []
+        self.retiring: list[RetiringKey] = []
         self.unnamed: list[str] = []
         self.markers: dict[str, str] = {}
         self.shadowed: dict[str, dict[str, Any]] = {}
@@ -340,7 +342,11 @@ class _Assembler:
         keys: dict[str, Any] = {}
         key_items = data.items("api_key")
         pendings = [PENDING_NAME.match(item["name"]) for item in key_items]  # once per key: 20,000 of them
-        live_keys = [item for item, pending in zip(key_items, pendings, strict=True) if not pending]
+        live_keys = [
+            item
+            for item, pending in zip(key_items, pendings, strict=True)
+            if not pending and parse_retiring(item["name"]) is None
+        ]
         shared_keys = _shared_names(item["name"] for item in live_keys)
         names_by_hash: dict[str, str] = {
             item["hash"]: item["name"] for item in live_keys if item["name"] not in shared_keys
@@ -349,6 +355,11 @@ class _Assembler:
             name = item["name"]
             if pending:
                 self.orphans.append(OrphanKey(slug, pending["name"], item["hash"]))
+                continue
+            retiring = parse_retiring(name)
+            if retiring:
+                rotated_out, due = retiring
+                self.retiring.append(RetiringKey(slug, rotated_out, item["hash"], due, bool(item.get("disabled"))))
                 continue
             self._stamp(item, item["hash"])
             self.activity[item["hash"]] = _activity(item)
@@ -528,6 +539,7 @@ def read_live(
         default_unknown=default_id is None and any(w.get("slug") for w in workspaces_listed),
         duplicates=assembler.duplicates,
         orphans=assembler.orphans,
+        retiring=assembler.retiring,
         unnamed=assembler.unnamed,
         presets=histories,
         rotation_markers=assembler.markers,

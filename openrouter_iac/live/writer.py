@@ -33,6 +33,7 @@ from openrouter_iac.live.mapping import (
     preset_request_body,
     workspace_body,
 )
+from openrouter_iac.live.retire_keys import old_key_ref
 from openrouter_iac.live.shared_ids import SharedIds
 from openrouter_iac.live.writer_keys import KeyWriter
 from openrouter_iac.live.writer_presets import PresetWriter
@@ -106,7 +107,12 @@ class Writer:
     keys: KeyWriter = field(init=False)
 
     def __post_init__(self) -> None:
-        self.keys = KeyWriter(self.client, on_secret=self.on_secret, sink_for=self.sink_for)
+        self.keys = KeyWriter(
+            self.client,
+            on_secret=self.on_secret,
+            sink_for=self.sink_for,
+            sinks=lambda: [self.sink_for(n) for n in self.sink_names],
+        )
 
     def apply(self, change: Change) -> WriteResult:
         # A checked mapping, not getattr on a name: tests/test_kinds.py fails when a kind has no handler.
@@ -272,14 +278,17 @@ class Writer:
         workspace = change.workspace or ""
         # Looked up before the create: a key whose guardrail is unknown is never made.
         guardrail = Address.of("guardrail", workspace, spec.guardrail) if spec.guardrail else None
+        replacing = change.live_id if change.action == "replace" else None
         outcome = self.keys.create(
             address=change.address,
             workspace=workspace,
             workspace_id=self.context.id_of(Address.of("workspace", workspace)),
             name=name,
             spec=spec,
-            replacing=change.live_id if change.action == "replace" else None,
+            replacing=replacing,
             guardrail_id=self.context.id_of(guardrail) if guardrail else None,
+            replacing_ref=old_key_ref(self.context.ids, replacing, KeyRef(workspace, name)) if replacing else None,
+            overlap=spec.rotation_overlap if change.rotation else None,  # an orphan's secret was never delivered
         )
         self.context.ids[change.address] = outcome.key_hash
         detail = f"{VERBS[change.action]} (hash {outcome.key_hash[:12]})"
@@ -304,7 +313,9 @@ class Writer:
         if not secret:
             raise ApplyError(
                 f"{change.address}: the secret of key '{workspace}/{publisher}' could not be read from sink "
-                f"{sink_name!r}"
+                f"{sink_name!r}",
+                hint="orctl plan proposes a rotation of a key whose sink lost its secret; a publisher needs a "
+                "sink orctl can read back: keyring, file, env-file or aws-secrets-manager",
             )
         with self.publisher_client(secret) as client:
             client.post(

@@ -25,6 +25,7 @@ from openrouter_iac.errors import (
     NotFoundError,
     OrctlError,
 )
+from openrouter_iac.live import retire_keys
 from openrouter_iac.live.mapping import key_create_body, key_patch_body
 from openrouter_iac.model.resources import ApiKey
 from openrouter_iac.model.snapshot import pending_name
@@ -62,6 +63,8 @@ class KeyWriter:
     nonce: Callable[[], str] = field(default=lambda: random_tokens.token_hex(4))
     secured: dict[str, str] = field(default_factory=dict)
     """Key hash -> guardrail id, for keys assigned (and verified) before their secret was delivered."""
+    sinks: Callable[[], list[SecretSink]] = field(default=list)
+    """Every declared sink: where the secret of a key replaced here is looked for (by its hash)."""
 
     # -- create and replace -------------------------------------------------------------------
 
@@ -75,13 +78,17 @@ class KeyWriter:
         spec: ApiKey,
         replacing: str | None = None,
         guardrail_id: str | None = None,
+        replacing_ref: KeyRef | None = None,
+        overlap: str | None = None,
     ) -> KeyOutcome:
         """Create ``name`` (replacing the key ``replacing`` if given) and hand its secret over.
 
         With ``guardrail_id`` (the live id of the key's declared guardrail) the key is assigned
         to it and the assignment verified before the secret goes anywhere. For a replace, the old
-        key is disabled and deleted after the new secret is stored and before the new key takes
-        the final name, so two keys never answer to one name.
+        key gives up its name after the new secret is stored and before the new key takes the
+        final name, so two keys never answer to one name: it is disabled and deleted, or with an
+        ``overlap`` renamed to its retiring name (live/retire_keys.py). ``replacing_ref`` is where
+        the old key lives (its secret is removed from there).
         """
         sink = self.sink_for(spec.secret_sink) if spec.secret_sink else None
         outcome, secret = self._post_with_recovery(address, workspace_id, name, spec)
@@ -94,7 +101,13 @@ class KeyWriter:
             expires = spec.expires_at.isoformat().replace("+00:00", "Z") if spec.expires_at else None
             self._hand_off(sink, KeyRef(workspace, name), address, key_hash, secret, expires)
         del secret  # the secret must not wait in memory while other calls run
-        if replacing:
+        old = replacing_ref or KeyRef(workspace, name)
+        if replacing and overlap:
+            outcome.notes.extend(retire_keys.keep_retiring(self.client, address, replacing, old, overlap))
+        elif replacing:
+            # The old secret goes first, as for any delete: killed after the key's delete, no later
+            # plan could find it.
+            outcome.notes.extend(retire_keys.remove_old_secret(self.sinks(), old, replacing))
             self.retire(address, replacing)
         self.client.patch(f"/keys/{key_hash}", json=key_patch_body(spec, name), resource=address)
         return outcome

@@ -6,6 +6,7 @@
 from pydantic import Field
 
 from openrouter_iac.model.base import Spec, empty_dict, empty_list
+from openrouter_iac.model.durations import Duration
 from openrouter_iac.model.lint import LintSettings
 from openrouter_iac.model.resources import AccountState, Mode, OrganizationSettings, Workspace
 from openrouter_iac.model.sinks import SecretSinkSpec
@@ -38,6 +39,11 @@ class Safety(Spec):
     protect: list[str] = Field(default_factory=empty_list)
     """Addresses never deleted or replaced without --allow-destroy, e.g. `workspace:healthcare`,
     `api_key:healthcare/intake` (a workspace protects everything in it)."""
+    rotation_overlap: Duration | None = None
+    """How long the old key of a rotation stays enabled beside the new one (`24h`, `7d`), for keys
+    that set no `rotation_overlap` of their own; absent: the old key goes at once."""
+    expiry_warning: Duration = "14d"
+    """Keys expiring within this time are a warning in `orctl plan` and `orctl drift`."""
 
 
 class Config(Spec):

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from openrouter_iac.model.retiring import RESERVED_MARKERS
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 """Workspace and preset slugs: lowercase letters and digits in groups separated by single dashes."""
 
@@ -41,6 +43,8 @@ class NameRule:
     forbidden: str = ""
     """Characters orctl reserves in this kind's names (with the reason after them in ``why``)."""
     why: str = ""
+    reserved: tuple[str, ...] = ()
+    """Name parts orctl writes itself (a provisional or retiring key's name)."""
 
     def problem(self, name: str) -> str | None:
         """Why ``name`` breaks the rule, or None."""
@@ -60,6 +64,9 @@ class NameRule:
         for char in self.forbidden:
             if char in name:
                 return f"{self.what} {name!r} must not contain '{char}' ({self.why})"
+        for marker in self.reserved:
+            if marker in name:
+                return f"{self.what} {name!r} must not contain '{marker.strip()}' (orctl names its own keys so)"
         return None
 
     def json_schema(self) -> dict[str, Any]:
@@ -82,7 +89,13 @@ WORKSPACE_NAMES: dict[str, NameRule] = {
     "guardrails": NameRule("guardrail name", 200),  # CreateGuardrailRequest.name: 1 to 200
     # POST /keys name: minLength 1, no maximum. `workspace/name` in previous_names names a key
     # of another workspace, so a key name cannot hold the slash itself.
-    "keys": NameRule("key name", None, forbidden="/", why="previous_names uses workspace/name"),
+    "keys": NameRule(
+        "key name",
+        None,
+        forbidden="/",
+        why="previous_names uses workspace/name",
+        reserved=RESERVED_MARKERS,
+    ),
     "presets": NameRule("preset slug", 100, SLUG_PATTERN, _SLUG_SAYS),  # path {slug}: URL-safe
     "byok": NameRule("BYOK credential name", 255),  # CreateBYOKKeyRequest.name: at most 255
     "observability": NameRule("observability destination name", 255),

@@ -59,6 +59,8 @@ class Details(_Payload):
     restore_if_archived: bool | None = None
     """Presets: this create restores the slug first if it is archived (no list shows archived
     presets, so only apply can tell); a new version follows only when the content differs."""
+    retiring_until: str | None = None
+    """Keys: the delete of an old key whose rotation overlap ended (due time, UTC)."""
 
     def as_json(self) -> dict[str, Any]:
         """The keys that were set, as the saved plan and the JSON plan spell them (`from`)."""

@@ -17,6 +17,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field, field_validator, model_validator
 
 from openrouter_iac.model.base import Spec, empty_dict, empty_list
+from openrouter_iac.model.durations import Duration
 from openrouter_iac.model.enums import (
     BUDGET_ORDER,
     BudgetInterval,
@@ -187,7 +188,9 @@ class Guardrail(GuardrailPolicy):
 class ApiKey(Spec):
     """An inference API key: one per autonomous behaviour, each with its own cap."""
 
-    CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset({"secret_sink", "behavior", "previous_names", "id"})
+    CONFIG_ONLY: ClassVar[frozenset[str]] = frozenset(
+        {"secret_sink", "behavior", "previous_names", "id", "rotation_overlap"}
+    )
 
     id: str | None = None
     """Live key hash this key is pinned to, matched before the name
@@ -215,6 +218,9 @@ class ApiKey(Spec):
     """When the key was last used (read from the API, never written or compared)."""
     external_user: Annotated[str | None, SERVER_COMPUTED, WIRE] = Field(None, exclude=True)
     """The partner's end-user id the key is attributed to (read from the API, never written or compared)."""
+    rotation_overlap: Duration | None = None
+    """On a rotation, how long the old key stays enabled beside the new one (e.g. `24h`, `7d`), so
+    consumers can pick up the new secret; absent: `safety.rotation_overlap`, else none."""
 
     @field_validator("expires_at")
     @classmethod

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openrouter_iac.model.resources import AccountState, ByokKey, Preset
+from openrouter_iac.model.retiring import RetiringKey
 
 PENDING_NAME = re.compile(r"^(?P<name>.+) \[orctl-pending (?P<nonce>[0-9a-f]{8})\]$")
 """Provisional name a key carries between its creation and its secret being stored."""
@@ -106,6 +107,8 @@ class LiveSnapshot:
     duplicates: dict[str, list[str]] = field(default_factory=dict)
     """Address → ids of every live object answering to that name (when more than one)."""
     orphans: list[OrphanKey] = field(default_factory=list)
+    retiring: list[RetiringKey] = field(default_factory=list)
+    """Old keys of rotations with an overlap, kept enabled until their due time (model/retiring.py)."""
     unnamed: list[str] = field(default_factory=list)
     """Live objects with no usable name (reported as unmanaged)."""
     presets: dict[str, PresetHistory] = field(default_factory=dict)
@@ -133,6 +136,7 @@ class LiveSnapshot:
             "state": self.state.model_dump(mode="json"),
             "ids": self.ids,
             "orphans": [o.__dict__ for o in self.orphans],
+            "retiring": [r.__dict__ for r in self.retiring],
             "presets": {address: h.designated_version for address, h in sorted(self.presets.items())},
             "markers": self.rotation_markers,
         }

@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,14 +31,14 @@ from openrouter_iac.model.positions import SourceMap
 from openrouter_iac.model.resources import ApiKey, GuardrailPolicy, OrganizationSettings, Preset, Workspace
 from openrouter_iac.model.snapshot import LiveSnapshot, OrphanKey
 from openrouter_iac.model.traits import IMMUTABLE, has
-from openrouter_iac.plan import checks
+from openrouter_iac.plan import checks, expiry, retiring
 from openrouter_iac.plan.budgets import budget_steps
 from openrouter_iac.plan.global_byok import global_credentials
 from openrouter_iac.plan.graph import order_changes
 from openrouter_iac.plan.model import Action, Change, FieldChange, Kind, Plan, Unmanaged
 from openrouter_iac.plan.normalize import field_changes, normalize
 from openrouter_iac.plan.ownership import declared, effective, effective_value
-from openrouter_iac.plan.targets import mark_observed, select_changes, select_unmanaged
+from openrouter_iac.plan.targets import mark_observed, matches, select_changes, select_unmanaged
 
 SECURED_FIRST = "made with the key's create: the key is under its guardrail before its secret is delivered"
 ORPHAN_REASON = "orphan: an interrupted apply created this key but never stored its secret; a new key replaces it"
@@ -50,6 +51,7 @@ class _Builder:
     config: Config
     live: LiveSnapshot
     source_map: SourceMap | None
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
     phases: dict[str, list[Change]] = field(default_factory=lambda: {phase: [] for phase in PHASES})
     unmanaged: list[Unmanaged] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -544,6 +546,9 @@ class _Builder:
         source = self.source(("workspaces", slug, collection, name))
 
         def emit(action: Action, fields: list[FieldChange], **extra: Any) -> None:
+            desired = effective(spec, base)
+            if kind == "api_key":  # the overlap a rotation keeps the old key for (plan/retiring.py)
+                desired = retiring.with_overlap(self.config, desired, base, self.now)
             self.add(
                 phase,
                 Change(
@@ -553,7 +558,7 @@ class _Builder:
                     workspace=slug,
                     name=name,
                     fields=fields,
-                    desired=effective(spec, base),
+                    desired=desired,
                     source=source,
                     **extra,
                 ),
@@ -939,15 +944,29 @@ def build_plan(
     base_dir: Path,
     source_map: SourceMap | None = None,
     targets: Sequence[str] = (),
+    now: datetime | None = None,
+    retire_now: bool = False,
 ) -> Plan:
     """The plan that takes ``live`` to ``config`` (only the ``targets`` addresses, when given).
+    ``now`` decides expiry and retiring keys' due times; ``retire_now`` ends every overlap.
     Raises AmbiguityError / ServerRuleError."""
     slug_warnings = checks.check_server_rules(config, live.catalogue, source_map)
-    builder = _Builder(config, live, source_map)
+    builder = _Builder(config, live, source_map, now=now or datetime.now(UTC))
     builder.organization()
     builder.workspaces()
+    retire_changes, retiring_notes, retiring_unmanaged = retiring.retiring(
+        config, live, builder.now, retire_now=retire_now, targets=targets
+    )
+    builder.phases["delete_api_key"].extend(retire_changes)
+    builder.unmanaged.extend(retiring_unmanaged)
+    built, expired_out = expiry.past_expiry([retiring.describe_overlap(c) for c in builder.changes()], builder.now)
+    builder.warnings.extend(expired_out)
     # In an order every dependency edge agrees with (a rename that frees a name goes first).
-    changes = mark_observed(select_changes(order_changes(builder.changes()), targets), config)
+    changes = mark_observed(select_changes(order_changes(built), targets), config)
+    key_expiry = expiry.key_expiry(config, live, builder.bindings, changes, builder.now)
+    if targets:
+        key_expiry = [item for item in key_expiry if matches(item.address, targets)]
+    builder.warnings.extend(expiry.expiry_warning(item, config) for item in key_expiry)
     for orphan in live.orphans:
         if orphan.workspace not in config.workspaces:
             builder.unmanaged.append(
@@ -970,11 +989,17 @@ def build_plan(
         ),
         warnings=[*live.warnings, *slug_warnings, *builder.warnings],
         safety=checks.safety_facts(
-            config, live, [c for c in changes if not c.observed], builder.managed_objects
+            config,
+            live,
+            [c for c in changes if not c.observed and not retiring.is_retiring_delete(c)],
+            builder.managed_objects,
         ).model_copy(update={"lost_pins": builder.lost_pins}),
         bindings=builder.bindings,
         targets=list(targets),
         config_digest=config_digest(config, dumped),
         config=dumped,
         config_base_dir=str(base_dir.resolve()),
+        retiring=retiring_notes,
+        key_expiry=key_expiry,
+        retire_now=retire_now,
     )

@@ -23,6 +23,7 @@ from openrouter_iac.errors import PlanError
 from openrouter_iac.kinds import BY_NAME, KINDS
 from openrouter_iac.model.address import Address, KindName
 from openrouter_iac.model.payloads import Details
+from openrouter_iac.plan.lifecycle import KeyExpiry, RetiringNote
 from openrouter_iac.plan.policy_facts import PlanPolicy
 
 PLAN_FORMAT_VERSION = "1.0"
@@ -189,6 +190,12 @@ class Plan(_Frozen):
     """Declared address → the live id it was matched to (by `id:`, name or previous name)."""
     policy: PlanPolicy | None = None
     """Lint findings and spend ceilings (openrouter_iac.policy), set by the CLI."""
+    retiring: list[RetiringNote] = Field(default_factory=list)
+    """Old keys of rotations with an overlap, still enabled, and when they go (plan/retiring.py)."""
+    key_expiry: list[KeyExpiry] = Field(default_factory=list)
+    """Declared keys that have expired or expire within `safety.expiry_warning` (plan/expiry.py)."""
+    retire_now: bool = False
+    """Made with `--retire-now`: every retiring key is deleted now, whatever its due time."""
 
     @property
     def has_changes(self) -> bool:

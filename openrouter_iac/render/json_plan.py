@@ -13,6 +13,7 @@ from typing import Any
 
 from openrouter_iac.plan.model import Change, FieldChange, Plan, SafetyFacts, Unmanaged
 from openrouter_iac.plan.weakening import cap_raise_percent, weakening_reasons
+from openrouter_iac.render.lifecycle import expiry_json, retiring_json
 from openrouter_iac.render.policy_plan import json_policy
 from openrouter_iac.render.summary import summary_counts
 from openrouter_iac.render.values import SENSITIVE, canonical
@@ -20,7 +21,7 @@ from openrouter_iac.render.values import SENSITIVE, canonical
 JSON_FORMAT_VERSION = "1.3"
 """1.1 added `safety.emptied_scopes`, and `weakens_policy` and `weakening_reasons` on each change;
 1.2 added `policy_findings` and `spend_ceiling`; 1.3 added `paths` on each field (where inside a
-nested value it differs)."""
+nested value it differs), `retiring` and `key_expiry`."""
 
 
 def render_json(plan: Plan) -> str:
@@ -36,6 +37,8 @@ def render_json(plan: Plan) -> str:
         "warnings": list(plan.warnings),
         "safety": _safety(plan.safety),
         **json_policy(plan),
+        "retiring": retiring_json(plan.retiring),
+        "key_expiry": expiry_json(plan.key_expiry),
     }
     # default=str: plans hold JSON values only; an odd value is printed, not a crash mid-pipeline.
     return json.dumps(document, indent=2, ensure_ascii=False, default=str)

@@ -8,6 +8,7 @@ from openrouter_iac.render import markdown_syntax as md
 from openrouter_iac.render.grouping import display_order
 from openrouter_iac.render.highlights import highlights
 from openrouter_iac.render.layout import plan_lines, safety_alerts
+from openrouter_iac.render.lifecycle import retiring_markdown
 from openrouter_iac.render.markdown_review import change_graph, marker, origin_line, weakening_alert
 from openrouter_iac.render.notes import rotation_effect
 from openrouter_iac.render.policy_plan import markdown_findings, markdown_spend_ceiling
@@ -40,9 +41,8 @@ def render_markdown(
     ``graph`` adds a Mermaid graph of what changes.
     """
     if not plan.changes:
-        return (
-            "\n\n".join(s for s in (marker(plan), f"{TITLE} no changes", origin_line(plan)) if s) if show_empty else ""
-        )
+        quiet = (marker(plan), f"{TITLE} no changes", origin_line(plan), retiring_markdown(plan), _warnings(plan))
+        return "\n\n".join(s for s in quiet if s) if show_empty else ""
     full_plan = md.details(f"Full plan ({plural(len(plan.changes), 'change')})", _diff_block(plan))
     sections = [
         marker(plan),
@@ -52,6 +52,7 @@ def render_markdown(
         weakening_alert(plan),
         _caution(plan),
         _warnings(plan),
+        retiring_markdown(plan),
         markdown_findings(plan),
         _highlights(plan),
         change_graph(plan) if graph else "",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from openrouter_iac.plan.model import Change
+from openrouter_iac.plan.retiring import key_rotation_overlap, overlap_effect
 from openrouter_iac.render.presets import version_note
 
 KEY_ROTATION_EFFECT = "consumers of the old key will break"
@@ -20,7 +21,11 @@ class Note:
 
 
 def rotation_effect(change: Change) -> str:
-    """What a rotation means for this kind: a new key secret, or a credential sent again."""
+    """What a rotation means for this kind: a new key secret (the old one kept for a while with
+    `rotation_overlap`), or a credential sent again."""
+    overlap = key_rotation_overlap(change)
+    if overlap:
+        return overlap_effect(overlap)
     return KEY_ROTATION_EFFECT if change.kind == "api_key" else CREDENTIAL_ROTATION_EFFECT
 
 

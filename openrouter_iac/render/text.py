@@ -5,6 +5,7 @@ from __future__ import annotations
 from openrouter_iac.plan.model import Plan, Unmanaged
 from openrouter_iac.render.colors import paint
 from openrouter_iac.render.layout import plan_lines, safety_alerts
+from openrouter_iac.render.lifecycle import retiring_text_lines
 from openrouter_iac.render.lines import INDENT, Line
 from openrouter_iac.render.policy_plan import policy_text_lines
 from openrouter_iac.render.summary import summary_phrase
@@ -27,6 +28,7 @@ def render_text(plan: Plan, *, color: bool, show_all_unmanaged: bool = False) ->
     if plan.unmanaged:
         out.extend(unmanaged_lines(plan.unmanaged, show_all=show_all_unmanaged))
         out.append("")
+    out.extend(retiring_text_lines(plan))
     for warning in plan.warnings:
         out.append(paint(f"Warning: {warning}", "warning", color=color))
     for alert in safety_alerts(plan.safety):

@@ -139,7 +139,7 @@ CASES: dict[str, list[str]] = {
         "moved-key-still-in-old-workspace.yaml:11:26: workspaces.beta.keys.bot.previous_names[0]: previous name 'alpha/bot' is still in use (API key 'bot' is declared in workspace 'alpha'); a previous name must name nothing declared now: remove it here, or rename the other one",
     ],
     "preset-publish-with-command-sink.yaml": [
-        "preset-publish-with-command-sink.yaml:11:23: workspaces.sandbox.presets.docs-answer.publish_with: key 'docs-bot' stores its secret in a 'command' sink, which orctl cannot read back to publish versions; use a keyring, file or env-file sink",
+        "preset-publish-with-command-sink.yaml:11:23: workspaces.sandbox.presets.docs-answer.publish_with: key 'docs-bot' stores its secret in a 'command' sink, which orctl cannot read back to publish versions; use a sink it can read back: keyring, file, env-file or aws-secrets-manager",
     ],
     "preset-publisher-without-sink.yaml": [
         "preset-publisher-without-sink.yaml:9:23: workspaces.sandbox.presets.docs-answer.publish_with: key 'docs-bot' has no secret_sink, so orctl cannot read its secret to publish versions",

@@ -39,6 +39,8 @@ JSON_KEYS = [
     "safety",
     "policy_findings",
     "spend_ceiling",
+    "retiring",
+    "key_expiry",
 ]
 CHANGE_KEYS = [
     "action",

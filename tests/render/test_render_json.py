@@ -24,6 +24,8 @@ TOP_KEYS = [
     "safety",
     "policy_findings",
     "spend_ceiling",
+    "retiring",
+    "key_expiry",
 ]
 CHANGE_KEYS = [
     "action",
