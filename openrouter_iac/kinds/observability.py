@@ -29,7 +29,7 @@ KIND = ResourceKind(
 )
 
 
-# Wire: plain fields (`regions` only when the plan changes it: it cannot be cleared); `api_keys`
+# Wire: plain fields (`regions` never null: it cannot be cleared); `api_keys`
 # are key names here, hashes on the wire; `config` holds masked and write-only values (the
 # writer resolves references and sends secrets on create and rotation only).
 

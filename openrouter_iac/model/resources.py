@@ -352,9 +352,7 @@ class ObservabilityDestination(Spec):
     """Include user identity in traces."""
     broadcast_generation_request_context: Annotated[bool, WIRE] = False
     """Include request context in traces."""
-    regions: Annotated[list[RegionInput] | None, SET_LIKE, NOT_CLEARABLE, Wire(send="changed")] = Field(
-        None, min_length=1
-    )
+    regions: Annotated[list[RegionInput] | None, SET_LIKE, NOT_CLEARABLE, NEWER] = Field(None, min_length=1)
     """Data regions whose requests are traced here (`global`, `europe` or its alias `eu`, `us`);
     a new destination gets `[global]`. It cannot be cleared."""
     filter_rules: Annotated[dict[str, Any] | None, NESTED, WIRE] = None

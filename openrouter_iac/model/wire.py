@@ -28,6 +28,7 @@ class Plain:
     wire: Wire
     immutable: bool
     computed: bool
+    default: Any
 
 
 @functools.cache
@@ -38,7 +39,7 @@ def plain_fields(model: type[BaseModel]) -> tuple[Plain, ...]:
         wire = next((item for item in info.metadata if isinstance(item, Wire)), None)
         if wire is not None:
             immutable, computed = has(model, name, IMMUTABLE), has(model, name, SERVER_COMPUTED)
-            found.append(Plain(name, wire.api or name, wire, immutable, computed))
+            found.append(Plain(name, wire.api or name, wire, immutable, computed, info.default))
     return tuple(found)
 
 
@@ -62,10 +63,15 @@ def write_plain(spec: BaseModel, *, creating: bool, changed: Collection[str] = (
         value = getattr(spec, plain.field)
         if wire.send == "changed" and plain.field not in changed:
             continue
-        if wire.send == "set_or_changed" and plain.field not in changed and value in (None, False, []):
+        if wire.send == "set_or_changed" and plain.field not in changed and _unset(value, plain.default):
             continue
         body[plain.api] = api_value(value)
     return body
+
+
+def _unset(value: Any, default: Any) -> bool:
+    """A value a create need not send: none, or the field's default (`declared_zdr: false` is set)."""
+    return value is None or value == [] or value == default
 
 
 def api_value(value: Any) -> Any:

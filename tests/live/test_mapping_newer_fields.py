@@ -15,8 +15,16 @@ def test_unused_newer_fields_are_not_sent() -> None:
     assert "allowed_data_regions" not in body and "enforce_first_party_harness_models" not in body
     byok = mapping.byok_body(ByokKey(provider="openai"), "b", None, None)
     assert not {"is_required", "is_byok_only", "declared_zdr", "declared_region"} & byok.keys()
-    hook = ObservabilityDestination(type="webhook", config={"url": "https://x.example"}, regions=["global"])
+    hook = ObservabilityDestination(type="webhook", config={"url": "https://x.example"})
     assert "regions" not in mapping.observability_body(hook, "h", {}, None)
+
+
+def test_a_replacement_keeps_the_live_values_of_newer_fields() -> None:
+    # A replace creates from the live object with the declared fields laid over it.
+    hook = ObservabilityDestination(type="webhook", config={"url": "https://x.example"}, regions=["europe"])
+    assert mapping.observability_body(hook, "h", {}, None, creating=True)["regions"] == ["europe"]
+    byok = mapping.byok_body(ByokKey(provider="azure", declared_zdr=False), "b", None, None, creating=True)
+    assert byok["declared_zdr"] is False and "is_required" not in byok
 
 
 def test_newer_fields_are_sent_when_set_or_changed() -> None:
