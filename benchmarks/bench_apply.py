@@ -66,7 +66,10 @@ def main() -> int:
             env.pop("GITHUB_ACTIONS", None)
             started = time.monotonic()
             result = subprocess.run(
-                [ORCTL, "apply", "-c", str(config), "--auto-approve", "--report", str(work / "report.json")],
+                [
+                    *(ORCTL, "apply", "-c", str(config), "--auto-approve", "--report", str(work / "report.json")),
+                    "--allow-policy-violations",  # bare benchmark keys: no behavior, expiry or caps
+                ],
                 cwd=work,
                 env=env,
                 capture_output=True,
