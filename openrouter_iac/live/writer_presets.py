@@ -52,8 +52,10 @@ class PresetWriter:
                 number, content = restored
                 if content == spec.content():
                     return PresetOutcome(f"restored (v{number} kept, no new version)")
+                _needs_publisher(change, spec, f"it was restored (v{number}), but its content differs from the config")
                 self.publish(change, spec)
                 return PresetOutcome(f"restored, then a new version published after v{number}")
+            _needs_publisher(change, spec, "its slug is not archived, so it is a new preset")
         self.publish(change, spec)
         return PresetOutcome(None)
 
@@ -70,3 +72,13 @@ class PresetWriter:
         if not isinstance(version, dict):
             return 0, {}  # restored, but its content is unknown: a new version makes it right
         return int(version.get("version") or 0), preset_from_version(version).content()
+
+
+def _needs_publisher(change: Change, spec: Preset, why: str) -> None:
+    """A restore needs no publishing key; a new version does (refused here with the fix, not deep
+    in the publish call)."""
+    if spec.publish_with is None:
+        raise ApplyError(
+            f"{change.address}: {why}; publishing a version needs publish_with",
+            hint="set publish_with to a key of this workspace whose secret sink can be read back",
+        )

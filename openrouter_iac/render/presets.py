@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from openrouter_iac.model.resources import Preset
 from openrouter_iac.plan.model import Change
 
 RESTORE_NOTE = "restored instead if the slug is archived"
@@ -34,6 +35,8 @@ def version_note(change: Change) -> str | None:
         return note if before is None else f"{note} (live v{before})"
     if before is None:
         restore = f" ({RESTORE_NOTE})" if change.details.restore_if_archived else ""
+        if restore and change.spec(Preset).publish_with is None:
+            restore = " (no publish_with: apply can only restore it, if the slug is archived with this content)"
         return f"new preset, v{after}{restore}"
     return f"v{before} → v{after}"
 

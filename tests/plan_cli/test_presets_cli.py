@@ -149,3 +149,33 @@ def test_deleting_a_workspace_archives_its_presets_first(api: Api, tmp_path: Pat
     assert applied.index("- preset:beta/summarizer ... archived") < applied.index("- workspace:beta ... deleted")
     [alpha] = _presets(api, "summarizer")
     assert alpha["workspace_id"] == api.workspace_id("alpha")
+
+
+SUMMARIZER_NO_PUBLISHER = "      summarizer: {model: openai/gpt-5-mini, parameters: {temperature: 0.1}}\n"
+
+
+def test_an_archived_preset_declared_without_publish_with_is_restored(api: Api, tmp_path: Path) -> None:
+    # An exported config has no publish_with: bringing an archived preset back needs no publisher.
+    config = tmp_path / "orctl.yaml"
+    _write(config, _workspace("alpha", SUMMARIZER_ALPHA))
+    _apply(api, config)
+    _write(config, _workspace("alpha", "      {}\n", prune=True).replace("    presets:\n      {}\n", ""))
+    _apply(api, config, "--allow-destroy")
+    _write(config, _workspace("alpha", SUMMARIZER_NO_PUBLISHER))
+    text = _run(api, "plan", "-c", config)
+    assert "no publish_with: apply can only restore it" in text.stdout
+    applied = _apply(api, config)
+    assert "restored (v1 kept, no new version)" in applied
+    [restored] = _presets(api, "summarizer")
+    assert restored["status"] == "active" and restored["versions"] == 1
+    _converged(api, config)
+
+
+def test_a_new_preset_without_publish_with_fails_at_its_change_with_the_fix(api: Api, tmp_path: Path) -> None:
+    config = _write(tmp_path / "orctl.yaml", _workspace("alpha", SUMMARIZER_NO_PUBLISHER))
+    result = _run(api, "apply", "-c", config, "--auto-approve", "--allow-policy-violations")
+    assert result.exit_code == 1, result.output
+    assert "its slug is not archived, so it is a new preset; publishing a version needs publish_with" in result.output
+    assert "Traceback" not in result.output
+    assert _presets(api, "summarizer") == []
+    assert api.emulator.state.keys  # the changes before it were applied and reported
