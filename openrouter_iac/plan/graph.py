@@ -34,7 +34,7 @@ import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, get_args
 
 from openrouter_iac.kinds import BY_NAME
 from openrouter_iac.model.address import Address
@@ -55,18 +55,7 @@ Rule = Literal[
     "publish_after_policy",
 ]
 
-RULES: tuple[Rule, ...] = (
-    "organization",
-    "same_object",
-    "workspace",
-    "budget_order",
-    "names_key",
-    "names_guardrail",
-    "frees_name",
-    "dependents_first",
-    "members_after_keys",
-    "publish_after_policy",
-)
+RULES: tuple[Rule, ...] = get_args(Rule)  # one list: the Literal is the source
 
 _POLICY_KINDS = frozenset({"workspace", "workspace_budget", "default_guardrail", "guardrail", "byok_key"})
 """What an inference call of a workspace passes through (besides its key and the key's guardrail)."""
