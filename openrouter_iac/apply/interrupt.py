@@ -49,12 +49,19 @@ class StopRequest:
         return self.signal_name
 
 
+_EARLY = StopRequest()
+"""The signal of the read phase (signal handlers are process-wide, so this is too)."""
+
+
 @contextmanager
 def interruptible() -> Iterator[None]:
     """Until the write phase: a signal raises :class:`Interrupted` (nothing was written yet)."""
 
+    _EARLY.signal_name = None
+
     def handler(signum: int, frame: FrameType | None) -> None:
         name = SIGNALS[signal.Signals(signum)]
+        _EARLY.signal_name = name  # kept in case the raise below is swallowed
         raise Interrupted(name, exit_code_for(name))
 
     with _handlers(handler):
@@ -66,6 +73,10 @@ def stop_between_changes() -> Iterator[StopRequest]:
     """During the write phase: the first signal asks for a stop after the changes in flight
     (no change starts any more; those running, up to --parallelism, finish)."""
     request = StopRequest()
+    if _EARLY.signal_name is not None:
+        # A signal of the read phase whose exception Python swallowed (it landed in a finalizer or
+        # an import-lock callback, where exceptions are only printed): stop before any write.
+        raise Interrupted(_EARLY.signal_name, exit_code_for(_EARLY.signal_name))
 
     def handler(signum: int, frame: FrameType | None) -> None:
         name = SIGNALS[signal.Signals(signum)]

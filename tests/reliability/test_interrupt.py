@@ -43,3 +43,25 @@ def test_a_signal_before_the_writes_says_nothing_was_written(tmp_path: Path) -> 
         assert proc.returncode == 143, out + err
         assert "Interrupted by SIGTERM before any change was made; nothing was written." in err
         assert account_problems(server, tmp_path)["keys"] == 0
+
+
+def test_a_read_phase_signal_whose_exception_was_swallowed_still_stops_before_the_writes() -> None:
+    # Python only prints an exception raised in a finalizer or an import-lock callback: the signal
+    # must still keep the write phase from starting (it once let an apply run to the end).
+    import contextlib
+    import threading
+
+    import pytest
+
+    from openrouter_iac.apply.interrupt import Interrupted, interruptible, stop_between_changes
+
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signal handlers are installed from the main thread only")
+    with interruptible():
+        with contextlib.suppress(Interrupted):  # swallowed, as a weakref callback would
+            signal.raise_signal(signal.SIGTERM)
+        with pytest.raises(Interrupted) as stopped, stop_between_changes():
+            raise AssertionError("the write phase must not start")
+    assert stopped.value.exit_code == 143
+    with interruptible(), stop_between_changes() as request:  # a new run starts clean
+        assert request() is None
