@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from openrouter_iac.export.document import ENTRIES
 from openrouter_iac.kinds import BY_NAME, KINDS, NAMED, PHASES, PRUNABLE, WORKSPACE_FIELDS, ResourceKind
+from openrouter_iac.live.reader import READ_APART
 from openrouter_iac.live.writer import HANDLERS
 from openrouter_iac.model.address import KIND_NAMES, Address
 from openrouter_iac.model.names import WORKSPACE_NAMES
@@ -42,6 +43,8 @@ def test_every_kind_has_every_part(kind: ResourceKind) -> None:
     if kind.collection is not None:
         assert kind.name_rule is not None, f"{kind.name} has names but no name rule"
         assert WORKSPACE_NAMES[kind.collection] is kind.name_rule
+        assert kind.reads is not None, f"{kind.name} has names but the reader lists none"
+        assert kind.from_api is not None or kind.name in READ_APART, f"{kind.name} has no from_api"
     for setting in kind.settings:
         assert setting in Workspace.model_fields, setting
 

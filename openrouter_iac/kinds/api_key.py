@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from openrouter_iac.kinds.base import ResourceKind, WorkspaceList
+from openrouter_iac.kinds import guardrail
+from openrouter_iac.kinds.base import ReadContext, ResourceKind, WorkspaceList
 from openrouter_iac.model.names import WORKSPACE_NAMES
 from openrouter_iac.model.resources import ApiKey
 from openrouter_iac.model.wire import read_plain, write_plain
+
+# Wire: plain fields (`expires_at` on create only, `disabled` on update only, `last_used_at` and
+# `external_user` only read); the guardrail comes from the key assignments.
+
+
+def from_api(raw: dict[str, Any], ctx: ReadContext) -> ApiKey:
+    guardrail_id = ctx.guardrail_of_key.get(raw["hash"])
+    return ApiKey.model_validate(
+        {**read_plain(ApiKey, raw), "guardrail": ctx.ref(guardrail.KIND, guardrail_id) if guardrail_id else None}
+    )
+
 
 KIND = ResourceKind(
     name="api_key",
@@ -24,16 +36,10 @@ KIND = ResourceKind(
     dependents=("guardrail_assignment",),
     # Expired keys are hidden unless asked for: a managed key that expired must not look missing.
     reads=WorkspaceList("/keys", "API keys", params=(("include_disabled", "true"), ("include_expired", "true"))),
+    from_api=from_api,
+    id_field="hash",
     writes="/keys",
 )
-
-
-# Wire: plain fields (`expires_at` on create only, `disabled` on update only, `last_used_at` and
-# `external_user` only read); the guardrail comes from the key assignments.
-
-
-def from_api(raw: dict[str, Any], guardrail_name: str | None) -> ApiKey:
-    return ApiKey.model_validate({**read_plain(ApiKey, raw), "guardrail": guardrail_name})
 
 
 def create_body(spec: ApiKey, name: str, workspace_id: str) -> dict[str, Any]:

@@ -9,7 +9,9 @@ by a test) and the renderers (layers, words).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -30,6 +32,29 @@ class WorkspaceList:
     paged: bool = True
     """A list with `total_count` (pages after the first read in parallel); else one GET."""
     params: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    """What mapping one listed item may need besides the item itself, built once per workspace by
+    the reader: on the wire a reference is an id (or a key hash), in a config it is a name."""
+
+    names: Mapping[KindName, Mapping[str, str]] = field(default_factory=dict)
+    """Kind → live id → name, of the workspace's objects whose name no other object of the kind shares."""
+    guardrail_of_key: Mapping[str, str] = field(default_factory=dict)
+    """Key hash → the id of its guardrail (the account's key assignments)."""
+    members_of_guardrail: Mapping[str, list[str]] = field(default_factory=dict)
+    """Guardrail id → the user ids assigned to it (the account's member assignments)."""
+
+    def ref(self, kind: ResourceKind, live_id: str) -> str:
+        """How a config names the object ``live_id`` of ``kind``: its name, or `id:<id>` / `hash:<hash>`
+        where its name is shared (a reference by name would not be exact) or unknown."""
+        name = self.names.get(kind.name, {}).get(live_id)
+        return f"{kind.id_field}:{live_id}" if name is None else name
+
+
+FromApi = Callable[[dict[str, Any], ReadContext], BaseModel]
+"""How one listed item becomes the kind's spec."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +91,10 @@ class ResourceKind:
     """Kinds whose live objects its deletion removes (a plan lists them and apply deletes them first)."""
     reads: WorkspaceList | None = None
     """How the reader lists it per workspace (None: read with another kind or account-wide)."""
+    from_api: FromApi | None = None
+    """How one listed item becomes its spec (a named kind: the reader puts it into `collection`)."""
+    id_field: str = "id"
+    """The field of a listed item that identifies it (`hash` for keys); references by id use it."""
     writes: str | None = None
     """The API path its objects are created at (POST); PATCH and DELETE go to `{writes}/{id}`, a
     singleton's PATCH to the path itself. None: its writes are special (the writer's handler)."""

@@ -6,10 +6,22 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from openrouter_iac.kinds.base import ResourceKind, WorkspaceList
+from openrouter_iac.kinds import api_key
+from openrouter_iac.kinds.base import ReadContext, ResourceKind, WorkspaceList
 from openrouter_iac.model.names import WORKSPACE_NAMES
 from openrouter_iac.model.resources import ByokKey
 from openrouter_iac.model.wire import read_plain, write_plain
+
+# Wire: plain fields (`declared_region` only when the plan changes it: for openai and fireworks the
+# API takes it from the key); `allowed_keys` are key names on this side, hashes on the wire; the
+# credential is write-only and the name carries the rotation marker (the writer's part).
+
+
+def from_api(raw: dict[str, Any], ctx: ReadContext) -> ByokKey:
+    hashes = raw.get("allowed_api_key_hashes")
+    allowed = [ctx.ref(api_key.KIND, h) for h in hashes] if hashes else None
+    return ByokKey.model_validate({**read_plain(ByokKey, raw), "allowed_keys": allowed})
+
 
 KIND = ResourceKind(
     name="byok_key",
@@ -25,19 +37,9 @@ KIND = ResourceKind(
     protectable=True,
     secret_field="key",
     reads=WorkspaceList("/byok", "BYOK credentials"),
+    from_api=from_api,
     writes="/byok",
 )
-
-
-# Wire: plain fields (`declared_region` only when the plan changes it: for openai and fireworks the
-# API takes it from the key); `allowed_keys` are key names on this side, hashes on the wire; the
-# credential is write-only and the name carries the rotation marker (the writer's part).
-
-
-def from_api(raw: dict[str, Any], key_names_by_hash: dict[str, str]) -> ByokKey:
-    hashes = raw.get("allowed_api_key_hashes")
-    allowed = [key_names_by_hash.get(h, f"hash:{h}") for h in hashes] if hashes else None
-    return ByokKey.model_validate({**read_plain(ByokKey, raw), "allowed_keys": allowed})
 
 
 def body(

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from openrouter_iac.kinds.base import ResourceKind, WorkspaceList
+from openrouter_iac.kinds.base import ReadContext, ResourceKind, WorkspaceList
 from openrouter_iac.kinds.guardrail_policy import policy_fields_from_api
 from openrouter_iac.model.names import WORKSPACE_NAMES
 from openrouter_iac.model.resources import Guardrail
+
+# Wire: the policy (kinds/guardrail_policy.py); members come from the member assignments.
+
+
+def from_api(raw: dict[str, Any], ctx: ReadContext) -> Guardrail:
+    members = ctx.members_of_guardrail.get(raw["id"])
+    return Guardrail.model_validate({**policy_fields_from_api(raw), "members": sorted(members) if members else None})
+
 
 KIND = ResourceKind(
     name="guardrail",
@@ -23,12 +31,6 @@ KIND = ResourceKind(
     protectable=True,
     dependents=("guardrail_assignment",),
     reads=WorkspaceList("/guardrails", "guardrails"),
+    from_api=from_api,
     writes="/guardrails",
 )
-
-
-# Wire: the policy (kinds/guardrail_policy.py); members come from the member assignments.
-
-
-def from_api(raw: dict[str, Any], members: list[str] | None) -> Guardrail:
-    return Guardrail.model_validate({**policy_fields_from_api(raw), "members": members})

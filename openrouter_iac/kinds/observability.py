@@ -5,11 +5,28 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from openrouter_iac.kinds.base import ResourceKind, WorkspaceList
+from openrouter_iac.kinds import api_key
+from openrouter_iac.kinds.base import ReadContext, ResourceKind, WorkspaceList
 from openrouter_iac.model.enums import OBSERVABILITY_SECRET_CONFIG_KEYS
 from openrouter_iac.model.names import WORKSPACE_NAMES
 from openrouter_iac.model.resources import ObservabilityDestination
 from openrouter_iac.model.wire import read_plain, write_plain
+
+# Wire: plain fields (`regions` never null: it cannot be cleared); `api_keys`
+# are key names here, hashes on the wire; `config` holds masked and write-only values (the
+# writer resolves references and sends secrets on create and rotation only).
+
+
+def from_api(raw: dict[str, Any], ctx: ReadContext) -> ObservabilityDestination:
+    hashes = raw.get("api_key_hashes")
+    return ObservabilityDestination.model_validate(
+        {
+            **read_plain(ObservabilityDestination, raw),
+            "config": public_config(raw["type"], raw.get("config") or {}),
+            "api_keys": [ctx.ref(api_key.KIND, h) for h in hashes] if hashes else None,
+        }
+    )
+
 
 KIND = ResourceKind(
     name="observability_destination",
@@ -25,24 +42,9 @@ KIND = ResourceKind(
     protectable=True,
     secret_field="secret config",
     reads=WorkspaceList("/observability/destinations", "observability destinations"),
+    from_api=from_api,
     writes="/observability/destinations",
 )
-
-
-# Wire: plain fields (`regions` never null: it cannot be cleared); `api_keys`
-# are key names here, hashes on the wire; `config` holds masked and write-only values (the
-# writer resolves references and sends secrets on create and rotation only).
-
-
-def from_api(raw: dict[str, Any], key_names_by_hash: dict[str, str]) -> ObservabilityDestination:
-    hashes = raw.get("api_key_hashes")
-    return ObservabilityDestination.model_validate(
-        {
-            **read_plain(ObservabilityDestination, raw),
-            "config": public_config(raw["type"], raw.get("config") or {}),
-            "api_keys": [key_names_by_hash.get(h, f"hash:{h}") for h in hashes] if hashes else None,
-        }
-    )
 
 
 def public_config(kind: str, config: dict[str, Any]) -> dict[str, Any]:

@@ -16,14 +16,17 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from openrouter_iac.client import OpenRouterClient
 from openrouter_iac.client.paging import ConcurrentPages
 from openrouter_iac.errors import ApiError, ApiRequestError, MalformedResponseError, NotFoundError, OrctlError
 from openrouter_iac.gc_pause import paused_gc
-from openrouter_iac.kinds import KINDS
-from openrouter_iac.live import mapping
+from openrouter_iac.kinds import KINDS, NAMED, byok_key, default_guardrail
+from openrouter_iac.kinds import organization as organization_kind
+from openrouter_iac.kinds import preset as preset_kind
+from openrouter_iac.kinds import workspace as workspace_kind
+from openrouter_iac.kinds.base import ReadContext, ResourceKind
 from openrouter_iac.live.lease import is_lease_name
 from openrouter_iac.live.pool import NORMAL, URGENT, PriorityPool
 from openrouter_iac.model.address import Address, KindName
@@ -146,7 +149,7 @@ def _read_presets(
     for address, (_, _, job) in jobs.items():
         version = job.result()["data"].get("designated_version") or {}
         numbers[address] = int(version.get("version") or 0)
-        designated[address] = mapping.preset_from_version(version) if version else None
+        designated[address] = preset_kind.from_version(version) if version else None
     history_jobs = {
         address: fetch.paged_async(f"/presets/{jobs[address][0]}/versions", f"versions of {address}", jobs[address][1])
         for address, spec in designated.items()
@@ -156,7 +159,7 @@ def _read_presets(
     for address, spec in designated.items():
         versions = {numbers[address]: spec} if spec else {}
         if address in history_jobs:
-            versions.update({int(v["version"]): mapping.preset_from_version(v) for v in history_jobs[address].result()})
+            versions.update({int(v["version"]): preset_kind.from_version(v) for v in history_jobs[address].result()})
         histories[address] = PresetHistory(numbers[address], versions)
     return histories
 
@@ -317,42 +320,81 @@ class _Assembler:
         self.ids[Address.of("workspace", slug)] = raw["id"]
         self._stamp(raw, raw["id"])
         self.ids[Address.of("default_guardrail", slug)] = raw["default_guardrail_id"]
-        named = [
-            item
+        # Every named kind's objects of this workspace, by the name a config would give them; then
+        # the names the others refer to them by (a shared name is referred to by id: exact).
+        listed = {kind.name: self._listed(kind, data) for kind in READ_NAMED}
+        context = ReadContext(
+            names={kind.name: _unique_names(kind, listed[kind.name]) for kind in READ_NAMED if listed[kind.name]},
+            guardrail_of_key=self.guardrail_of_key,
+            members_of_guardrail=self.members_of_guardrail,
+        )
+        collections = {
+            kind.collection: self._collection(kind, slug, listed[kind.name], context)
+            for kind in READ_NAMED
+            if kind.collection is not None
+        }
+        # The workspace's settings: its budgets, default guardrail and members.
+        default_policy = next(
+            (
+                default_guardrail.from_api(item)
+                for item in data.items("guardrail")
+                if item["id"] == raw["default_guardrail_id"]
+            ),
+            None,
+        )
+        listed_budgets: dict[str, Any] = data.lists.get("workspace_budget") or {}
+        budgets = listed_budgets.get("data") or []
+        include_byok = bool(listed_budgets.get("include_byok_in_budgets", raw.get("include_byok_in_budgets")))
+        base = workspace_kind.from_api(raw, budgets, include_byok)
+        members = sorted(m["user_id"] for m in data.items("workspace_members"))
+        return base.model_copy(update={"default_guardrail": default_policy, "members": members, **collections})
+
+    def _listed(self, kind: ResourceKind, data: _WorkspaceData) -> list[_Listed]:
+        """The kind's listed items that are this workspace's objects, with their names."""
+        if kind.name in READ_APART:
+            return []
+        special = _LISTINGS.get(kind.name)
+        if special is not None:
+            return special(self, data)
+        rotates = kind.secret_field is not None  # its name carries the rotation marker
+        out = []
+        for item in data.items(kind.name):
+            name = item.get("name") or f"(unnamed {item[kind.id_field]})"
+            out.append(_Listed(*split_rotation(name), item) if rotates else _Listed(name, None, item))
+        return out
+
+    def _collection(self, kind: ResourceKind, slug: str, listed: list[_Listed], context: ReadContext) -> dict[str, Any]:
+        """The kind's specs by name; a second object of one name is kept aside (``shadowed``)."""
+        from_api = kind.from_api
+        if from_api is None:
+            return {}
+        found: dict[str, Any] = {}
+        for entry in listed:
+            item = entry.item
+            live_id = item[kind.id_field]
+            address = Address.of(kind.name, slug, entry.name)
+            self._stamp(item, live_id)
+            if self._index(address, live_id, found, entry.name, from_api(item, context)) and entry.marker:
+                self.markers[address] = entry.marker
+        return found
+
+    def _named_guardrails(self, data: _WorkspaceData) -> list[_Listed]:
+        default_id = data.raw["default_guardrail_id"]
+        return [
+            _Listed(item["name"], None, item)
             for item in data.items("guardrail")
-            if item["id"] != raw["default_guardrail_id"] and not is_lease_name(item["name"])
+            # The default guardrail is a setting; the apply lease (live/lease.py) is never managed
+            # nor reported.
+            if item["id"] != default_id and not is_lease_name(item["name"])
         ]
-        # A reference to an object whose name is shared is written by id, so it stays exact.
-        shared_guardrails = _shared_names(item["name"] for item in named)
-        guardrail_names: dict[str, str] = {
-            item["id"]: item["name"] for item in named if item["name"] not in shared_guardrails
-        }
-        guardrails: dict[str, Any] = {}
-        default_policy = None
-        for item in data.items("guardrail"):
-            if item["id"] == raw["default_guardrail_id"]:
-                default_policy = mapping.default_guardrail_from_api(item)
-                continue
-            if is_lease_name(item["name"]):
-                continue  # the apply lease (live/lease.py): never managed, never reported
-            self._stamp(item, item["id"])
-            members = self.members_of_guardrail.get(item["id"])
-            spec = mapping.guardrail_from_api(item, sorted(members) if members else None)
-            self._index(Address.of("guardrail", slug, item["name"]), item["id"], guardrails, item["name"], spec)
-        keys: dict[str, Any] = {}
-        key_items = data.items("api_key")
-        pendings = [PENDING_NAME.match(item["name"]) for item in key_items]  # once per key: 20,000 of them
-        live_keys = [
-            item
-            for item, pending in zip(key_items, pendings, strict=True)
-            if not pending and parse_retiring(item["name"]) is None
-        ]
-        shared_keys = _shared_names(item["name"] for item in live_keys)
-        names_by_hash: dict[str, str] = {
-            item["hash"]: item["name"] for item in live_keys if item["name"] not in shared_keys
-        }
-        for item, pending in zip(key_items, pendings, strict=True):
+
+    def _live_keys(self, data: _WorkspaceData) -> list[_Listed]:
+        """The workspace's keys; a provisional key is an orphan, a retiring one is set aside."""
+        slug = data.raw["slug"]
+        out = []
+        for item in data.items("api_key"):
             name = item["name"]
+            pending = PENDING_NAME.match(name)  # once per key: 20,000 of them
             if pending:
                 self.orphans.append(OrphanKey(slug, pending["name"], item["hash"]))
                 continue
@@ -361,54 +403,57 @@ class _Assembler:
                 rotated_out, due = retiring
                 self.retiring.append(RetiringKey(slug, rotated_out, item["hash"], due, bool(item.get("disabled"))))
                 continue
-            self._stamp(item, item["hash"])
             self.activity[item["hash"]] = _activity(item)
-            guardrail_id = self.guardrail_of_key.get(item["hash"])
-            guardrail = guardrail_names.get(guardrail_id, f"id:{guardrail_id}") if guardrail_id else None
-            self._index(
-                Address.of("api_key", slug, name), item["hash"], keys, name, mapping.key_from_api(item, guardrail)
-            )
-        byok: dict[str, Any] = {}
+            out.append(_Listed(name, None, item))
+        return out
+
+    def _workspace_byok(self, data: _WorkspaceData) -> list[_Listed]:
+        ws_id, slug = data.raw["id"], data.raw["slug"]
+        out = []
         for item in data.items("byok_key"):
-            owner = item.get("workspace_id", raw["id"])
+            owner = item.get("workspace_id", ws_id)
             if owner is None:
                 # A global credential is listed in every workspace; it is not this workspace's to
                 # change or prune: kept once, shown at account level.
                 self.global_byok.setdefault(str(item["id"]), item)
                 continue
-            if owner != raw["id"]:
+            if owner != ws_id:
                 continue
             if not item.get("name"):
                 self.unnamed.append(Address.of("byok_key", slug, f"(unnamed {item['provider']} {item['id']})"))
                 continue
-            name, marker = split_rotation(item["name"])
-            address = Address.of("byok_key", slug, name)
-            self._stamp(item, item["id"])
-            if self._index(address, item["id"], byok, name, mapping.byok_from_api(item, names_by_hash)) and marker:
-                self.markers[address] = marker
-        destinations: dict[str, Any] = {}
-        for item in data.items("observability_destination"):
-            name, marker = split_rotation(item.get("name") or f"(unnamed {item['id']})")
-            address = Address.of("observability_destination", slug, name)
-            self._stamp(item, item["id"])
-            destination = mapping.observability_from_api(item, names_by_hash)
-            if self._index(address, item["id"], destinations, name, destination) and marker:
-                self.markers[address] = marker
-        listed_budgets: dict[str, Any] = data.lists.get("workspace_budget") or {}
-        budgets = listed_budgets.get("data") or []
-        include_byok = bool(listed_budgets.get("include_byok_in_budgets", raw.get("include_byok_in_budgets")))
-        base = mapping.workspace_from_api(raw, budgets, include_byok)
-        members = sorted(m["user_id"] for m in data.items("workspace_members"))
-        return base.model_copy(
-            update={
-                "default_guardrail": default_policy,
-                "members": members,
-                "guardrails": guardrails,
-                "keys": keys,
-                "byok": byok,
-                "observability": destinations,
-            }
-        )
+            out.append(_Listed(*split_rotation(item["name"]), item))
+        return out
+
+
+class _Listed(NamedTuple):
+    name: str
+    """The name a config gives it (the live name without its rotation marker)."""
+    marker: str | None
+    item: dict[str, Any]
+
+
+_LISTINGS: dict[KindName, Callable[[_Assembler, _WorkspaceData], list[_Listed]]] = {
+    "guardrail": _Assembler._named_guardrails,
+    "api_key": _Assembler._live_keys,
+    "byok_key": _Assembler._workspace_byok,
+}
+"""Kinds whose list holds more than this workspace's objects (or whose names say more); every other
+named kind's items are all its objects, named by `name` (with the rotation marker split off where
+the kind has a secret)."""
+
+READ_APART: frozenset[KindName] = frozenset({"preset"})
+"""Named kinds whose listed items are not their specs: a preset's content is its designated version,
+read after the lists (`_read_presets`)."""
+
+READ_NAMED: tuple[ResourceKind, ...] = tuple(kind for kind in NAMED if kind.reads is not None)
+"""The named kinds read per workspace, into their collections (the table's order)."""
+
+
+def _unique_names(kind: ResourceKind, listed: list[_Listed]) -> dict[str, str]:
+    """Live id → name of the objects whose name no other object of the kind shares."""
+    shared = _shared_names(entry.name for entry in listed)
+    return {entry.item[kind.id_field]: entry.name for entry in listed if entry.name not in shared}
 
 
 def _global_credentials(items: Iterable[dict[str, Any]]) -> list[GlobalCredential]:
@@ -422,7 +467,7 @@ def _global_credentials(items: Iterable[dict[str, Any]]) -> list[GlobalCredentia
             name = f"(unnamed {item['provider']} {item['id']})"
         elif name in shared:
             name = f"{name} ({item['id']})"
-        out.append(GlobalCredential(str(item["id"]), name, mapping.byok_from_api(item, {})))
+        out.append(GlobalCredential(str(item["id"]), name, byok_key.from_api(item, ReadContext())))
     return out
 
 
@@ -530,7 +575,7 @@ def read_live(
     organization = None
     if settings is not None:
         with _interpreting("organization settings"):
-            organization = mapping.organization_from_api(settings["data"])
+            organization = organization_kind.from_api(settings["data"])
     return LiveSnapshot(
         state=AccountState(organization=organization, workspaces=workspaces),
         ids=assembler.ids,

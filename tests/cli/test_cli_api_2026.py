@@ -11,7 +11,7 @@ import pytest
 from cli_support import STATE, apply, live, orctl, plan, write_config
 
 from openrouter_iac.emulator import EmbeddedEmulator, Emulator, State, start_server
-from openrouter_iac.live.mapping import preset_request_body
+from openrouter_iac.kinds.preset import request_body as preset_request_body
 from openrouter_iac.model.resources import Preset
 
 

@@ -19,17 +19,10 @@ from openrouter_iac.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
-from openrouter_iac.live.mapping import (
-    guardrail_body,
-    guardrail_from_api,
-    key_create_body,
-    key_from_api,
-    key_patch_body,
-    preset_from_version,
-    preset_request_body,
-    workspace_body,
-    workspace_from_api,
-)
+from openrouter_iac.kinds import api_key, guardrail, preset
+from openrouter_iac.kinds import workspace as workspace_kind
+from openrouter_iac.kinds.base import ReadContext
+from openrouter_iac.kinds.guardrail_policy import policy_body as guardrail_body
 from openrouter_iac.model.resources import (
     ApiKey,
     Guardrail,
@@ -49,7 +42,7 @@ UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 def new_workspace(api: Contract, suffix: str) -> str:
     slug = api.name(suffix)
     spec = Workspace(name=f"{slug} (orctl contract test)", description="Created by orctl's contract tests")
-    created = api.client.post("/workspaces", json=workspace_body(spec, slug), resource=f"workspace {slug}")
+    created = api.client.post("/workspaces", json=workspace_kind.body(spec, slug), resource=f"workspace {slug}")
     data = created["data"]
     assert data["slug"] == slug and UUID.fullmatch(data["id"])
     api.finally_delete(f"/workspaces/{data['id']}")
@@ -59,7 +52,7 @@ def new_workspace(api: Contract, suffix: str) -> str:
 def new_key(api: Contract, workspace_id: str, suffix: str, spec: ApiKey | None = None) -> tuple[str, str]:
     """Create a key; returns (hash, secret). The secret is the placeholder in a replayed cassette."""
     name = api.name(suffix)
-    body = key_create_body(spec or ApiKey(limit=1, limit_reset="monthly"), name, workspace_id)
+    body = api_key.create_body(spec or ApiKey(limit=1, limit_reset="monthly"), name, workspace_id)
     created = api.client.post("/keys", json=body, resource=f"key {name}")
     api.finally_delete(f"/keys/{created['data']['hash']}")
     return str(created["data"]["hash"]), str(created["key"])
@@ -79,7 +72,7 @@ def test_workspaces_list_pages_with_total_count(contract: Contract) -> None:
     first = contract.client.get("/workspaces", params={"offset": 0, "limit": 1}, resource="workspaces")
     assert len(first["data"]) == 1 and first["total_count"] == len(listed)
     mine = next(ws for ws in listed if ws["id"] == created)
-    assert workspace_from_api(mine, [], False).name == f"{contract.name('paging')} (orctl contract test)"
+    assert workspace_kind.from_api(mine, [], False).name == f"{contract.name('paging')} (orctl contract test)"
 
 
 def test_workspace_budgets_put_read_delete(contract: Contract) -> None:
@@ -89,7 +82,8 @@ def test_workspace_budgets_put_read_delete(contract: Contract) -> None:
     assert put["data"]["limit_usd"] == 25 and put["data"]["reset_interval"] == "monthly"
     contract.client.put(f"{path}/weekly", json={"limit_usd": 10}, resource="weekly budget")
     listed = contract.client.get(path, resource="budgets")
-    budgets = workspace_from_api({"name": "x"}, listed["data"], bool(listed.get("include_byok_in_budgets"))).budgets
+    include_byok = bool(listed.get("include_byok_in_budgets"))
+    budgets = workspace_kind.from_api({"name": "x"}, listed["data"], include_byok).budgets
     assert (budgets.monthly, budgets.weekly, budgets.daily) == (25, 10, None)
     deleted = contract.client.delete(f"{path}/weekly", resource="weekly budget")
     assert deleted["deleted"] is True
@@ -111,15 +105,15 @@ def test_created_key_secret_is_returned_once(contract: Contract) -> None:
     read = contract.client.get(f"/keys/{key_hash}", resource="key")
     assert "key" not in read and "key" not in read["data"]  # shown once, at creation only
     assert read["data"]["name"] == contract.name("key") and read["data"]["workspace_id"] == workspace_id
-    assert key_from_api(read["data"], None) == spec
+    assert api_key.from_api(read["data"], ReadContext()) == spec
 
 
 def test_key_patch_disable_and_delete(contract: Contract) -> None:
     workspace_id = new_workspace(contract, "patch")
     key_hash, _ = new_key(contract, workspace_id, "patched")
     desired = ApiKey(limit=3, limit_reset="daily", disabled=True)
-    patched = contract.client.patch(f"/keys/{key_hash}", json=key_patch_body(desired), resource="key")
-    assert key_from_api(patched["data"], None) == desired
+    patched = contract.client.patch(f"/keys/{key_hash}", json=api_key.patch_body(desired), resource="key")
+    assert api_key.from_api(patched["data"], ReadContext()) == desired
     scoped = {"workspace_id": workspace_id}
     enabled = contract.client.list_all("/keys", params=scoped, resource="keys")
     everything = contract.client.list_all("/keys", params={**scoped, "include_disabled": True}, resource="keys")
@@ -160,12 +154,16 @@ def test_guardrail_create_patch_read_back(contract: Contract) -> None:
     guardrail_id = created["data"]["id"]
     contract.finally_delete(f"/guardrails/{guardrail_id}")
     assert created["data"]["name"] == name and created["data"]["workspace_id"] == workspace_id
-    read = guardrail_from_api(contract.client.get(f"/guardrails/{guardrail_id}", resource="guardrail")["data"], None)
+    read = guardrail.from_api(
+        contract.client.get(f"/guardrails/{guardrail_id}", resource="guardrail")["data"], ReadContext()
+    )
     for field in ("description", "budget", "allowed_providers", "sensitive_info", "prompt_injection"):
         assert getattr(read, field) == getattr(spec, field), field
     changed = spec.model_copy(update={"budget": GuardrailBudget(limit_usd=40, reset="weekly"), "sensitive_info": None})
     contract.client.patch(f"/guardrails/{guardrail_id}", json=guardrail_body(changed, name), resource="guardrail")
-    again = guardrail_from_api(contract.client.get(f"/guardrails/{guardrail_id}", resource="guardrail")["data"], None)
+    again = guardrail.from_api(
+        contract.client.get(f"/guardrails/{guardrail_id}", resource="guardrail")["data"], ReadContext()
+    )
     assert again.budget == GuardrailBudget(limit_usd=40, reset="weekly")
     assert again.sensitive_info is None and again.prompt_injection == spec.prompt_injection
     second = contract.client.post(
@@ -225,12 +223,12 @@ def test_preset_archive_and_restore_name_the_workspace(contract: Contract) -> No
     slug = contract.name("preset")
     spec = Preset(model="openai/gpt-5-mini", parameters={"temperature": 0.2})
     contract.client_with(secret).post(
-        f"/presets/{slug}/chat/completions", json=preset_request_body(spec), resource="preset", idempotent=True
+        f"/presets/{slug}/chat/completions", json=preset.request_body(spec), resource="preset", idempotent=True
     )
     scope = {"workspace_id": workspace_id}
     read = contract.client.get(f"/presets/{slug}", params=scope, resource="preset")["data"]
     assert read["workspace_id"] == workspace_id and read["designated_version"]["version"] == 1
-    assert preset_from_version(read["designated_version"]).content() == spec.content()
+    assert preset.from_version(read["designated_version"]).content() == spec.content()
     contract.client.delete(f"/presets/{slug}", params=scope, resource="preset")
     with pytest.raises(NotFoundError):
         contract.client.get(f"/presets/{slug}", params=scope, resource="preset")
