@@ -58,6 +58,8 @@ def _debug(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
     cls=_OrctlGroup,
     lazy_commands=COMMANDS,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog="\b\nExamples:\n  orctl validate -c orctl/\n  orctl plan -c examples/agency --emulator\n"
+    "  orctl apply -c orctl/ --auto-approve\n  orctl COMMAND --help   # each command's options and examples",
 )
 @click.version_option(__version__, prog_name="orctl")
 @click.option(

@@ -55,7 +55,10 @@ def _verify(key: ManagementKey, base_url: str | None) -> str:
     return url
 
 
-@click.group("auth")
+@click.group(
+    "auth",
+    epilog="\b\nExamples:\n  orctl auth login\n  orctl auth status --check\n  orctl auth logout",
+)
 def auth() -> None:
     """Store, inspect and remove the management key orctl uses.
 

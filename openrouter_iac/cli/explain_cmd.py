@@ -55,7 +55,7 @@ def _hint(kind: str, names: list[str]) -> str:
 
 
 @click.group(
-    epilog="Examples:\n\n  orctl explain key healthcare/intake-summarizer\n\n"
+    epilog="\b\nExamples:\n  orctl explain key healthcare/intake-summarizer\n"
     "  orctl explain workspace healthcare --plan --emulator"
 )
 def explain() -> None:

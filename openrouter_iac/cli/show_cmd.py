@@ -30,7 +30,7 @@ from openrouter_iac.render import should_color
 def show(planfile: Path, output: str, no_color: bool, show_empty: bool, show_all_unmanaged: bool, graph: bool) -> None:
     """Show a saved plan (from `orctl plan --out PLANFILE`). Reads only the file: no API call.
 
-    \\b
+    \b
     Examples:
       orctl show plan.bin
       orctl show plan.bin --output markdown --graph > comment.md

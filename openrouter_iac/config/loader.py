@@ -42,9 +42,11 @@ class LoadedConfig:
 
 def _display(path: Path) -> str:
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+    # An absolute path outside the current directory reads better as given than as ../../..
+    return str(path) if path.is_absolute() and relative.startswith("..") else relative
 
 
 def resolve_location(location: Path | None, cwd: Path | None = None) -> Path:
@@ -62,9 +64,10 @@ def resolve_location(location: Path | None, cwd: Path | None = None) -> Path:
 
 def config_files(location: Path) -> list[Path]:
     """The YAML files of a config: the file itself, or a directory's *.yaml/*.yml in name order."""
-    if location.is_file():
+    if not location.is_dir():  # a file, or /dev/stdin, a pipe, `-c <(...)`
         return [location]
-    files = sorted(p for p in location.iterdir() if p.is_file() and p.suffix in YAML_SUFFIXES)
+    # Not `is_file()`: a link whose target is gone must be reported, not silently left out.
+    files = sorted(p for p in location.iterdir() if p.suffix in YAML_SUFFIXES and not p.is_dir())
     if not files:
         raise ConfigError([f"{_display(location)}: the directory holds no .yaml or .yml file"])
     return files
@@ -115,7 +118,11 @@ def load_config(location: Path | None = None) -> LoadedConfig:
     found: list[tuple[Position, str]] = []
     for file in files:
         display = _display(file)
-        data, source_map, yaml_problems = read_yaml(file, display)
+        try:
+            data, source_map, yaml_problems = read_yaml(file, display)
+        except OSError as exc:  # the error of a read() names no file
+            found.append((Position(display, 0, 0), f"{display}: cannot read the file: {exc.strerror or exc}"))
+            continue
         found.extend((p.position, f"{p.position}: {p.message}") for p in yaml_problems)
         if yaml_problems:
             continue

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from openrouter_iac.config.null_lists import check_null_lists
+from openrouter_iac.config.quoted_booleans import check_quoted_booleans
 from openrouter_iac.config.regex_rules import pattern_problem
 from openrouter_iac.config.schema_errors import suggest
 from openrouter_iac.config.server_computed import check_server_computed
@@ -475,6 +476,7 @@ def check_rules(data: dict[str, Any], written_nulls: frozenset[PathKey] = frozen
     problems.extend(_check_sink_sharing(data))
     problems.extend(check_null_lists(data, written_nulls))
     problems.extend(check_server_computed(data))
+    problems.extend(check_quoted_booleans(data))
     key_names = _names_by_workspace(data, "keys")
     for slug, workspace in _workspaces(data):
         other_keys = _elsewhere(key_names, slug)

@@ -100,6 +100,16 @@ class _Builder:
         self.loader.flatten_mapping(node)  # resolves `<<:` merge keys like PyYAML does
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                # `? [a, b]` would become the name "['a', 'b']"
+                shape = "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping"
+                self.problems.append(
+                    YamlProblem(
+                        _position(self.display_name, key_node),
+                        f"{dotted(path) + ': ' if path else ''}a key of a mapping must be a name, got {shape}",
+                    )
+                )
+                continue
             key = self.loader.construct_object(key_node, deep=True)
             if not isinstance(key, str):
                 # Non-string keys (numbers, booleans) are kept as text: names are always strings.

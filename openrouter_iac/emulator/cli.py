@@ -15,7 +15,11 @@ SERVE_STATE_DEFAULT = Path(".orctl/emulator-server.json")  # apart from --emulat
 _EMBEDDED_DEFAULT = Path(".orctl/emulator.json")
 
 
-@click.group("emulator")
+@click.group(
+    "emulator",
+    epilog="\b\nExamples:\n  orctl emulator serve --port 8080\n"
+    "  orctl emulator init --seed examples/emulator-seeds/messy-account.json --force",
+)
 def emulator() -> None:
     """Run a local emulator of the OpenRouter management API.
 

@@ -210,6 +210,21 @@ CASES: dict[str, list[str]] = {
     "unknown-top-level-key.yaml": [
         "unknown-top-level-key.yaml:2:1: workspace: unknown key 'workspace' (did you mean 'workspaces'?)",
     ],
+    # A boolean is true or false: quoted text or a number is refused, as the JSON Schema does.
+    "quoted-boolean.yaml": [
+        "quoted-boolean.yaml:3:10: ownership.prune: expected true or false, got string 'yes': quoted, it is text in YAML; write true or false without quotes",
+        "quoted-boolean.yaml:7:29: secret_sinks.vault.allow_insecure_backend: expected true or false, got string 'on': quoted, it is text in YAML; write true or false without quotes",
+        "quoted-boolean.yaml:11:41: workspaces.sandbox.is_observability_broadcast_enabled: expected true or false, got string 'false': quoted, it is text in YAML; write true or false without quotes",
+        "quoted-boolean.yaml:13:24: workspaces.sandbox.default_guardrail.zdr.anthropic: expected true or false, got string 'true': quoted, it is text in YAML; write true or false without quotes",
+        "quoted-boolean.yaml:16:19: workspaces.sandbox.keys.docs-bot.disabled: expected true or false, got string 'off': quoted, it is text in YAML; write true or false without quotes",
+    ],
+    "number-as-boolean.yaml": [
+        "number-as-boolean.yaml:7:19: workspaces.sandbox.keys.docs-bot.disabled: expected true or false, got number 1; write true or false",
+        "number-as-boolean.yaml:8:32: workspaces.sandbox.keys.docs-bot.include_byok_in_limit: expected true or false, got number 0; write true or false",
+    ],
+    "mapping-key-not-a-name.yaml": [
+        "mapping-key-not-a-name.yaml:6:9: workspaces.sandbox.keys: a key of a mapping must be a name, got a list",
+    ],
     "version-as-text.yaml": [
         "version-as-text.yaml:1:10: version: expected a whole number, got string 'one'",
     ],

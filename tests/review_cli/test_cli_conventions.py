@@ -44,6 +44,38 @@ def test_every_command_help_has_examples(path: tuple[str, ...]) -> None:
     assert f"orctl {' '.join(path)}" in after
 
 
+def all_commands(group: click.Group = main, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """Every command and every group, `orctl` itself included."""
+    yield prefix
+    for name in subcommands(group):
+        command = subcommand(group, name)
+        assert command is not None
+        if isinstance(command, click.Group):
+            yield from all_commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name)
+
+
+@pytest.mark.parametrize("path", list(all_commands()), ids=lambda path: " ".join(("orctl", *path)))
+def test_every_help_lists_its_examples_one_per_line(path: tuple[str, ...]) -> None:
+    result = orctl(*path, "--help")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    starts = [i for i, line in enumerate(lines) if line.strip() in ("Example:", "Examples:")]
+    assert starts, f"`orctl {' '.join(path)} --help` has no 'Examples:' heading on a line of its own"
+    indent = len(lines[starts[-1]]) - len(lines[starts[-1]].lstrip())
+    examples = []
+    for line in lines[starts[-1] + 1 :]:
+        if line.strip() and len(line) - len(line.lstrip()) <= indent:
+            break
+        if line.strip():
+            examples.append(line.strip())
+    assert examples, f"`orctl {' '.join(path)} --help`: nothing under 'Examples:'"
+    # Not re-wrapped into a paragraph: each example is one command line to copy.
+    assert all("orctl " in line for line in examples), examples
+    assert any(" ".join(("orctl", *path)) in line for line in examples), examples
+
+
 @pytest.mark.parametrize("path", list(leaf_commands()), ids=" ".join)
 def test_output_is_a_format_and_out_is_a_file(path: tuple[str, ...]) -> None:
     for param in command_at(path).params:
