@@ -48,11 +48,12 @@ class Address(str):
     @classmethod
     def of(cls, kind: KindName, workspace: str | None = None, name: str | None = None) -> Address:
         """The address of ``name`` (of kind ``kind``) in ``workspace``."""
-        text: str = kind
-        if workspace is not None:
-            text += f":{workspace}"
-            if name is not None:
-                text += f"/{name}"
+        if workspace is None:
+            text: str = kind
+        elif name is None:
+            text = f"{kind}:{workspace}"
+        else:
+            text = f"{kind}:{workspace}/{name}"
         return cls(text, kind, workspace, name)
 
     @classmethod

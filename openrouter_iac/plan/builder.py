@@ -36,7 +36,7 @@ from openrouter_iac.plan.budgets import budget_steps
 from openrouter_iac.plan.global_byok import global_credentials
 from openrouter_iac.plan.graph import order_changes
 from openrouter_iac.plan.model import Action, Change, FieldChange, Kind, Plan, Unmanaged
-from openrouter_iac.plan.normalize import field_changes, normalize
+from openrouter_iac.plan.normalize import field_changes, normalize, plainly_equal
 from openrouter_iac.plan.ownership import declared, effective, effective_value
 from openrouter_iac.plan.targets import mark_observed, matches, select_changes, select_unmanaged
 
@@ -44,6 +44,10 @@ SECURED_FIRST = "made with the key's create: the key is under its guardrail befo
 ORPHAN_REASON = "orphan: an interrupted apply created this key but never stored its secret; a new key replaces it"
 
 S = TypeVar("S", bound=BaseModel)
+
+_NO_GUARDRAIL = frozenset({"guardrail"})
+"""Not diffed on a key: its assignment is a change of its own."""
+_NOTHING: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -401,12 +405,16 @@ class _Builder:
 
     def live_objects(self, kind: Kind, slug: str, live_items: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
         """Every live object of a collection as (name, live id, spec), duplicated names included."""
-        found = []
-        for name, spec in live_items.items():
-            address = f"{kind}:{slug}/{name}"
-            found.append((name, self.live.ids.get(address, ""), spec))
-            found.extend((name, live_id, other) for live_id, other in self.live.shadowed.get(address, {}).items())
-        return found
+        ids, shadowed = self.live.ids, self.live.shadowed
+        found = [(name, ids.get(f"{kind}:{slug}/{name}", ""), spec) for name, spec in live_items.items()]
+        if not shadowed:
+            return found
+        with_shadowed = []
+        for entry in found:
+            with_shadowed.append(entry)
+            others = shadowed.get(f"{kind}:{slug}/{entry[0]}", {})
+            with_shadowed.extend((entry[0], live_id, other) for live_id, other in others.items())
+        return with_shadowed
 
     def match_children(
         self, kind: Kind, slug: str, declared: Mapping[str, Any], candidates: list[tuple[str, str, Any]]
@@ -425,12 +433,19 @@ class _Builder:
         taken = {live_id for _, live_id, _ in matched.values()}
         by_name: dict[str, list[tuple[str, str, Any]]] = {}  # one pass: 20,000 keys must not be n²
         for c in candidates:
-            by_name.setdefault(c[0], []).append(c)
+            same = by_name.get(c[0])
+            if same is None:
+                by_name[c[0]] = [c]
+            else:
+                same.append(c)
         for name, spec in declared.items():
             if spec.id is not None:
                 continue
-            for candidate in [name, *spec.previous_names]:
-                free = [c for c in by_name.get(candidate, ()) if c[1] not in taken]
+            for candidate in (name, *spec.previous_names) if spec.previous_names else (name,):
+                found = by_name.get(candidate)
+                if found is None:
+                    continue
+                free = [c for c in found if c[1] not in taken]
                 if len(free) > 1:
                     address = f"{kind}:{slug}/{candidate}"
                     ids = ", ".join(c[1] for c in free)
@@ -443,9 +458,10 @@ class _Builder:
                     matched[name] = free[0]
                     taken.add(free[0][1])
                     break
+        bindings, bound_names = self.bindings, self.bound_names
         for name, (_, live_id, _) in matched.items():
-            self.bindings[f"{kind}:{slug}/{name}"] = live_id
-            self.bound_names[(kind, live_id)] = name
+            bindings[f"{kind}:{slug}/{name}"] = live_id
+            bound_names[(kind, live_id)] = name
         return matched
 
     def live_ref(self, kind: Kind, slug: str, ref: str) -> str:
@@ -458,16 +474,18 @@ class _Builder:
         """``spec`` with its references to keys and guardrails read as the names the config uses."""
         update: dict[str, Any] = {}
         if kind == "api_key" and spec.guardrail is not None:
-            update["guardrail"] = self.live_ref("guardrail", slug, spec.guardrail)
+            guardrail = self.live_ref("guardrail", slug, spec.guardrail)
+            if guardrail != spec.guardrail:
+                update["guardrail"] = guardrail
         model: type[BaseModel] = type(spec)
         for field_name in _key_reference_fields(model):
             names = getattr(spec, field_name)
             if names:
-                update[field_name] = [self.live_ref("api_key", slug, n) for n in names]
+                config_names = [self.live_ref("api_key", slug, n) for n in names]
+                if config_names != names:
+                    update[field_name] = config_names
         # Mostly every name reads the same: then no copy (one per key of a 20,000-key plan).
-        if all(getattr(spec, field_name) == value for field_name, value in update.items()):
-            return spec
-        return spec.model_copy(update=update)
+        return spec.model_copy(update=update) if update else spec
 
     def undo_interrupted_retire(
         self, slug: str, declared: dict[str, Any], live_keys: dict[str, ApiKey], orphans: list[OrphanKey]
@@ -476,6 +494,8 @@ class _Builder:
         (an orphan) holding the sink. The disable was orctl's, not the config's: a key whose config
         leaves `disabled` unset must not pass it on to the key that replaces it."""
         pending = {o.name for o in orphans}
+        if not pending:
+            return live_keys
         fixed = dict(live_keys)
         for name, key in live_keys.items():
             spec = declared.get(name)
@@ -520,8 +540,9 @@ class _Builder:
         catalogue = self.live.catalogue
         if live_spec is not None:
             live_spec = self.live_in_config_names(kind, slug, live_spec)
-        drop = frozenset({"guardrail"}) if kind == "api_key" else frozenset()
-        moved_from = next((src for src, dst in self.moves.items() if dst == (slug, name)), None)
+        drop = _NO_GUARDRAIL if kind == "api_key" else _NOTHING
+        # Only a key with no live match can be one moved from another workspace.
+        moved_from = next((s for s, d in self.moves.items() if d == (slug, name)), None) if live_spec is None else None
         old_key = None
         if live_spec is None and kind == "api_key" and moved_from is not None:
             old_workspace, old_name = moved_from.workspace or "", moved_from.name or ""
@@ -533,8 +554,11 @@ class _Builder:
             # the live one's. So just those are compared, and the effective object is made only for
             # a change (a 20,000-key plan used to copy and dump every key twice).
             compared = declared(spec)
-            after = normalize(spec, catalogue, drop=drop, only=compared)
-            before = normalize(live_spec, catalogue, drop=drop, only=compared)
+            if kind != "observability_destination" and plainly_equal(spec, live_spec, compared, drop):
+                after, before = {}, {}  # every declared field equal: nothing to normalise or diff
+            else:
+                after = normalize(spec, catalogue, drop=drop, only=compared)
+                before = normalize(live_spec, catalogue, drop=drop, only=compared)
         else:
             after = normalize(effective(spec, base), catalogue, drop=drop)
             before = None

@@ -23,10 +23,13 @@ from openrouter_iac.plan.model import Change
 FIX = "set a new expires_at (in the future) on the key; changing it rotates the key"
 
 
-def live_keys_by_hash(live: LiveSnapshot) -> dict[str, ApiKey]:
+def expiring_by_hash(live: LiveSnapshot, horizon: datetime) -> dict[str, ApiKey]:
+    """Live keys that expire by ``horizon`` (mostly none of a plan's 20,000), by key hash."""
     found: dict[str, ApiKey] = {}
     for slug, workspace in live.state.workspaces.items():
         for name, key in workspace.keys.items():
+            if key.expires_at is None or key.expires_at > horizon:
+                continue
             key_hash = live.ids.get(f"api_key:{slug}/{name}")
             if key_hash:
                 found[key_hash] = key
@@ -40,15 +43,15 @@ def key_expiry(
     this plan already rotates them."""
     horizon = now + as_timedelta(config.safety.expiry_warning)
     rotated = {c.address for c in changes if c.kind == "api_key" and c.action == "replace"}
-    by_hash = live_keys_by_hash(live)
+    by_hash = expiring_by_hash(live, horizon)
     found: list[KeyExpiry] = []
+    if not by_hash:
+        return found
     for slug, workspace in config.workspaces.items():
         for name in workspace.keys:
             address = f"api_key:{slug}/{name}"
             live_key = by_hash.get(bindings.get(address, ""))
             if live_key is None or live_key.expires_at is None or address in rotated:
-                continue
-            if live_key.expires_at > horizon:
                 continue
             found.append(
                 KeyExpiry(

@@ -18,7 +18,7 @@ S = TypeVar("S", bound=BaseModel)
 def declared(spec: BaseModel) -> frozenset[str]:
     """The fields the config sets on ``spec`` (config-only fields always count)."""
     config_only: frozenset[str] = getattr(spec, "CONFIG_ONLY", frozenset())
-    return frozenset(spec.model_fields_set) | config_only
+    return config_only.union(spec.model_fields_set)
 
 
 def effective(desired: S, live: S | None, *, skip: frozenset[str] = frozenset()) -> S:

@@ -1,11 +1,12 @@
 """The planner compares only the fields a config declares (plan/normalize.py ``only=``): a part of
-an object normalised on its own must be exactly that part of the whole, values and order alike.
-And the collector pause (gc_pause.py) the reader and planner run under restores what it found."""
+an object normalised on its own must be exactly that part of the whole, values and order alike;
+two objects it skips normalising (``plainly_equal``) must have no field change between them. And
+the collector pause (gc_pause.py) the reader and planner run under restores what it found."""
 
 from __future__ import annotations
 
 import gc
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from pydantic import BaseModel
@@ -20,7 +21,7 @@ from openrouter_iac.model.resources import (
     Workspace,
 )
 from openrouter_iac.model.snapshot import Catalogue
-from openrouter_iac.plan.normalize import normalize
+from openrouter_iac.plan.normalize import field_changes, normalize, plainly_equal
 
 CATALOGUE = Catalogue({"openai/gpt-4o": "openai/gpt-4o-2024", "openai/gpt-4o-2024": "openai/gpt-4o-2024"}, frozenset())
 
@@ -99,3 +100,42 @@ def test_the_collector_pause_nests_and_restores_the_state_it_found(enabled: bool
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def _pairs() -> list[tuple[BaseModel, BaseModel]]:
+    """Specs beside ones that differ a little, or only in how a value is written."""
+    plus_one = datetime(2027, 1, 1, 1, tzinfo=timezone(timedelta(hours=1)))  # the same instant
+    pairs: list[tuple[BaseModel, BaseModel]] = [(spec, spec.model_copy()) for spec in SPECS]
+    pairs += [
+        (ApiKey(limit=10), ApiKey(limit=10.0)),
+        (ApiKey(limit=10), ApiKey(limit=11)),
+        (ApiKey.model_construct(limit=float("nan")), ApiKey.model_construct(limit=float("nan"))),  # unvalidated
+        (ApiKey(expires_at=datetime(2027, 1, 1, tzinfo=UTC)), ApiKey.model_construct(expires_at=plus_one)),
+        (ApiKey(limit_reset="monthly"), ApiKey(limit_reset="monthly")),
+        (ApiKey(limit_reset="monthly"), ApiKey(limit_reset="daily")),
+        (ApiKey(guardrail="a"), ApiKey(guardrail="b")),
+        (ApiKey(disabled=True), ApiKey(disabled=False)),
+        (Guardrail(allowed_providers=["a", "b"]), Guardrail(allowed_providers=["b", "a"])),
+        (Guardrail.model_construct(allowed_models=[]), Guardrail()),
+        (Guardrail(description="x"), ApiKey()),
+    ]
+    return pairs
+
+
+@pytest.mark.parametrize(("one", "other"), _pairs())
+def test_plainly_equal_only_when_normalising_both_gives_the_same(one: BaseModel, other: BaseModel) -> None:
+    # The planner skips normalising a matched object when plainly_equal says so: it must never
+    # say "equal" where the diff would show a change (it may say "not sure" where it would not).
+    for only in _subsets(one):
+        for drop in (frozenset(), frozenset({"guardrail"})):
+            if plainly_equal(one, other, only, drop):
+                mine = normalize(one, CATALOGUE, drop=drop, only=only)
+                theirs = normalize(other, CATALOGUE, drop=drop, only=only)
+                assert not field_changes(theirs, mine, type(one))
+
+
+def test_plainly_equal_says_equal_for_an_unchanged_key() -> None:
+    declared = ApiKey.model_validate({"limit": 10, "guardrail": "tier-1"})
+    live = ApiKey.model_validate({"limit": 10.0, "guardrail": "tier-1", "disabled": False})
+    assert plainly_equal(declared, live, frozenset(declared.model_fields_set), frozenset({"guardrail"}))
+    assert not plainly_equal(ApiKey(limit=20), live, frozenset({"limit"}))
