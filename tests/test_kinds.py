@@ -6,6 +6,8 @@ the plan's phases fails here, not at run time halfway through an apply.
 
 from __future__ import annotations
 
+import dataclasses
+import string
 import typing
 
 import pytest
@@ -14,7 +16,7 @@ from pydantic import BaseModel
 from openrouter_iac.export.document import ENTRIES
 from openrouter_iac.kinds import BY_NAME, KINDS, NAMED, PHASES, PRUNABLE, WORKSPACE_FIELDS, ResourceKind
 from openrouter_iac.live.reader import READ_APART
-from openrouter_iac.live.writer import HANDLERS
+from openrouter_iac.live.writer import HANDLERS, SPECIAL, Writer, handlers
 from openrouter_iac.model.address import KIND_NAMES, Address
 from openrouter_iac.model.names import WORKSPACE_NAMES
 from openrouter_iac.model.resources import Workspace
@@ -37,7 +39,7 @@ def test_every_kind_has_every_part(kind: ResourceKind) -> None:
     assert 0 <= kind.layer <= 4
     assert kind.phase in PHASES and kind.delete_phase in PHASES
     assert kind.singular and kind.plural
-    assert kind.name in HANDLERS, f"live/writer.py has no handler for {kind.name}"
+    assert kind.name in HANDLERS, f"{kind.name} has no writes: declare writes= and body=, or a handler"
     for dependent in kind.dependents:
         assert dependent in BY_NAME
     if kind.collection is not None:
@@ -159,14 +161,46 @@ def test_export_writes_every_named_kind() -> None:
     assert {kind.name for kind in NAMED} == set(ENTRIES)
 
 
-def test_the_kinds_written_at_a_plain_path_say_where() -> None:
-    written = {kind.name: kind.writes for kind in KINDS if kind.writes is not None}
+def test_every_kind_says_where_it_is_written() -> None:
+    written = {kind.name: kind.writes for kind in KINDS}
     assert written == {
         "organization_settings": "/organization/settings",
         "workspace": "/workspaces",
+        "workspace_members": "/workspaces/{workspace_id}/members",
+        "workspace_budget": "/workspaces/{workspace_id}/budgets",
         "default_guardrail": "/guardrails",
         "guardrail": "/guardrails",
         "api_key": "/keys",
+        "guardrail_assignment": "/guardrails/{guardrail_id}/assignments/keys",
         "byok_key": "/byok",
         "observability_destination": "/observability/destinations",
-    }  # budgets, members, assignments and presets have writes of their own (live/writer*.py)
+        "preset": "/presets",
+    }
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=IDS)
+def test_every_kind_is_written_by_its_declaration_or_a_handler_of_its_own(kind: ResourceKind) -> None:
+    if kind.name in SPECIAL:
+        assert HANDLERS[kind.name] is SPECIAL[kind.name]
+        return
+    # Written by the generic writer: its path and body are all it has (no line in live/writer.py).
+    assert kind.writes is not None, f"{kind.name}: neither writes= nor a handler in live/writer.py SPECIAL"
+    assert kind.body is not None, f"{kind.name}: writes= without body= (and no handler in live/writer.py SPECIAL)"
+    placeholders = {field for _, field, _, _ in string.Formatter().parse(kind.writes) if field}
+    assert placeholders <= {"workspace_id"}, "the generic writer fills in only the workspace's id"
+    assert HANDLERS[kind.name] is Writer._plain
+
+
+def test_the_plainly_written_kinds_need_no_handler() -> None:
+    assert set(SPECIAL) <= set(KIND_NAMES)
+    assert {name for name, handler in HANDLERS.items() if handler is Writer._plain} == {
+        "organization_settings",
+        "observability_destination",
+    }
+
+
+def test_a_kind_without_writes_is_missing_from_the_mapping() -> None:
+    plain = BY_NAME["observability_destination"]
+    assert handlers([plain]) == {"observability_destination": Writer._plain}
+    assert handlers([dataclasses.replace(plain, body=None)]) == {}
+    assert handlers([dataclasses.replace(plain, writes=None)]) == {}

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from openrouter_iac.errors import ApplyError, OrctlError
-from openrouter_iac.live.writer import sends_credential
+from openrouter_iac.live.writer_plain import sends_credential
 from openrouter_iac.model.config import Config
 from openrouter_iac.model.destination_config import HEADERS, is_reference
 from openrouter_iac.model.enums import OBSERVABILITY_SECRET_CONFIG_KEYS

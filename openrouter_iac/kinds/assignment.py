@@ -13,4 +13,5 @@ KIND = ResourceKind(
     delete_phase="delete_assignment",
     singular="guardrail assignment",
     plural="guardrail assignments",
+    writes="/guardrails/{guardrail_id}/assignments/keys",  # POST, and POST /remove (live/writer*.py)
 )

@@ -3,18 +3,19 @@
 The pipeline loops over the table (:data:`openrouter_iac.kinds.KINDS`) instead of keeping its own
 lists: the config merge and checks (collections, names, protectable and renamable kinds), the
 planner (collections, phases, pruning, what a deletion removes), the safety guards (every kind
-counted), the reader (which lists to read per workspace), the writer (a handler per kind, checked
-by a test) and the renderers (layers, words).
+counted), the reader (which lists to read per workspace), the writer (the kind's path and body,
+or a handler of its own, checked by a test) and the renderers (layers, words).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from openrouter_iac.errors import PlanError
 from openrouter_iac.model.address import Address, KindName
 from openrouter_iac.model.names import NameRule
 
@@ -32,6 +33,43 @@ class WorkspaceList:
     paged: bool = True
     """A list with `total_count` (pages after the first read in parallel); else one GET."""
     params: tuple[tuple[str, str], ...] = ()
+
+
+S = TypeVar("S", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class WriteContext:
+    """What a kind's `body` gets besides the spec: what only apply knows, resolved for one change.
+
+    Built per write by the generic writer (live/writer_plain.py), never shared between the
+    parallel apply's workers. Names are turned into ids by the two callables, so a body stays a
+    pure function of what it is given."""
+
+    desired: BaseModel
+    name: str
+    """The object's declared name (without a rotation marker)."""
+    creating: bool
+    """A create or a replace: write-once fields go too (an update's PATCH leaves them out)."""
+    changed: frozenset[str]
+    """The fields the plan changes (a newer API field is sent when set or changed)."""
+    workspace_id: str | None
+    """On a create of a workspace's object: the workspace's id (None otherwise)."""
+    sends_secrets: bool
+    """Write-only secrets go with this write (a create, or a rotation)."""
+    key_hashes: Callable[[list[str] | None], list[str] | None]
+    """Key names of the change's workspace -> their live hashes (`hash:<hash>` kept as is)."""
+    secret: Callable[[str | None], str]
+    """A secret reference (`env:X`, `file:...`) -> its value; ApplyError when it is missing."""
+
+    def spec(self, model: type[S]) -> S:
+        if not isinstance(self.desired, model):
+            raise PlanError(f"the plan carries no {model.__name__} to write ({type(self.desired).__name__})")
+        return self.desired
+
+
+Body = Callable[[WriteContext], dict[str, Any]]
+"""Builds the JSON body of a create (POST `writes`) or an update (PATCH `writes/{id}`)."""
 
 
 @dataclass(frozen=True)
@@ -96,8 +134,15 @@ class ResourceKind:
     id_field: str = "id"
     """The field of a listed item that identifies it (`hash` for keys); references by id use it."""
     writes: str | None = None
-    """The API path its objects are created at (POST); PATCH and DELETE go to `{writes}/{id}`, a
-    singleton's PATCH to the path itself. None: its writes are special (the writer's handler)."""
+    """The API path its objects are written at: POST creates, PATCH and DELETE go to
+    `{writes}/{id}`, a singleton's PATCH to the path itself (`{workspace_id}` is replaced by the
+    workspace's id). A kind with a handler of its own (live/writer.py `SPECIAL`) uses it as its base."""
+    body: Body | None = None
+    """The create and update body: with `writes`, all the generic writer needs (no handler)."""
+    singleton: bool = False
+    """One object per account (organization settings): only PATCHed at `writes`, never created."""
+    write_key: str = "name"
+    """The API field naming an object: a create after an ambiguous failure is found by it."""
 
     def address(self, workspace: str | None = None, name: str | None = None) -> Address:
         return Address.of(self.name, workspace, name)

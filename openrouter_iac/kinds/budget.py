@@ -15,4 +15,5 @@ KIND = ResourceKind(
     plural="workspace budgets",
     settings=("budgets", "include_byok_in_budgets"),
     reads=WorkspaceList("/workspaces/{workspace_id}/budgets", "budgets", scoped=False, paged=False),
+    writes="/workspaces/{workspace_id}/budgets",  # PUT and DELETE at /{interval} (live/writer.py)
 )

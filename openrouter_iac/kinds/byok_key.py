@@ -7,9 +7,10 @@ from collections.abc import Collection
 from typing import Any
 
 from openrouter_iac.kinds import api_key
-from openrouter_iac.kinds.base import ReadContext, ResourceKind, WorkspaceList
+from openrouter_iac.kinds.base import ReadContext, ResourceKind, WorkspaceList, WriteContext
 from openrouter_iac.model.names import WORKSPACE_NAMES
 from openrouter_iac.model.resources import ByokKey
+from openrouter_iac.model.snapshot import name_with_rotation
 from openrouter_iac.model.wire import read_plain, write_plain
 
 # Wire: plain fields (`declared_region` only when the plan changes it: for openai and fireworks the
@@ -21,6 +22,15 @@ def from_api(raw: dict[str, Any], ctx: ReadContext) -> ByokKey:
     hashes = raw.get("allowed_api_key_hashes")
     allowed = [ctx.ref(api_key.KIND, h) for h in hashes] if hashes else None
     return ByokKey.model_validate({**read_plain(ByokKey, raw), "allowed_keys": allowed})
+
+
+def write_body(context: WriteContext) -> dict[str, Any]:
+    """The live name carries the rotation marker; the credential goes on create and rotation only."""
+    spec = context.spec(ByokKey)
+    hashes = context.key_hashes(spec.allowed_keys)
+    credential = context.secret(spec.key) if context.sends_secrets else None
+    live_name = name_with_rotation(context.name, spec.rotation)
+    return body(spec, live_name, hashes, credential, context.changed, creating=context.creating)
 
 
 KIND = ResourceKind(
@@ -39,6 +49,7 @@ KIND = ResourceKind(
     reads=WorkspaceList("/byok", "BYOK credentials"),
     from_api=from_api,
     writes="/byok",
+    body=write_body,
 )
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from openrouter_iac.kinds.base import ReadContext, ResourceKind, WorkspaceList
-from openrouter_iac.kinds.guardrail_policy import policy_fields_from_api
+from openrouter_iac.kinds.base import ReadContext, ResourceKind, WorkspaceList, WriteContext
+from openrouter_iac.kinds.guardrail_policy import policy_body, policy_fields_from_api
 from openrouter_iac.model.names import WORKSPACE_NAMES
 from openrouter_iac.model.resources import Guardrail
 
@@ -15,6 +15,11 @@ from openrouter_iac.model.resources import Guardrail
 def from_api(raw: dict[str, Any], ctx: ReadContext) -> Guardrail:
     members = ctx.members_of_guardrail.get(raw["id"])
     return Guardrail.model_validate({**policy_fields_from_api(raw), "members": sorted(members) if members else None})
+
+
+def write_body(context: WriteContext) -> dict[str, Any]:
+    # Members are not in the body: they are assignments of their own (the writer's handler).
+    return policy_body(context.spec(Guardrail), context.name, context.workspace_id, context.changed)
 
 
 KIND = ResourceKind(
@@ -33,4 +38,5 @@ KIND = ResourceKind(
     reads=WorkspaceList("/guardrails", "guardrails"),
     from_api=from_api,
     writes="/guardrails",
+    body=write_body,
 )

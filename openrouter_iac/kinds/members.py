@@ -15,4 +15,5 @@ KIND = ResourceKind(
     plural="workspace member lists",
     settings=("members",),
     reads=WorkspaceList("/workspaces/{workspace_id}/members", "members", scoped=False),
+    writes="/workspaces/{workspace_id}/members",  # POST /add and /remove (live/writer.py)
 )

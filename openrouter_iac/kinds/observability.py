@@ -6,10 +6,12 @@ from collections.abc import Collection
 from typing import Any
 
 from openrouter_iac.kinds import api_key
-from openrouter_iac.kinds.base import ReadContext, ResourceKind, WorkspaceList
+from openrouter_iac.kinds.base import ReadContext, ResourceKind, WorkspaceList, WriteContext
+from openrouter_iac.model.destination_config import HEADERS, is_reference, is_write_only
 from openrouter_iac.model.enums import OBSERVABILITY_SECRET_CONFIG_KEYS
 from openrouter_iac.model.names import WORKSPACE_NAMES
 from openrouter_iac.model.resources import ObservabilityDestination
+from openrouter_iac.model.snapshot import name_with_rotation
 from openrouter_iac.model.wire import read_plain, write_plain
 
 # Wire: plain fields (`regions` never null: it cannot be cleared); `api_keys`
@@ -28,6 +30,34 @@ def from_api(raw: dict[str, Any], ctx: ReadContext) -> ObservabilityDestination:
     )
 
 
+def write_body(context: WriteContext) -> dict[str, Any]:
+    """The live name carries the rotation marker; write-only config goes on create and rotation."""
+    spec = context.spec(ObservabilityDestination)
+    config = write_config(spec, context)
+    hashes = context.key_hashes(spec.api_keys)
+    live_name = name_with_rotation(context.name, spec.rotation)
+    out = body(spec, live_name, config, hashes, context.changed, creating=context.creating)
+    if context.creating:
+        out.setdefault("regions", ["global"])  # the API's default, sent explicitly
+    return out
+
+
+def write_config(spec: ObservabilityDestination, context: WriteContext) -> dict[str, Any]:
+    """The config as sent: references resolved, write-only values only when secrets go."""
+    config: dict[str, Any] = {}
+    for key, value in spec.config.items():
+        if key == HEADERS and isinstance(value, dict):
+            if context.sends_secrets:  # header values are write-only upstream: never sent as plain text
+                config[key] = {name: context.secret(str(v)) if is_reference(v) else v for name, v in value.items()}
+        elif is_write_only(spec.type, key):
+            if context.sends_secrets:  # write-only upstream: sent on create and rotation only
+                resolve = is_reference(value) or key in OBSERVABILITY_SECRET_CONFIG_KEYS
+                config[key] = context.secret(str(value)) if resolve else value
+        else:
+            config[key] = value
+    return config
+
+
 KIND = ResourceKind(
     name="observability_destination",
     spec=ObservabilityDestination,
@@ -44,6 +74,7 @@ KIND = ResourceKind(
     reads=WorkspaceList("/observability/destinations", "observability destinations"),
     from_api=from_api,
     writes="/observability/destinations",
+    body=write_body,
 )
 
 

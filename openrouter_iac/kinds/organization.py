@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from openrouter_iac.kinds.base import ResourceKind
+from openrouter_iac.kinds.base import ResourceKind, WriteContext
 from openrouter_iac.model.resources import OrganizationSettings
 from openrouter_iac.model.wire import read_plain, write_plain
+
+
+def write_body(context: WriteContext) -> dict[str, Any]:
+    return body(context.spec(OrganizationSettings))
+
 
 KIND = ResourceKind(
     name="organization_settings",
@@ -18,6 +23,8 @@ KIND = ResourceKind(
     plural="organization settings",
     deletable=False,
     writes="/organization/settings",
+    body=write_body,
+    singleton=True,
 )
 
 

@@ -24,6 +24,7 @@ KIND = ResourceKind(
     protectable=True,
     # Every preset call names its workspace: without it the API answers for the default one.
     reads=WorkspaceList("/presets", "presets"),
+    writes="/presets",  # /{slug}: versions, archive, restore (live/writer_presets.py)
 )
 
 

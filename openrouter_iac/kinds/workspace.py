@@ -6,10 +6,15 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from openrouter_iac.kinds.base import ResourceKind
+from openrouter_iac.kinds.base import ResourceKind, WriteContext
 from openrouter_iac.model.names import WORKSPACE_SLUG
 from openrouter_iac.model.resources import Budgets, Workspace
 from openrouter_iac.model.wire import read_plain, write_plain
+
+
+def write_body(context: WriteContext) -> dict[str, Any]:
+    return body(context.spec(Workspace), context.name, context.changed)
+
 
 KIND = ResourceKind(
     name="workspace",
@@ -33,6 +38,8 @@ KIND = ResourceKind(
         "default_guardrail",
     ),
     writes="/workspaces",
+    body=write_body,
+    write_key="slug",
 )
 
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from openrouter_iac.client import OpenRouterClient
 from openrouter_iac.errors import NotFoundError
 from openrouter_iac.live import secret_moves
+from openrouter_iac.live.writer_plain import write_path
 from openrouter_iac.model.durations import as_timedelta
 from openrouter_iac.model.retiring import retiring_name, utc_text
 from openrouter_iac.secrets import KeyRef, SecretSink
@@ -42,7 +43,7 @@ def keep_retiring(
     """Rename the old key to its retiring name (it stays enabled); the report's note."""
     due = now() + as_timedelta(overlap)
     try:
-        client.patch(f"/keys/{key_hash}", json={"name": retiring_name(old.key, due)}, resource=address)
+        client.patch(write_path("api_key", key_hash), json={"name": retiring_name(old.key, due)}, resource=address)
     except NotFoundError:
         return [f"the old key {key_hash[:12]} was already gone"]
     return [

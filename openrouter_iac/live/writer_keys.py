@@ -25,8 +25,10 @@ from openrouter_iac.errors import (
     NotFoundError,
     OrctlError,
 )
+from openrouter_iac.kinds.api_key import create_body as key_create_body
+from openrouter_iac.kinds.api_key import patch_body as key_patch_body
 from openrouter_iac.live import retire_keys
-from openrouter_iac.live.mapping import key_create_body, key_patch_body
+from openrouter_iac.live.writer_plain import write_path
 from openrouter_iac.model.resources import ApiKey
 from openrouter_iac.model.snapshot import pending_name
 from openrouter_iac.secrets import KeyRef, SecretSink, SinkRefused
@@ -109,7 +111,7 @@ class KeyWriter:
             # plan could find it.
             outcome.notes.extend(retire_keys.remove_old_secret(self.sinks(), old, replacing))
             self.retire(address, replacing)
-        self.client.patch(f"/keys/{key_hash}", json=key_patch_body(spec, name), resource=address)
+        self.client.patch(write_path("api_key", key_hash), json=key_patch_body(spec, name), resource=address)
         return outcome
 
     def _post_with_recovery(self, address: str, workspace_id: str, name: str, spec: ApiKey) -> tuple[KeyOutcome, str]:
@@ -118,7 +120,7 @@ class KeyWriter:
             provisional = pending_name(name, self.nonce())
             try:
                 body = self.client.post(
-                    "/keys", json=key_create_body(spec, provisional, workspace_id), resource=address
+                    write_path("api_key"), json=key_create_body(spec, provisional, workspace_id), resource=address
                 )
                 key_hash, secret = _parse_created(body, address)
             except (AmbiguousWriteError, MalformedResponseError) as exc:
@@ -147,7 +149,7 @@ class KeyWriter:
 
     def _find_by_name(self, address: str, workspace_id: str, live_name: str) -> list[str]:
         keys = self.client.list_all(
-            "/keys", params={"workspace_id": workspace_id, "include_disabled": True}, resource=address
+            write_path("api_key"), params={"workspace_id": workspace_id, "include_disabled": True}, resource=address
         )
         return [str(k["hash"]) for k in keys if k.get("name") == live_name]
 
@@ -183,7 +185,7 @@ class KeyWriter:
         try:
             # Assigning moves a key; repeating it is harmless, so a lost answer is simply retried.
             self.client.post(
-                f"/guardrails/{guardrail_id}/assignments/keys",
+                write_path("guardrail_assignment", guardrail_id=guardrail_id),
                 json={"key_hashes": [key_hash]},
                 resource=address,
                 idempotent=True,
@@ -209,7 +211,7 @@ class KeyWriter:
         """Whether ``guardrail_id`` lists ``key_hash``. The API has no per-key lookup: the first page
         answers small guardrails; for big ones the newest page (assignments list oldest first) is
         read before falling back to the whole list."""
-        path = f"/guardrails/{guardrail_id}/assignments/keys"
+        path = write_path("guardrail_assignment", guardrail_id=guardrail_id)
 
         def page(offset: int) -> tuple[list[dict[str, Any]], int | None]:
             body = self.client.get(path, params={"offset": offset, "limit": 100}, resource=address)
@@ -236,8 +238,8 @@ class KeyWriter:
     def retire(self, address: str, key_hash: str) -> None:
         """Disable, then delete: a disable can be undone if the delete is refused."""
         try:
-            self.client.patch(f"/keys/{key_hash}", json={"disabled": True}, resource=address)
-            self.client.delete(f"/keys/{key_hash}", resource=address)
+            self.client.patch(write_path("api_key", key_hash), json={"disabled": True}, resource=address)
+            self.client.delete(write_path("api_key", key_hash), resource=address)
         except NotFoundError:
             pass  # already gone: the goal is reached
 
@@ -250,7 +252,7 @@ class KeyWriter:
 
     def _disable_quietly(self, address: str, key_hash: str) -> bool:
         try:
-            self.client.patch(f"/keys/{key_hash}", json={"disabled": True}, resource=address)
+            self.client.patch(write_path("api_key", key_hash), json={"disabled": True}, resource=address)
         except OrctlError:
             return False
         return True

@@ -17,7 +17,8 @@ from typing import Any
 
 from openrouter_iac.client import OpenRouterClient
 from openrouter_iac.errors import ApplyError, NotFoundError
-from openrouter_iac.live.mapping import preset_from_version
+from openrouter_iac.kinds.preset import from_version as preset_from_version
+from openrouter_iac.live.writer_plain import write_path
 from openrouter_iac.model.resources import Preset
 from openrouter_iac.plan.model import Change
 
@@ -43,7 +44,7 @@ class PresetWriter:
             if not change.live_id:
                 raise ApplyError(f"{change.address}: the plan gives no live id to archive")
             with contextlib.suppress(NotFoundError):  # already gone (or archived and hidden): reached
-                self.client.delete(f"/presets/{slug}", params=scope, resource=change.address)
+                self.client.delete(write_path("preset", slug), params=scope, resource=change.address)
             return PresetOutcome(ARCHIVED)
         spec = change.spec(Preset)
         if change.action == "create" and change.details.restore_if_archived:
@@ -62,9 +63,8 @@ class PresetWriter:
     def _restore(self, change: Change, slug: str, scope: dict[str, str]) -> tuple[int, dict[str, Any]] | None:
         """The designated version and content of the restored preset; None when the slug is free."""
         try:
-            answer = self.client.post(
-                f"/presets/{slug}/restore", json=None, params=scope, resource=change.address, idempotent=True
-            )
+            path = f"{write_path('preset', slug)}/restore"
+            answer = self.client.post(path, json=None, params=scope, resource=change.address, idempotent=True)
         except NotFoundError:
             return None
         data = answer.get("data") if isinstance(answer, dict) else None
