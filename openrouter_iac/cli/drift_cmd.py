@@ -45,12 +45,19 @@ An ignore file is a YAML list:
     type=click.Path(path_type=Path, dir_okay=False),
     help="YAML list of addresses or globs (or {address, reason, until}) whose drift is accepted.",
 )
+@click.option(
+    "--show-all-unmanaged",
+    is_flag=True,
+    help="List every unmanaged object and key hygiene note (text and markdown count those beyond 20 "
+    "of a kind per workspace; JSON lists all).",
+)
 @target_option
 @api_options
 def drift(
     config_path: Path | None,
     output: str,
     ignore_path: Path | None,
+    show_all_unmanaged: bool,
     targets: tuple[str, ...],
     api: ApiOptions,
 ) -> None:
@@ -72,7 +79,10 @@ def drift(
         live = with_sink_audit(loaded.config, live, SinkCache(loaded.config, loaded.base_dir).get)
         plan = build_plan(loaded.config, live, base_dir=loaded.base_dir, source_map=loaded.source_map, targets=targets)
         report = drift_report(plan, live, ignore=ignore)
-        render = {"json": render_drift_json, "markdown": render_drift_markdown}.get(output, render_drift_text)
-        click.echo(render(report), nl=False)
+        if output == "json":
+            click.echo(render_drift_json(report), nl=False)
+        else:
+            render = render_drift_markdown if output == "markdown" else render_drift_text
+            click.echo(render(report, show_all_unmanaged=show_all_unmanaged), nl=False)
     if report.drifted:
         raise SystemExit(2)

@@ -4,13 +4,15 @@ GitHub issue, which the nightly drift workflow opens or updates). Pure: they ret
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from openrouter_iac.drift.report import Difference, DriftReport, HygieneNote
 from openrouter_iac.plan.model import FieldChange
 from openrouter_iac.render import markdown_syntax as md
 from openrouter_iac.render.lifecycle import RETIRING_TITLE, expiry_json, retiring_json, retiring_sentence
+from openrouter_iac.render.unmanaged import EXAMPLES, GROUP_LIMIT, SHOW_ALL_FLAG, count
 
 DRIFT_FORMAT_VERSION = "1.0"
 MARKER = "<!-- orctl-drift -->"
@@ -29,8 +31,57 @@ def _summary(report: DriftReport) -> str:
     total = sum(counts.values())
     if not total:
         return "No drift: the account matches the config."
-    parts = ", ".join(f"{n} {what}" for what, n in counts.items() if n)
-    return f"Drift: {total} difference{'s' if total != 1 else ''} between the config and the account ({parts})."
+    parts = ", ".join(f"{count(n)} {what}" for what, n in counts.items() if n)
+    return f"Drift: {count(total)} difference{'s' if total != 1 else ''} between the config and the account ({parts})."
+
+
+@dataclass(frozen=True)
+class UnmanagedGroup:
+    """More than ``GROUP_LIMIT`` unmanaged objects of one kind in one workspace, shown as one entry
+    (a key-per-customer workspace holds thousands: nobody reads, nor GitHub takes, one per line)."""
+
+    kind: str
+    workspace: str
+    items: tuple[Difference, ...]
+
+    def reasons(self) -> str:
+        reasons = Counter(item.reason or "not declared in the config" for item in self.items).most_common()
+        if len(reasons) == 1:
+            return reasons[0][0]
+        return "; ".join(f"{count(n)} {reason}" for reason, n in reasons)
+
+    def examples(self) -> list[str]:
+        return [item.address for item in self.items[:EXAMPLES]]
+
+
+def _shown(items: list[Difference], show_all: bool) -> list[Difference | UnmanagedGroup]:
+    """A workspace's differences, each large group of unmanaged objects of one kind as one entry."""
+    if show_all:
+        return list(items)
+    by_kind: dict[str, list[Difference]] = defaultdict(list)
+    for item in items:
+        if item.drift == "unmanaged":
+            by_kind[item.kind].append(item)
+    large = {kind for kind, group in by_kind.items() if len(group) > GROUP_LIMIT}
+    out: list[Difference | UnmanagedGroup] = []
+    for item in items:
+        if item.drift != "unmanaged" or item.kind not in large:
+            out.append(item)
+        elif item is by_kind[item.kind][0]:
+            out.append(UnmanagedGroup(item.kind, item.workspace or ORGANIZATION, tuple(by_kind[item.kind])))
+    return out
+
+
+def _collapsed(report: DriftReport, show_all: bool) -> bool:
+    """Whether anything was counted instead of listed (then the output says how to list it all)."""
+    if show_all:
+        return False
+    unmanaged = Counter((d.workspace, d.kind) for d in report.differences if d.drift == "unmanaged")
+    notes = Counter(note.check for note in report.hygiene)
+    return any(n > GROUP_LIMIT for n in [*unmanaged.values(), *notes.values()])
+
+
+COUNTED_NOTE = f"more than {GROUP_LIMIT} of a kind in a workspace are counted; {SHOW_ALL_FLAG} lists all"
 
 
 def _by_workspace(items: list[Difference]) -> dict[str, list[Difference]]:
@@ -53,6 +104,18 @@ HYGIENE_TITLES = {
     "no-limit": "No credit limit",
     "no-expiry": "No expiry",
 }
+HYGIENE_COUNTED = {
+    "idle": "keys idle for 90 days or more",
+    "near-cap": "keys near their cap",
+    "no-limit": "keys with no credit limit",
+    "no-expiry": "keys that never expire",
+}
+"""What a counted line says about its keys."""
+
+
+def _hygiene_counted(check: str, notes: list[HygieneNote]) -> str:
+    examples = ", ".join(note.address for note in notes[:EXAMPLES])
+    return f"{count(len(notes))} {HYGIENE_COUNTED[check]}, e.g. {examples}"
 
 
 # ---------------------------------------------------------------- text
@@ -65,11 +128,20 @@ def _field_line(change: FieldChange) -> str:
     )
 
 
-def render_drift_text(report: DriftReport) -> str:
+def render_drift_text(report: DriftReport, *, show_all_unmanaged: bool = False) -> str:
+    """Unmanaged objects and hygiene notes beyond ``GROUP_LIMIT`` of a kind are counted unless
+    ``show_all_unmanaged``."""
     lines = [_summary(report)]
     for workspace, items in _by_workspace(report.differences).items():
         lines += ["", f"# workspace {workspace}" if workspace != ORGANIZATION else "# organization"]
-        for item in items:
+        for item in _shown(items, show_all_unmanaged):
+            if isinstance(item, UnmanagedGroup):
+                examples = ", ".join(item.examples())
+                lines.append(
+                    f"  {SYMBOL['unmanaged']} unmanaged {count(len(item.items))} {item.kind} in workspace "
+                    f"{item.workspace} ({item.reasons()}), e.g. {examples}"
+                )
+                continue
             when = f"  (live updated {item.updated_at})" if item.updated_at else ""
             lines.append(f"  {SYMBOL[item.drift]} {item.drift:<9} {item.address}{when}")
             if item.reason:
@@ -79,7 +151,11 @@ def render_drift_text(report: DriftReport) -> str:
             lines.extend(_field_line(f) for f in item.fields)
     if report.hygiene:
         lines += ["", "Key hygiene:"]
-        lines.extend(f"  {note.check:<9} {note.message}" for note in report.hygiene)
+        for check, notes in _hygiene_by_check(report.hygiene).items():
+            if len(notes) > GROUP_LIMIT and not show_all_unmanaged:
+                lines.append(f"  {check:<9} {_hygiene_counted(check, notes)}")
+            else:
+                lines.extend(f"  {note.check:<9} {note.message}" for note in notes)
     if report.retiring:
         lines += ["", f"{RETIRING_TITLE}:"]
         lines.extend(f"  {retiring_sentence(note)}" for note in report.retiring)
@@ -89,6 +165,8 @@ def render_drift_text(report: DriftReport) -> str:
             why = f": {entry.reason}" if entry.reason else ""
             until = f" (until {entry.until.isoformat()})" if entry.until else ""
             lines.append(f"  {item.drift:<9} {item.address}{why}{until}")
+    if _collapsed(report, show_all_unmanaged):
+        lines += ["", f"({COUNTED_NOTE})"]
     for entry in report.expired:
         lines.append(f"Warning: ignore entry {entry.address} expired on {entry.until}: it no longer ignores anything")
     lines.extend(f"Warning: {warning}" for warning in report.warnings)
@@ -197,7 +275,32 @@ def _difference_md(item: Difference) -> list[str]:
     return lines
 
 
-def render_drift_markdown(report: DriftReport) -> str:
+def _group_md(group: UnmanagedGroup) -> list[str]:
+    kind, where = md.code(group.kind), md.code(group.workspace)
+    examples = ", ".join(md.code(address) for address in group.examples())
+    pattern = f"{group.kind}:{group.workspace}/*"
+    actions = {item.action for item in group.items}
+    remove = (
+        "**Remove them:** with `prune: true` for the workspace, `orctl apply` deletes them."
+        if actions == {None}
+        else "**Remove them:** run `orctl apply`; it will delete them (pruning is on)."
+    )
+    return [
+        f"#### {SYMBOL['unmanaged']} unmanaged: {count(len(group.items))} {kind} in workspace {where}",
+        "",
+        f"{md.escape(group.reasons()[:1].upper() + group.reasons()[1:])}; e.g. {examples}.",
+        "",
+        "Two ways out:",
+        "",
+        f"- **Adopt them:** `orctl export --target '{pattern}' -o adopted` writes them as config; "
+        "copy it into the config, and merge.",
+        f"- {remove}",
+        "",
+    ]
+
+
+def render_drift_markdown(report: DriftReport, *, show_all_unmanaged: bool = False) -> str:
+    """The issue body; large groups are counted as in :func:`render_drift_text`."""
     lines = [MARKER, f"**{_summary(report)}**", ""]
     if report.differences:
         lines += [
@@ -209,13 +312,16 @@ def render_drift_markdown(report: DriftReport) -> str:
     for workspace, items in _by_workspace(report.differences).items():
         title = "Organization" if workspace == ORGANIZATION else f"Workspace {md.code(workspace)}"
         lines += [f"### {title}", ""]
-        for item in items:
-            lines += _difference_md(item)
+        for item in _shown(items, show_all_unmanaged):
+            lines += _group_md(item) if isinstance(item, UnmanagedGroup) else _difference_md(item)
     if report.hygiene:
         lines += ["### Key hygiene", "", "From live data (not drift: `orctl drift` exits 0 for these alone).", ""]
         for check, notes in _hygiene_by_check(report.hygiene).items():
-            body = "\n".join(f"- {md.escape(n.message)}" for n in notes)
-            lines += [md.details(f"{HYGIENE_TITLES[check]} ({len(notes)})", body), ""]
+            if len(notes) > GROUP_LIMIT and not show_all_unmanaged:
+                body = f"- {md.escape(_hygiene_counted(check, notes))}"
+            else:
+                body = "\n".join(f"- {md.escape(n.message)}" for n in notes)
+            lines += [md.details(f"{HYGIENE_TITLES[check]} ({count(len(notes))})", body), ""]
     if report.retiring:
         body = "\n".join(f"- {md.escape(retiring_sentence(n))}" for n in report.retiring)
         lines += [md.details(f"{RETIRING_TITLE} ({len(report.retiring)})", body), ""]
@@ -226,6 +332,9 @@ def render_drift_markdown(report: DriftReport) -> str:
             until = f" (until {entry.until.isoformat()})" if entry.until else ""
             rows.append(f"- {item.drift} {md.code(item.address)}{why}{until}")
         lines += [md.details(f"Ignored ({len(report.ignored)})", "\n".join(rows)), ""]
+    if _collapsed(report, show_all_unmanaged):
+        note = COUNTED_NOTE.replace(SHOW_ALL_FLAG, md.code(SHOW_ALL_FLAG))
+        lines += [f"_{note[:1].upper()}{note[1:]}._", ""]
     for entry in report.expired:
         lines.append(f"> [!NOTE]\n> The ignore entry {md.code(entry.address)} expired on {entry.until}.")
     for warning in report.warnings:
