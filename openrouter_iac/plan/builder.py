@@ -421,11 +421,10 @@ class _Builder:
     ) -> dict[str, tuple[str, str, Any]]:
         """Declared name → the live (name, id, spec) it is: by pinned `id:` first, then by name and
         previous names among the objects no pin has taken."""
-        by_id = {live_id: (name, live_id, spec) for name, live_id, spec in candidates}
+        pinned = [(name, spec) for name, spec in declared.items() if spec.id is not None]
+        by_id = {live_id: (name, live_id, spec) for name, live_id, spec in candidates} if pinned else {}
         matched: dict[str, tuple[str, str, Any]] = {}
-        for name, spec in declared.items():
-            if spec.id is None:
-                continue
+        for name, spec in pinned:
             if spec.id in by_id:
                 matched[name] = by_id[spec.id]
             else:
@@ -444,6 +443,12 @@ class _Builder:
             for candidate in (name, *spec.previous_names) if spec.previous_names else (name,):
                 found = by_name.get(candidate)
                 if found is None:
+                    continue
+                if len(found) == 1:  # the common case: one live object of that name
+                    if found[0][1] not in taken:
+                        matched[name] = found[0]
+                        taken.add(found[0][1])
+                        break
                     continue
                 free = [c for c in found if c[1] not in taken]
                 if len(free) > 1:
@@ -536,10 +541,12 @@ class _Builder:
         orphans: list[OrphanKey],
         matched_id: str | None = None,
     ) -> None:
-        address = Address.of(kind, slug, name)
-        catalogue = self.live.catalogue
         if live_spec is not None:
             live_spec = self.live_in_config_names(kind, slug, live_spec)
+            if live_name == name and self.unchanged(kind, f"{kind}:{slug}/{name}", spec, live_spec):
+                return  # most objects of a large account: nothing to show, nothing to write
+        address = Address.of(kind, slug, name)
+        catalogue = self.live.catalogue
         drop = _NO_GUARDRAIL if kind == "api_key" else _NOTHING
         # Only a key with no live match can be one moved from another workspace.
         moved_from = next((s for s, d in self.moves.items() if d == (slug, name)), None) if live_spec is None else None
@@ -648,6 +655,22 @@ class _Builder:
         guardrail = effective_value(spec, base, "guardrail")
         if live_guardrail != guardrail:
             self.assignment(slug, name, live_guardrail, guardrail, source, with_new_key=new_key)
+
+    def unchanged(self, kind: Kind, address: str, spec: Any, live_spec: Any) -> bool:
+        """True when :meth:`child` would find nothing to do for ``spec`` matched, under its own name,
+        to ``live_spec``: every declared field plainly equal, no secret to send again, and for a
+        key no lost secret and the same guardrail. False means "not sure": take the full path (a
+        test builds plans both ways: tests/plan/test_unchanged_fast_path.py)."""
+        if kind == "observability_destination" or self.rotation_marker_change(kind, address, spec) is not None:
+            return False
+        compared = frozenset(spec.model_fields_set)  # config-only fields are never compared anyway
+        if kind != "api_key":
+            return plainly_equal(spec, live_spec, compared)
+        return (
+            plainly_equal(spec, live_spec, compared, _NO_GUARDRAIL)
+            and address not in self.live.lost_secrets
+            and live_spec.guardrail == effective_value(spec, live_spec, "guardrail")
+        )
 
     def rotation_marker_change(self, kind: Kind, address: str, spec: Any) -> FieldChange | None:
         secret = BY_NAME[kind].secret_field
