@@ -151,7 +151,7 @@ def _in_name_order(state: AccountState) -> AccountState:
     containers only): the order a listing returns them in is not part of the state."""
 
     def sorted_dicts(model: Any) -> Any:
-        update = {name: dict(sorted(value.items())) for name, value in model.__dict__.items() if isinstance(value, dict)}
+        update = {name: dict(sorted(v.items())) for name, v in model.__dict__.items() if isinstance(v, dict)}
         return model.model_copy(update=update) if update else model
 
     workspaces = {slug: sorted_dicts(workspace) for slug, workspace in sorted(state.workspaces.items())}
