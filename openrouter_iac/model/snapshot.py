@@ -9,7 +9,9 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from openrouter_iac.model.resources import AccountState, ByokKey, Preset
 from openrouter_iac.model.retiring import RetiringKey
@@ -146,11 +148,14 @@ class LiveSnapshot:
         return f"sha256:{digest.hexdigest()}"
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
 def _in_name_order(state: AccountState) -> AccountState:
     """``state`` with its workspaces, and each workspace's objects, in name order (copies of the
     containers only): the order a listing returns them in is not part of the state."""
 
-    def sorted_dicts(model: Any) -> Any:
+    def sorted_dicts(model: M) -> M:
         update = {name: dict(sorted(v.items())) for name, v in model.__dict__.items() if isinstance(v, dict)}
         return model.model_copy(update=update) if update else model
 
