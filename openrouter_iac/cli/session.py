@@ -152,4 +152,10 @@ def _embedded_emulator(state_path: Path) -> Iterator[EmbeddedEmulator]:
             ) from None
         except EmulatorBusyError as exc:
             raise OrctlError(f"{exc}", hint="wait for it to finish, or pass another --emulator-state") from None
-        yield emulator
+        try:
+            yield emulator
+        except StateFileError as exc:  # a record of the file the emulator cannot serve
+            raise OrctlError(
+                f"{exc}",
+                hint=f"move it away (or run: orctl emulator init --force --state {state_path}) to start a new account",
+            ) from None

@@ -27,7 +27,7 @@ import httpx
 
 from openrouter_iac.emulator.app import IN_PROCESS_BASE_URL, Emulator
 from openrouter_iac.emulator.faults import FaultConfig
-from openrouter_iac.emulator.state import State, save_text_atomic
+from openrouter_iac.emulator.state import State, StateFileError, save_text_atomic
 from openrouter_iac.emulator.transport import EmulatorTransport
 from openrouter_iac.emulator.wire import Request
 
@@ -42,6 +42,12 @@ except ImportError:  # pragma: no cover - Windows: no advisory locking
 
 class EmulatorBusyError(RuntimeError):
     """Another process holds the emulator state file."""
+
+
+class DamagedStateError(StateFileError):
+    """A request failed inside the embedded emulator: its state file holds a record it cannot
+    serve (edited by hand, or written by another version). Raised to the caller at once: a 500
+    would be retried for seconds as if OpenRouter were down."""
 
 
 class EmbeddedEmulator:
@@ -167,7 +173,15 @@ class _DurableTransport(EmulatorTransport):
         body = request.read()
         target = request.url.raw_path.decode("ascii")
         core = Request.build(request.method, target, dict(request.headers), body)
+        failed_before, _ = self.emulator.stats.internal_errors
         response = self.emulator.handle(core)
+        failed, trace = self.emulator.stats.internal_errors
+        if failed > failed_before:
+            last = (trace or "").strip().splitlines()[-1:] or ["unknown error"]
+            raise DamagedStateError(
+                f"the emulator state {self._owner.state_path} holds data the emulator cannot serve "
+                f"({request.method} {request.url.path}: {last[0]})"
+            )
         self._owner.save()  # a no-op unless the revision moved
         if response.drop:
             raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)

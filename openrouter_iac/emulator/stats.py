@@ -40,6 +40,12 @@ class Stats:
             self._internal_errors += 1
             self._last_internal_error = description
 
+    @property
+    def internal_errors(self) -> tuple[int, str | None]:
+        """How many requests failed inside the emulator, and the last one's traceback."""
+        with self._lock:
+            return self._internal_errors, self._last_internal_error
+
     def count(self, operation: str) -> int:
         with self._lock:
             return self._operations[operation]

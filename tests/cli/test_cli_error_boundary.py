@@ -5,8 +5,10 @@ traceback."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -164,3 +166,24 @@ def test_schema_into_a_directory_that_exists_works(tmp_path: Path) -> None:
     (tmp_path / "schemas").mkdir()
     assert orctl("schema", "-o", "schemas/s.json").exit_code == 0
     assert (tmp_path / "schemas" / "s.json").read_text("utf-8").startswith("{")
+
+
+def test_an_emulator_state_whose_data_is_damaged_is_one_clear_error_at_once(tmp_path: Path) -> None:
+    # Valid JSON of the right format, but a record the emulator cannot serve: not an OpenRouter
+    # outage to retry for seconds and blame on status.openrouter.ai.
+    config = _two_changes(tmp_path)
+    assert apply(config).exit_code == 0
+    state = json.loads(STATE.read_text("utf-8"))
+    state["workspaces"] = {workspace_id: None for workspace_id in state["workspaces"]}
+    STATE.write_text(json.dumps(state), "utf-8")
+    started = time.monotonic()
+    for result in (plan(config), apply(config)):
+        assert result.exit_code == 1
+        assert "Traceback" not in result.output
+        first, hint = result.stderr.splitlines()[-2:]
+        assert first.startswith("Error: the emulator state .orctl/emulator.json holds data the emulator cannot serve (")
+        assert "status.openrouter.ai" not in result.stderr
+        assert hint == (
+            "  hint: move it away (or run: orctl emulator init --force --state .orctl/emulator.json) to start a new account"
+        )
+    assert time.monotonic() - started < 2  # no retries
