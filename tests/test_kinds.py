@@ -161,21 +161,25 @@ def test_export_writes_every_named_kind() -> None:
     assert {kind.name for kind in NAMED} == set(ENTRIES)
 
 
+WRITTEN_AT = {
+    "organization_settings": "/organization/settings",
+    "workspace": "/workspaces",
+    "workspace_members": "/workspaces/{workspace_id}/members",
+    "workspace_budget": "/workspaces/{workspace_id}/budgets",
+    "default_guardrail": "/guardrails",
+    "guardrail": "/guardrails",
+    "api_key": "/keys",
+    "guardrail_assignment": "/guardrails/{guardrail_id}/assignments/keys",
+    "byok_key": "/byok",
+    "observability_destination": "/observability/destinations",
+    "preset": "/presets",
+}
+
+
 def test_every_kind_says_where_it_is_written() -> None:
     written = {kind.name: kind.writes for kind in KINDS}
-    assert written == {
-        "organization_settings": "/organization/settings",
-        "workspace": "/workspaces",
-        "workspace_members": "/workspaces/{workspace_id}/members",
-        "workspace_budget": "/workspaces/{workspace_id}/budgets",
-        "default_guardrail": "/guardrails",
-        "guardrail": "/guardrails",
-        "api_key": "/keys",
-        "guardrail_assignment": "/guardrails/{guardrail_id}/assignments/keys",
-        "byok_key": "/byok",
-        "observability_destination": "/observability/destinations",
-        "preset": "/presets",
-    }
+    assert None not in written.values()
+    assert {name: written[name] for name in WRITTEN_AT} == WRITTEN_AT
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=IDS)
@@ -191,12 +195,26 @@ def test_every_kind_is_written_by_its_declaration_or_a_handler_of_its_own(kind: 
     assert HANDLERS[kind.name] is Writer._plain
 
 
-def test_the_plainly_written_kinds_need_no_handler() -> None:
+def test_only_the_kinds_with_writes_of_their_own_have_a_handler() -> None:
     assert set(SPECIAL) <= set(KIND_NAMES)
-    assert {name for name, handler in HANDLERS.items() if handler is Writer._plain} == {
-        "organization_settings",
-        "observability_destination",
-    }
+    plain = {name for name, handler in HANDLERS.items() if handler is Writer._plain}
+    assert {"organization_settings", "observability_destination"} <= plain
+    assert plain.isdisjoint(SPECIAL)
+
+
+@pytest.mark.parametrize("kind", NAMED, ids=lambda k: k.name)
+def test_a_named_kind_can_be_pinned_and_renamed(kind: ResourceKind) -> None:
+    # The planner matches a declared object by a pinned `id:` first, then by name and previous names.
+    config_only: frozenset[str] = getattr(kind.spec, "CONFIG_ONLY", frozenset())
+    assert "id" in kind.spec.model_fields and "id" in config_only, f"{kind.spec.__name__} needs a config-only `id`"
+    if kind.renamable:
+        assert "previous_names" in kind.spec.model_fields and "previous_names" in config_only
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=IDS)
+def test_a_kind_with_a_secret_says_which_references_its_writes_resolve(kind: ResourceKind) -> None:
+    # Apply's pre-flight resolves them all before the first write (apply/preflight.py).
+    assert (kind.secret_field is None) == (kind.secret_refs is None), kind.name
 
 
 def test_a_kind_without_writes_is_missing_from_the_mapping() -> None:

@@ -10,11 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from openrouter_iac.errors import ApplyError, OrctlError
+from openrouter_iac.kinds import BY_NAME
 from openrouter_iac.live.writer_plain import sends_credential
 from openrouter_iac.model.config import Config
-from openrouter_iac.model.destination_config import HEADERS, is_reference
-from openrouter_iac.model.enums import OBSERVABILITY_SECRET_CONFIG_KEYS
-from openrouter_iac.model.resources import ApiKey, ByokKey, ObservabilityDestination, Preset
+from openrouter_iac.model.resources import ApiKey, Preset
 from openrouter_iac.plan.model import Change, Plan
 from openrouter_iac.secrets import KeyRef, SecretSink, resolve_secret_ref
 
@@ -50,7 +49,7 @@ def preflight(plan: Plan, config: Config, *, open_sink: SinkOpener, config_base_
             continue
         if change.kind == "preset":
             problems.extend(_check_publisher(change, sinks, created, open_sink))
-        elif change.kind in ("byok_key", "observability_destination"):
+        elif BY_NAME[change.kind].secret_refs is not None:
             problems.extend(_check_refs(change, config_base_dir))
     return problems
 
@@ -105,17 +104,11 @@ def _check_publisher(
 
 
 def _check_refs(change: Change, base_dir: Path) -> list[str]:
-    refs: list[tuple[str, object]] = []
-    if not sends_credential(change):
+    """The secret references of the change's kind (its `secret_refs`), when this write sends them."""
+    kind = BY_NAME[change.kind]
+    if not sends_credential(change) or kind.secret_refs is None or change.desired is None:
         return []
-    if change.kind == "byok_key":
-        refs.append(("key", change.spec(ByokKey).key))
-    if change.kind == "observability_destination":
-        config = change.spec(ObservabilityDestination).config
-        refs.extend((f"config.{k}", v) for k, v in sorted(config.items()) if k in OBSERVABILITY_SECRET_CONFIG_KEYS)
-        headers = config.get(HEADERS)
-        if isinstance(headers, dict):  # references inside headers are resolved before sending
-            refs.extend((f"config.headers.{h}", v) for h, v in sorted(headers.items()) if is_reference(v))
+    refs = kind.secret_refs(change.desired)
     problems = []
     for where, ref in refs:
         if not isinstance(ref, str) or not ref:

@@ -1,8 +1,8 @@
 """The table of resource kinds: one module per kind, listed here in apply order.
 
-Adding a kind is one module here (plus its reader list, its writer handler, its emulator route,
-tests and docs); ``tests/test_kinds.py`` fails while any part of it is missing. See
-docs/architecture.md.
+Adding a kind is one module here (its reads, its `writes` path and `body`), a line in this
+table and its spec model, plus its emulator route, tests and docs; ``tests/test_kinds.py`` fails
+while any part of it is missing. See docs/architecture.md "Adding a kind".
 """
 
 from __future__ import annotations

@@ -38,6 +38,13 @@ class WorkspaceList:
 S = TypeVar("S", bound=BaseModel)
 
 
+def spec_of(desired: BaseModel, model: type[S]) -> S:
+    """``desired`` as the kind's spec model (a kind's functions take what the change carries)."""
+    if not isinstance(desired, model):
+        raise PlanError(f"the plan carries no {model.__name__} to write ({type(desired).__name__})")
+    return desired
+
+
 @dataclass(frozen=True)
 class WriteContext:
     """What a kind's `body` gets besides the spec: what only apply knows, resolved for one change.
@@ -63,13 +70,14 @@ class WriteContext:
     """A secret reference (`env:X`, `file:...`) -> its value; ApplyError when it is missing."""
 
     def spec(self, model: type[S]) -> S:
-        if not isinstance(self.desired, model):
-            raise PlanError(f"the plan carries no {model.__name__} to write ({type(self.desired).__name__})")
-        return self.desired
+        return spec_of(self.desired, model)
 
 
 Body = Callable[[WriteContext], dict[str, Any]]
 """Builds the JSON body of a create (POST `writes`) or an update (PATCH `writes/{id}`)."""
+
+SecretRefs = Callable[[BaseModel], list[tuple[str, object]]]
+"""The secret references a write resolves, each with where it sits in the spec (`key`)."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +151,9 @@ class ResourceKind:
     """One object per account (organization settings): only PATCHed at `writes`, never created."""
     write_key: str = "name"
     """The API field naming an object: a create after an ambiguous failure is found by it."""
+    secret_refs: SecretRefs | None = None
+    """The references its `body` resolves when secrets go (create, rotation): apply's pre-flight
+    resolves every one of them before the first write, so a missing one stops nothing half-way."""
 
     def address(self, workspace: str | None = None, name: str | None = None) -> Address:
         return Address.of(self.name, workspace, name)

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
+from pydantic import BaseModel
+
 from openrouter_iac.kinds import api_key
-from openrouter_iac.kinds.base import ReadContext, ResourceKind, WorkspaceList, WriteContext
+from openrouter_iac.kinds.base import ReadContext, ResourceKind, WorkspaceList, WriteContext, spec_of
 from openrouter_iac.model.names import WORKSPACE_NAMES
 from openrouter_iac.model.resources import ByokKey
 from openrouter_iac.model.snapshot import name_with_rotation
@@ -33,6 +35,10 @@ def write_body(context: WriteContext) -> dict[str, Any]:
     return body(spec, live_name, hashes, credential, context.changed, creating=context.creating)
 
 
+def secret_refs(spec: BaseModel) -> list[tuple[str, object]]:
+    return [("key", spec_of(spec, ByokKey).key)]
+
+
 KIND = ResourceKind(
     name="byok_key",
     spec=ByokKey,
@@ -50,6 +56,7 @@ KIND = ResourceKind(
     from_api=from_api,
     writes="/byok",
     body=write_body,
+    secret_refs=secret_refs,
 )
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
+from pydantic import BaseModel
+
 from openrouter_iac.kinds import api_key
-from openrouter_iac.kinds.base import ReadContext, ResourceKind, WorkspaceList, WriteContext
+from openrouter_iac.kinds.base import ReadContext, ResourceKind, WorkspaceList, WriteContext, spec_of
 from openrouter_iac.model.destination_config import HEADERS, is_reference, is_write_only
 from openrouter_iac.model.enums import OBSERVABILITY_SECRET_CONFIG_KEYS
 from openrouter_iac.model.names import WORKSPACE_NAMES
@@ -58,6 +60,18 @@ def write_config(spec: ObservabilityDestination, context: WriteContext) -> dict[
     return config
 
 
+def secret_refs(spec: BaseModel) -> list[tuple[str, object]]:
+    """The secret config values, and the references among the header values."""
+    config = spec_of(spec, ObservabilityDestination).config
+    refs: list[tuple[str, object]] = [
+        (f"config.{k}", v) for k, v in sorted(config.items()) if k in OBSERVABILITY_SECRET_CONFIG_KEYS
+    ]
+    headers = config.get(HEADERS)
+    if isinstance(headers, dict):  # references inside headers are resolved before sending
+        refs.extend((f"config.headers.{h}", v) for h, v in sorted(headers.items()) if is_reference(v))
+    return refs
+
+
 KIND = ResourceKind(
     name="observability_destination",
     spec=ObservabilityDestination,
@@ -75,6 +89,7 @@ KIND = ResourceKind(
     from_api=from_api,
     writes="/observability/destinations",
     body=write_body,
+    secret_refs=secret_refs,
 )
 
 

@@ -149,3 +149,37 @@ def test_executor_converged_when_replan_is_empty() -> None:
     again = plan([key_change("z")])
     not_done = execute(plan([key_change("b")]), writer_for(fake, RecordingSink()), replan=lambda: again)
     assert not_done.converged is False and not_done.remaining == ["create api_key:ws/z"]
+
+
+def destination(action: str, config: dict[str, Any], fields: list[dict[str, Any]] | None = None) -> Change:
+    return Change.model_validate(
+        {
+            "action": action,
+            "kind": "observability_destination",
+            "address": "observability_destination:ws/hooks",
+            "workspace": "ws",
+            "name": "hooks",
+            "desired": {"type": "webhook", "config": config},
+            "fields": fields or [],
+        }
+    )
+
+
+def test_preflight_resolves_the_references_each_kind_declares_when_its_secrets_go(tmp_path: Path) -> None:
+    # The kind's `secret_refs` (kinds/observability.py): secret config values and header references.
+    config = config_with({})
+    unset = {
+        "url": "https://hooks.example.com/t",
+        "token": "env:ORCTL_TEST_UNSET_TOKEN",
+        "headers": {"X-Team": "env:ORCTL_TEST_UNSET_HEADER", "X-Plain": "literal"},
+    }
+    problems = preflight(
+        plan([destination("create", unset)]), config, open_sink=dict().__getitem__, config_base_dir=tmp_path
+    )
+    assert [p.split(": ")[1] for p in problems] == ["config.token", "config.headers.X-Team"]
+    assert all(p.startswith("observability_destination:ws/hooks: ") for p in problems)
+    # An update that sends no secret resolves none of them.
+    renamed = destination(
+        "update", unset, [{"field": "url", "before": "https://old.example.com", "after": unset["url"]}]
+    )
+    assert preflight(plan([renamed]), config, open_sink=dict().__getitem__, config_base_dir=tmp_path) == []
