@@ -48,6 +48,9 @@ if getattr(yaml, "__with_libyaml__", False):
     _FastLoader = _CLoader
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 def _position(display_name: str, node: yaml.Node) -> Position:
     return Position(display_name, node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -102,10 +105,16 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
-        value = self.loader.construct_object(node, deep=True)
+        value = self._scalar(node)
         if value is None and isinstance(node, yaml.ScalarNode) and node.value:
             self.source_map.written_nulls.add(path)  # `null` or `~`, not an empty value
         return value
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        # A string is its text (what construct_yaml_str returns): most scalars of a config are names.
+        if node.tag == _STR and isinstance(node, yaml.ScalarNode):
+            return node.value
+        return self.loader.construct_object(node, deep=True)
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
         self.loader.flatten_mapping(node)  # resolves `<<:` merge keys like PyYAML does
@@ -121,7 +130,7 @@ class _Builder:
                     )
                 )
                 continue
-            key = self.loader.construct_object(key_node, deep=True)
+            key = self._scalar(key_node)
             if not isinstance(key, str):
                 # Non-string keys (numbers, booleans) are kept as text: names are always strings.
                 key = "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)

@@ -23,7 +23,7 @@ def dotted(path: PathKey) -> str:
     return text
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Position:
     """Where a node starts: 1-based line and column."""
 
