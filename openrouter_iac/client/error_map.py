@@ -204,3 +204,11 @@ def malformed_error(*, resource: str, status: int, problem: str) -> MalformedRes
         status=status,
         hint=_MALFORMED_HINT,
     )
+
+
+def undecodable_error(*, resource: str) -> MalformedResponseError:
+    return MalformedResponseError(
+        f"{resource}: the API answered with a compressed body that cannot be decoded",
+        resource=resource,
+        hint=_MALFORMED_HINT,
+    )
