@@ -32,6 +32,13 @@ Envelope = Mapping[str, Any]
 
 
 def _identity(item: Mapping[str, Any]) -> str:
+    value = item.get("id")
+    if value.__class__ is str:  # nearly every item: a string id, or (keys) a string hash
+        return "id:" + value
+    if value is None:
+        value = item.get("hash")
+        if value.__class__ is str:
+            return "hash:" + value
     for field in ("id", "hash"):
         value = item.get(field)
         if isinstance(value, str | int) and not isinstance(value, bool):
@@ -64,6 +71,10 @@ class _Repeats:
         self.seen: set[str] = set()
 
     def check(self, offset: int, page: list[dict[str, Any]]) -> None:
+        identities = [_identity(item) for item in page]
+        if self.seen.isdisjoint(identities) and len(set(identities)) == len(identities):
+            self.seen.update(identities)  # the usual page: no repeat (set operations, not a loop)
+            return
         for item in page:
             identity = _identity(item)
             if identity in self.seen:
