@@ -141,7 +141,7 @@ def _run(
 ) -> int:
     if report_path is not None:
         check_output_path(report_path, "--report")  # before anything is written, not after
-    saved = parse_plan(planfile.read_text(encoding="utf-8"), str(planfile)) if planfile else None
+    saved = parse_plan(planfile.read_bytes(), str(planfile)) if planfile else None
     if saved is not None and planfile is not None and config_path is not None:
         check_same_config(saved, planfile, config_path)
     # Always the config on disk, never the copy inside a plan file: a plan file only approves.

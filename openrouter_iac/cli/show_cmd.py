@@ -38,7 +38,7 @@ def show(planfile: Path, output: str, no_color: bool, show_empty: bool, show_all
     """
     check_graph_option(graph, output)
     with reported_errors():
-        saved = parse_plan(planfile.read_text(encoding="utf-8"), str(planfile))
+        saved = parse_plan(planfile.read_bytes(), str(planfile))
         text = render(
             saved, output, no_color=no_color, show_empty=show_empty, show_all_unmanaged=show_all_unmanaged, graph=graph
         )

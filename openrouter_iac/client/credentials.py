@@ -111,7 +111,7 @@ def _keyring() -> Any:
 def _short(exc: BaseException) -> str:
     first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     text = f"{type(exc).__name__}: {first_line}" if first_line else type(exc).__name__
-    return redact(text[:160])
+    return redact(text if len(text) <= 160 else text[:160].rsplit(" ", 1)[0].rstrip(",;:") + " ...")  # at a word
 
 
 def read_keyring() -> tuple[str | None, str]:

@@ -79,6 +79,8 @@ def load_ignore(path: Path) -> list[IgnoreEntry]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise OrctlError(f"--ignore {path}: cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise OrctlError(f"--ignore {path}: cannot be read (not UTF-8 text)") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

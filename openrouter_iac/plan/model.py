@@ -213,7 +213,7 @@ class Plan(_Frozen):
         return counts
 
 
-def parse_plan(text: str, source: str) -> Plan:
+def parse_plan(text: str | bytes, source: str) -> Plan:
     """A saved plan from its JSON text; PlanError (never a traceback) when it is not one we can apply."""
     try:
         raw = json.loads(text)

@@ -143,6 +143,15 @@ def test_status_without_a_key_exits_1_and_lists_the_ways():
     assert "--management-key-file PATH" in result.stderr
 
 
+def test_a_long_keyring_reason_is_cut_at_a_word():
+    result = run("status")
+    line = next(line for line in result.stderr.splitlines() if "keyring unavailable (" in line)
+    reason = line.split("keyring unavailable (", 1)[1]
+    assert reason.startswith("NoKeyringError: No recommended backend was available.")
+    assert reason.endswith(" ...)"), reason  # was "... if you want to use t)"
+    assert reason[: -len(" ...)")][-1].isalpha()
+
+
 def test_status_check_calls_get_key(api):
     api.steps.append(json_response(200, {"data": {"is_management_key": True}}))
     result = run(
