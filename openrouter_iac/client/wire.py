@@ -198,10 +198,9 @@ class _Connection:
         if self.buffer or (pending is not None and pending()):
             return False
         try:
-            readable, _, _ = select.select([self.sock], [], [], 0)
+            return not _readable(self.sock)
         except (OSError, ValueError):
             return False
-        return not readable
 
     def exchange(self, message: bytes, method: str, timeout: httpx.Timeout) -> tuple[Reply, bool]:
         """Send ``message``, read the reply; also whether the connection can carry another request."""
@@ -342,6 +341,17 @@ class _Connection:
         while chunk := self.sock.recv(RECV):
             parts.append(chunk)
         return b"".join(parts)
+
+
+def _readable(sock: socket.socket) -> bool:
+    """Whether a read would not block, now. ``poll`` where there is one: ``select`` cannot take a
+    descriptor above 1023, which a process with many files open may hand out."""
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(sock, select.POLLIN)
+        return bool(poller.poll(0))
+    readable, _, _ = select.select([sock], [], [], 0)
+    return bool(readable)
 
 
 def _content_length(values: list[str]) -> int:
