@@ -93,6 +93,7 @@ def test_one_connection_carries_every_request(serve):
         for _ in range(5):
             assert client.get("/guardrails", resource="guardrails")["data"] == [{"id": "g1"}]
     assert server.connections == 1
+    assert client._wire is not None and client._wire._ssl is None  # plain http never builds a TLS context
 
 
 def test_an_idle_connection_the_server_closed_is_replaced_without_a_retry(serve):
