@@ -11,9 +11,10 @@ import json
 from typing import Any
 
 from openrouter_iac.config.field_docs import add_descriptions, models_by_name
+from openrouter_iac.kinds import WORKSPACE_NAMES
 from openrouter_iac.model.config import CONFIG_VERSION, Config
 from openrouter_iac.model.enums import BYOK_PROVIDERS
-from openrouter_iac.model.names import SECRET_SINK_NAME, WORKSPACE_NAMES, WORKSPACE_SLUG
+from openrouter_iac.model.names import SECRET_SINK_NAME, WORKSPACE_SLUG
 from openrouter_iac.model.traits import SERVER_COMPUTED, fields_with
 
 SCHEMA_ID = "https://github.com/openrouter-iac/orctl/schemas/orctl.schema.json"

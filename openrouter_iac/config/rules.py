@@ -17,7 +17,7 @@ from openrouter_iac.config.schema_errors import suggest
 from openrouter_iac.config.server_computed import check_server_computed
 from openrouter_iac.config.yaml_source import PathKey
 from openrouter_iac.errors import SecretError
-from openrouter_iac.kinds import KINDS, NAMED
+from openrouter_iac.kinds import KINDS, NAMED, WORKSPACE_NAMES
 from openrouter_iac.model.address import Address
 from openrouter_iac.model.config import CONFIG_VERSION
 from openrouter_iac.model.enums import (
@@ -26,7 +26,7 @@ from openrouter_iac.model.enums import (
     OBSERVABILITY_REQUIRED_CONFIG,
     OBSERVABILITY_SECRET_CONFIG_KEYS,
 )
-from openrouter_iac.model.names import SECRET_SINK_NAME, WORKSPACE_NAMES, WORKSPACE_SLUG
+from openrouter_iac.model.names import SECRET_SINK_NAME, WORKSPACE_SLUG
 from openrouter_iac.secrets.refs import looks_like_secret_literal, parse_secret_ref
 
 Problem = tuple[PathKey, bool, str]
@@ -61,7 +61,7 @@ def _check_version(data: dict[str, Any]) -> Iterator[Problem]:
 
 
 def _check_names(data: dict[str, Any]) -> Iterator[Problem]:
-    """The one set of name rules (model/names.py), for every named kind."""
+    """The one set of name rules (each kind's `name_rule`), for every named kind."""
     for name in _mapping(data.get("secret_sinks")):
         if problem := SECRET_SINK_NAME.problem(str(name)):
             yield ("secret_sinks", name), True, problem

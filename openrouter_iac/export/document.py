@@ -176,7 +176,7 @@ class _Workspace:
             entries: dict[str, Any] = {}
             for config_name, live_name, live_id, spec in chosen[collection]:
                 where = self.path(collection, config_name)
-                entry = ENTRIES[kind](self, spec, where, config_name)
+                entry = ENTRIES.get(kind, _Workspace._plain)(self, spec, where, config_name)
                 if live_name in shared[collection]:
                     entry = {"id": live_id, **entry}
                 if config_name != live_name:
@@ -194,7 +194,8 @@ class _Workspace:
     def _comment(self, where: Path, text: str) -> None:
         self.comments[where] = f"{text}; {self.comments[where]}" if where in self.comments else text
 
-    def _guardrail(self, spec: Any, where: Path, name: str) -> dict[str, Any]:
+    def _plain(self, spec: Any, where: Path, name: str) -> dict[str, Any]:
+        """A kind whose spec is its config entry as it stands (guardrails)."""
         return _dump(spec)
 
     def _api_key(self, spec: Any, where: Path, name: str) -> dict[str, Any]:
@@ -266,13 +267,13 @@ class _Workspace:
 
 
 ENTRIES: dict[str, Callable[[_Workspace, Any, Path, str], dict[str, Any]]] = {
-    "guardrail": _Workspace._guardrail,
     "api_key": _Workspace._api_key,
     "preset": _Workspace._preset,
     "byok_key": _Workspace._byok_key,
     "observability_destination": _Workspace._observability_destination,
 }
-"""How each named kind is written into a config file (a test checks that none is missing)."""
+"""The named kinds written into a config file otherwise than as their spec's dump (references by
+config name, secrets as placeholders, facts as comments); every other kind is `_Workspace._plain`."""
 
 
 def export_account(

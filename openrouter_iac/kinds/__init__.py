@@ -22,6 +22,7 @@ from openrouter_iac.kinds import (
 )
 from openrouter_iac.kinds.base import ResourceKind, WorkspaceList
 from openrouter_iac.model.address import KindName
+from openrouter_iac.model.names import NameRule
 
 KINDS: tuple[ResourceKind, ...] = (
     organization.KIND,
@@ -43,6 +44,11 @@ BY_NAME: dict[KindName, ResourceKind] = {kind.name: kind for kind in KINDS}
 NAMED: tuple[ResourceKind, ...] = tuple(kind for kind in KINDS if kind.collection is not None)
 """Kinds with named objects in a workspace collection (`guardrails`, `keys`, `presets`...)."""
 
+WORKSPACE_NAMES: dict[str, NameRule] = {
+    kind.collection: kind.name_rule for kind in NAMED if kind.collection is not None and kind.name_rule is not None
+}
+"""The name rule of each named collection of a workspace (`keys` → the key name rule...)."""
+
 PRUNABLE: tuple[ResourceKind, ...] = tuple(kind for kind in NAMED if kind.deletable)
 """Named kinds that pruning deletes (presets are archived instead, by the preset planner)."""
 
@@ -62,4 +68,14 @@ def kind_of(name: KindName) -> ResourceKind:
     return BY_NAME[name]
 
 
-__all__ = ["BY_NAME", "KINDS", "NAMED", "PHASES", "PRUNABLE", "WORKSPACE_FIELDS", "ResourceKind", "WorkspaceList"]
+__all__ = [
+    "BY_NAME",
+    "KINDS",
+    "NAMED",
+    "PHASES",
+    "PRUNABLE",
+    "WORKSPACE_FIELDS",
+    "WORKSPACE_NAMES",
+    "ResourceKind",
+    "WorkspaceList",
+]

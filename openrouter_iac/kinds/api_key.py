@@ -6,9 +6,11 @@ from typing import Any
 
 from openrouter_iac.kinds import guardrail
 from openrouter_iac.kinds.base import ReadContext, ResourceKind, WorkspaceList
-from openrouter_iac.model.names import WORKSPACE_NAMES
+from openrouter_iac.model.names import NameRule
 from openrouter_iac.model.resources import ApiKey
-from openrouter_iac.model.wire import read_plain, write_plain
+from openrouter_iac.model.retiring import RESERVED_MARKERS
+from openrouter_iac.model.trusted import read
+from openrouter_iac.model.wire import write_plain
 
 # Wire: plain fields (`expires_at` on create only, `disabled` on update only, `last_used_at` and
 # `external_user` only read); the guardrail comes from the key assignments.
@@ -16,9 +18,7 @@ from openrouter_iac.model.wire import read_plain, write_plain
 
 def from_api(raw: dict[str, Any], ctx: ReadContext) -> ApiKey:
     guardrail_id = ctx.guardrail_of_key.get(raw["hash"])
-    return ApiKey.model_validate(
-        {**read_plain(ApiKey, raw), "guardrail": ctx.ref(guardrail.KIND, guardrail_id) if guardrail_id else None}
-    )
+    return read(ApiKey, raw, {"guardrail": ctx.ref(guardrail.KIND, guardrail_id) if guardrail_id else None})
 
 
 KIND = ResourceKind(
@@ -30,7 +30,11 @@ KIND = ResourceKind(
     singular="API key",
     plural="API keys",
     collection="keys",
-    name_rule=WORKSPACE_NAMES["keys"],
+    # POST /keys name: minLength 1, no maximum. `workspace/name` in previous_names names a key of
+    # another workspace, so a key name cannot hold the slash itself.
+    name_rule=NameRule(
+        "key name", None, forbidden="/", why="previous_names uses workspace/name", reserved=RESERVED_MARKERS
+    ),
     renamable=True,
     protectable=True,
     dependents=("guardrail_assignment",),

@@ -95,7 +95,8 @@ class ReadContext:
     def ref(self, kind: ResourceKind, live_id: str) -> str:
         """How a config names the object ``live_id`` of ``kind``: its name, or `id:<id>` / `hash:<hash>`
         where its name is shared (a reference by name would not be exact) or unknown."""
-        name = self.names.get(kind.name, {}).get(live_id)
+        names = self.names.get(kind.name)
+        name = names.get(live_id) if names is not None else None
         return f"{kind.id_field}:{live_id}" if name is None else name
 
 

@@ -10,10 +10,11 @@ from pydantic import BaseModel
 
 from openrouter_iac.kinds import api_key
 from openrouter_iac.kinds.base import ReadContext, ResourceKind, WorkspaceList, WriteContext, spec_of
-from openrouter_iac.model.names import WORKSPACE_NAMES
+from openrouter_iac.model.names import NameRule
 from openrouter_iac.model.resources import ByokKey
 from openrouter_iac.model.snapshot import name_with_rotation
-from openrouter_iac.model.wire import read_plain, write_plain
+from openrouter_iac.model.trusted import read
+from openrouter_iac.model.wire import write_plain
 
 # Wire: plain fields (`declared_region` only when the plan changes it: for openai and fireworks the
 # API takes it from the key); `allowed_keys` are key names on this side, hashes on the wire; the
@@ -23,7 +24,7 @@ from openrouter_iac.model.wire import read_plain, write_plain
 def from_api(raw: dict[str, Any], ctx: ReadContext) -> ByokKey:
     hashes = raw.get("allowed_api_key_hashes")
     allowed = [ctx.ref(api_key.KIND, h) for h in hashes] if hashes else None
-    return ByokKey.model_validate({**read_plain(ByokKey, raw), "allowed_keys": allowed})
+    return read(ByokKey, raw, {"allowed_keys": allowed})
 
 
 def write_body(context: WriteContext) -> dict[str, Any]:
@@ -48,7 +49,7 @@ KIND = ResourceKind(
     singular="BYOK credential",
     plural="BYOK credentials",
     collection="byok",
-    name_rule=WORKSPACE_NAMES["byok"],
+    name_rule=NameRule("BYOK credential name", 255),  # CreateBYOKKeyRequest.name: at most 255
     renamable=True,
     protectable=True,
     secret_field="key",

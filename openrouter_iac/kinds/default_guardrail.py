@@ -8,6 +8,7 @@ from typing import Any
 from openrouter_iac.kinds.base import ResourceKind
 from openrouter_iac.kinds.guardrail_policy import policy_fields_from_api
 from openrouter_iac.model.resources import GuardrailPolicy
+from openrouter_iac.model.trusted import build
 
 KIND = ResourceKind(
     name="default_guardrail",
@@ -24,4 +25,4 @@ KIND = ResourceKind(
 
 
 def from_api(raw: dict[str, Any]) -> GuardrailPolicy:
-    return GuardrailPolicy.model_validate(policy_fields_from_api(raw))
+    return build(GuardrailPolicy, policy_fields_from_api(raw))

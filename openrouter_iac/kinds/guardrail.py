@@ -6,15 +6,16 @@ from typing import Any
 
 from openrouter_iac.kinds.base import ReadContext, ResourceKind, WorkspaceList, WriteContext
 from openrouter_iac.kinds.guardrail_policy import policy_body, policy_fields_from_api
-from openrouter_iac.model.names import WORKSPACE_NAMES
+from openrouter_iac.model.names import NameRule
 from openrouter_iac.model.resources import Guardrail
+from openrouter_iac.model.trusted import build
 
 # Wire: the policy (kinds/guardrail_policy.py); members come from the member assignments.
 
 
 def from_api(raw: dict[str, Any], ctx: ReadContext) -> Guardrail:
     members = ctx.members_of_guardrail.get(raw["id"])
-    return Guardrail.model_validate({**policy_fields_from_api(raw), "members": sorted(members) if members else None})
+    return build(Guardrail, {**policy_fields_from_api(raw), "members": sorted(members) if members else None})
 
 
 def write_body(context: WriteContext) -> dict[str, Any]:
@@ -31,7 +32,7 @@ KIND = ResourceKind(
     singular="guardrail",
     plural="guardrails",
     collection="guardrails",
-    name_rule=WORKSPACE_NAMES["guardrails"],
+    name_rule=NameRule("guardrail name", 200),  # CreateGuardrailRequest.name: 1 to 200
     renamable=True,
     protectable=True,
     dependents=("guardrail_assignment",),

@@ -11,10 +11,11 @@ from openrouter_iac.kinds import api_key
 from openrouter_iac.kinds.base import ReadContext, ResourceKind, WorkspaceList, WriteContext, spec_of
 from openrouter_iac.model.destination_config import HEADERS, is_reference, is_write_only
 from openrouter_iac.model.enums import OBSERVABILITY_SECRET_CONFIG_KEYS
-from openrouter_iac.model.names import WORKSPACE_NAMES
+from openrouter_iac.model.names import NameRule
 from openrouter_iac.model.resources import ObservabilityDestination
 from openrouter_iac.model.snapshot import name_with_rotation
-from openrouter_iac.model.wire import read_plain, write_plain
+from openrouter_iac.model.trusted import read
+from openrouter_iac.model.wire import write_plain
 
 # Wire: plain fields (`regions` never null: it cannot be cleared); `api_keys`
 # are key names here, hashes on the wire; `config` holds masked and write-only values (the
@@ -23,12 +24,13 @@ from openrouter_iac.model.wire import read_plain, write_plain
 
 def from_api(raw: dict[str, Any], ctx: ReadContext) -> ObservabilityDestination:
     hashes = raw.get("api_key_hashes")
-    return ObservabilityDestination.model_validate(
+    return read(
+        ObservabilityDestination,
+        raw,
         {
-            **read_plain(ObservabilityDestination, raw),
             "config": public_config(raw["type"], raw.get("config") or {}),
             "api_keys": [ctx.ref(api_key.KIND, h) for h in hashes] if hashes else None,
-        }
+        },
     )
 
 
@@ -81,7 +83,7 @@ KIND = ResourceKind(
     singular="observability destination",
     plural="observability destinations",
     collection="observability",
-    name_rule=WORKSPACE_NAMES["observability"],
+    name_rule=NameRule("observability destination name", 255),
     renamable=True,
     protectable=True,
     secret_field="secret config",

@@ -6,7 +6,8 @@ from typing import Any
 
 from openrouter_iac.kinds.base import ResourceKind, WriteContext
 from openrouter_iac.model.resources import OrganizationSettings
-from openrouter_iac.model.wire import read_plain, write_plain
+from openrouter_iac.model.trusted import read
+from openrouter_iac.model.wire import write_plain
 
 
 def write_body(context: WriteContext) -> dict[str, Any]:
@@ -32,7 +33,7 @@ KIND = ResourceKind(
 
 
 def from_api(raw: dict[str, Any]) -> OrganizationSettings:
-    return OrganizationSettings.model_validate(read_plain(OrganizationSettings, raw))
+    return read(OrganizationSettings, raw)
 
 
 def body(spec: OrganizationSettings) -> dict[str, Any]:

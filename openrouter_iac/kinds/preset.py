@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from openrouter_iac.kinds.base import ResourceKind, WorkspaceList
-from openrouter_iac.model.names import WORKSPACE_NAMES
+from openrouter_iac.model.names import slug_rule
 from openrouter_iac.model.resources import Preset
 
 KIND = ResourceKind(
@@ -19,7 +19,7 @@ KIND = ResourceKind(
     singular="preset",
     plural="presets",
     collection="presets",
-    name_rule=WORKSPACE_NAMES["presets"],
+    name_rule=slug_rule("preset slug", 100),  # path {slug}: URL-safe
     deletable=False,  # not pruned with the generic kinds: archived by the preset planner
     protectable=True,
     # Every preset call names its workspace: without it the API answers for the default one.

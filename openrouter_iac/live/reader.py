@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from openrouter_iac.client import OpenRouterClient
 from openrouter_iac.client.paging import ConcurrentPages
@@ -36,7 +36,7 @@ from openrouter_iac.model.snapshot import (
     PENDING_NAME,
     Catalogue,
     GlobalCredential,
-    KeyActivity,
+    KeyActivities,
     LiveSnapshot,
     OrphanKey,
     PresetHistory,
@@ -296,7 +296,8 @@ class _Assembler:
         self.markers: dict[str, str] = {}
         self.shadowed: dict[str, dict[str, Any]] = {}
         self.updated_at: dict[str, str] = {}
-        self.activity: dict[str, KeyActivity] = {}
+        self.listed_keys: dict[str, dict[str, Any]] = {}
+        """Key hash → the key as listed (its usage facts are made from it when asked for)."""
         self.global_byok: dict[str, dict[str, Any]] = {}
         """Global BYOK credentials by id: listed in every workspace, kept once."""
 
@@ -357,10 +358,10 @@ class _Assembler:
         if special is not None:
             return special(self, data)
         rotates = kind.secret_field is not None  # its name carries the rotation marker
-        out = []
+        out: list[_Listed] = []
         for item in data.items(kind.name):
             name = item.get("name") or f"(unnamed {item[kind.id_field]})"
-            out.append(_Listed(*split_rotation(name), item) if rotates else _Listed(name, None, item))
+            out.append((*split_rotation(name), item) if rotates else (name, None, item))
         return out
 
     def _collection(self, kind: ResourceKind, slug: str, listed: list[_Listed], context: ReadContext) -> dict[str, Any]:
@@ -368,20 +369,31 @@ class _Assembler:
         from_api = kind.from_api
         if from_api is None:
             return {}
+        # Once per object (20,000 keys): the index and the stamps are written here, not by call.
+        kind_name, id_field, prefix = kind.name, kind.id_field, f"{kind.name}:{slug}/"
+        ids, updated_at, markers = self.ids, self.updated_at, self.markers
         found: dict[str, Any] = {}
-        for entry in listed:
-            item = entry.item
-            live_id = item[kind.id_field]
-            address = Address.of(kind.name, slug, entry.name)
-            self._stamp(item, live_id)
-            if self._index(address, live_id, found, entry.name, from_api(item, context)) and entry.marker:
-                self.markers[address] = entry.marker
+        for name, marker, item in listed:
+            live_id = item[id_field]
+            address = Address(prefix + name, kind_name, slug, name)  # Address.of, spelled out
+            updated = item.get("updated_at")
+            if isinstance(updated, str):
+                updated_at[live_id] = updated
+            spec = from_api(item, context)
+            if name in found:
+                self.duplicates.setdefault(address, [ids[address]]).append(live_id)
+                self.shadowed.setdefault(address, {})[live_id] = spec
+                continue
+            ids[address] = live_id
+            found[name] = spec
+            if marker:
+                markers[address] = marker
         return found
 
     def _named_guardrails(self, data: _WorkspaceData) -> list[_Listed]:
         default_id = data.raw["default_guardrail_id"]
         return [
-            _Listed(item["name"], None, item)
+            (item["name"], None, item)
             for item in data.items("guardrail")
             # The default guardrail is a setting; the apply lease (live/lease.py) is never managed
             # nor reported.
@@ -391,25 +403,27 @@ class _Assembler:
     def _live_keys(self, data: _WorkspaceData) -> list[_Listed]:
         """The workspace's keys; a provisional key is an orphan, a retiring one is set aside."""
         slug = data.raw["slug"]
-        out = []
+        listed_keys = self.listed_keys
+        out: list[_Listed] = []
         for item in data.items("api_key"):
             name = item["name"]
-            pending = PENDING_NAME.match(name)  # once per key: 20,000 of them
-            if pending:
-                self.orphans.append(OrphanKey(slug, pending["name"], item["hash"]))
-                continue
-            retiring = parse_retiring(name)
-            if retiring:
-                rotated_out, due = retiring
-                self.retiring.append(RetiringKey(slug, rotated_out, item["hash"], due, bool(item.get("disabled"))))
-                continue
-            self.activity[item["hash"]] = _activity(item)
-            out.append(_Listed(name, None, item))
+            if ORCTL_MARK in name:  # once per key (20,000 of them): the regexes only where they can match
+                pending = PENDING_NAME.match(name)
+                if pending:
+                    self.orphans.append(OrphanKey(slug, pending["name"], item["hash"]))
+                    continue
+                retiring = parse_retiring(name)
+                if retiring:
+                    rotated_out, due = retiring
+                    self.retiring.append(RetiringKey(slug, rotated_out, item["hash"], due, bool(item.get("disabled"))))
+                    continue
+            listed_keys[item["hash"]] = item
+            out.append((name, None, item))
         return out
 
     def _workspace_byok(self, data: _WorkspaceData) -> list[_Listed]:
         ws_id, slug = data.raw["id"], data.raw["slug"]
-        out = []
+        out: list[_Listed] = []
         for item in data.items("byok_key"):
             owner = item.get("workspace_id", ws_id)
             if owner is None:
@@ -422,15 +436,16 @@ class _Assembler:
             if not item.get("name"):
                 self.unnamed.append(Address.of("byok_key", slug, f"(unnamed {item['provider']} {item['id']})"))
                 continue
-            out.append(_Listed(*split_rotation(item["name"]), item))
+            out.append((*split_rotation(item["name"]), item))
         return out
 
 
-class _Listed(NamedTuple):
-    name: str
-    """The name a config gives it (the live name without its rotation marker)."""
-    marker: str | None
-    item: dict[str, Any]
+_Listed = tuple[str, str | None, dict[str, Any]]
+"""A listed item of a workspace's own: the name a config gives it (the live name without its
+rotation marker), the marker, the item."""
+
+ORCTL_MARK = "[orctl-"
+"""Part of every name orctl gives a key itself (pending, retiring): a key without it is neither."""
 
 
 _LISTINGS: dict[KindName, Callable[[_Assembler, _WorkspaceData], list[_Listed]]] = {
@@ -452,8 +467,10 @@ READ_NAMED: tuple[ResourceKind, ...] = tuple(kind for kind in NAMED if kind.read
 
 def _unique_names(kind: ResourceKind, listed: list[_Listed]) -> dict[str, str]:
     """Live id → name of the objects whose name no other object of the kind shares."""
-    shared = _shared_names(entry.name for entry in listed)
-    return {entry.item[kind.id_field]: entry.name for entry in listed if entry.name not in shared}
+    id_field = kind.id_field
+    names = [name for name, _, _ in listed]
+    shared = _shared_names(names) if len(set(names)) < len(names) else set()
+    return {item[id_field]: name for name, _, item in listed if name not in shared}
 
 
 def _global_credentials(items: Iterable[dict[str, Any]]) -> list[GlobalCredential]:
@@ -474,19 +491,6 @@ def _global_credentials(items: Iterable[dict[str, Any]]) -> list[GlobalCredentia
 def _shared_names(names: Iterable[str]) -> set[str]:
     counts = Counter(names)
     return {name for name, count in counts.items() if count > 1}
-
-
-def _activity(item: dict[str, Any]) -> KeyActivity:
-    period = item.get("limit_reset")
-    usage = item.get(f"usage_{period}") if period in ("daily", "weekly", "monthly") else item.get("usage")
-    last_used = item.get("last_used_at")
-    return KeyActivity(
-        usage=float(usage) if isinstance(usage, (int, float)) else None,
-        limit_remaining=item.get("limit_remaining"),
-        lifetime_usage=float(item["usage"]) if isinstance(item.get("usage"), (int, float)) else 0.0,
-        created_at=item.get("created_at"),
-        last_used_at=last_used if isinstance(last_used, str) else None,
-    )
 
 
 @paused_gc()
@@ -591,6 +595,6 @@ def read_live(
         warnings=list(fetch.warnings),
         shadowed=assembler.shadowed,
         updated_at=assembler.updated_at,
-        key_activity=assembler.activity,
+        key_activity=KeyActivities(assembler.listed_keys),
         global_byok=global_byok,
     )

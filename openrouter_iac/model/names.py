@@ -1,4 +1,5 @@
-"""The name rules of every named kind, in one place: the config checks and the JSON Schema use them.
+"""What a name rule is; each named kind declares its own (`name_rule` in ``kinds/<kind>.py``), and
+the config checks and the JSON Schema read them from the table of kinds.
 
 A name is the mapping key an object is declared under (`keys: {docs-bot: ...}`). Every kind shares
 one base rule: not empty, no white space at either end (`" lab-cap "` and `"lab-cap"` would look
@@ -16,8 +17,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
-
-from openrouter_iac.model.retiring import RESERVED_MARKERS
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 """Workspace and preset slugs: lowercase letters and digits in groups separated by single dashes."""
@@ -80,27 +79,16 @@ class NameRule:
         return schema
 
 
-_SLUG_SAYS = "lowercase letters and digits in groups separated by single dashes"
+SLUG_SAYS = "lowercase letters and digits in groups separated by single dashes"
 
-WORKSPACE_SLUG = NameRule("workspace slug", 50, SLUG_PATTERN, _SLUG_SAYS)
+
+def slug_rule(what: str, max_length: int) -> NameRule:
+    """A slug's rule (workspaces, presets): the slug character set."""
+    return NameRule(what, max_length, SLUG_PATTERN, SLUG_SAYS)
+
+
+WORKSPACE_SLUG = slug_rule("workspace slug", 50)
 """Spec CreateWorkspaceRequest.slug: 1 to 50, the slug pattern."""
-
-WORKSPACE_NAMES: dict[str, NameRule] = {
-    "guardrails": NameRule("guardrail name", 200),  # CreateGuardrailRequest.name: 1 to 200
-    # POST /keys name: minLength 1, no maximum. `workspace/name` in previous_names names a key
-    # of another workspace, so a key name cannot hold the slash itself.
-    "keys": NameRule(
-        "key name",
-        None,
-        forbidden="/",
-        why="previous_names uses workspace/name",
-        reserved=RESERVED_MARKERS,
-    ),
-    "presets": NameRule("preset slug", 100, SLUG_PATTERN, _SLUG_SAYS),  # path {slug}: URL-safe
-    "byok": NameRule("BYOK credential name", 255),  # CreateBYOKKeyRequest.name: at most 255
-    "observability": NameRule("observability destination name", 255),
-}
-"""The rule for each named collection of a workspace."""
 
 SECRET_SINK_NAME = NameRule("secret sink name", 100, r"^[A-Za-z0-9_.-]+$", "letters, digits, '.', '_' and '-' only")
 """Sinks exist only in the config (a name may end up in a file name or an environment variable)."""

@@ -6,7 +6,7 @@ name (the key is neither unmanaged, nor an orphan, nor a second key of that name
 the due time deletes it.
 
 The API sets no maximum length for key names (POST /keys `name`: minLength 1 only; see
-model/names.py), so the 45 characters the suffix adds are always accepted. A retiring name is
+the key name rule in kinds/api_key.py), so the 45 characters the suffix adds are always accepted. A retiring name is
 therefore never shortened: shortening would lose the base name, which says whose secret it was.
 """
 

@@ -8,6 +8,7 @@ import functools
 import hashlib
 import json
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -95,6 +96,41 @@ class KeyActivity:
     last_used_at: str | None = None
     """Only when the API gives it (absent for keys not used since it started recording)."""
 
+    @classmethod
+    def of(cls, item: dict[str, Any]) -> KeyActivity:
+        """The facts of a key as `/keys` lists it."""
+        period = item.get("limit_reset")
+        usage = item.get(f"usage_{period}") if period in ("daily", "weekly", "monthly") else item.get("usage")
+        last_used = item.get("last_used_at")
+        return cls(
+            usage=float(usage) if isinstance(usage, (int, float)) else None,
+            limit_remaining=item.get("limit_remaining"),
+            lifetime_usage=float(item["usage"]) if isinstance(item.get("usage"), (int, float)) else 0.0,
+            created_at=item.get("created_at"),
+            last_used_at=last_used if isinstance(last_used, str) else None,
+        )
+
+
+class KeyActivities(Mapping[str, KeyActivity]):
+    """Key hash → its :class:`KeyActivity`, made from the listed key when first asked for: only the
+    hygiene report asks, and a plan of 20,000 keys need not build 20,000 of them."""
+
+    def __init__(self, listed: dict[str, dict[str, Any]] | None = None) -> None:
+        self._listed = listed if listed is not None else {}
+        self._made: dict[str, KeyActivity] = {}
+
+    def __getitem__(self, key_hash: str) -> KeyActivity:
+        made = self._made.get(key_hash)
+        if made is None:
+            made = self._made[key_hash] = KeyActivity.of(self._listed[key_hash])
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._listed)
+
+    def __len__(self) -> int:
+        return len(self._listed)
+
 
 @dataclass(frozen=True)
 class LiveSnapshot:
@@ -124,7 +160,7 @@ class LiveSnapshot:
     (the first is in ``state``); references to any of them are written `id:<id>` / `hash:<hash>`."""
     updated_at: dict[str, str] = field(default_factory=dict)
     """Live id → when the API says the object last changed (where it gives one)."""
-    key_activity: dict[str, KeyActivity] = field(default_factory=dict)
+    key_activity: Mapping[str, KeyActivity] = field(default_factory=KeyActivities)
     """Key hash → usage facts, for key hygiene reports."""
     global_byok: list[GlobalCredential] = field(default_factory=list)
     """BYOK credentials with `workspace_id: null` (not in any workspace's state)."""

@@ -246,7 +246,7 @@ CASES: dict[str, list[str]] = {
     "zdr-not-a-boolean.yaml": [
         "zdr-not-a-boolean.yaml:6:12: workspaces.sandbox.default_guardrail.zdr: expected true, false or a mapping of provider groups such as {anthropic: true, openai: true}, got string 'always'",
     ],
-    # One set of name rules for every named kind (model/names.py).
+    # One set of name rules for every named kind (each kind's `name_rule`).
     "byok-name-with-spaces.yaml": [
         "byok-name-with-spaces.yaml:6:7: workspaces.sandbox.byok[' openai-main']: BYOK credential name ' openai-main' must not start or end with white space",
     ],

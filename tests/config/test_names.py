@@ -1,4 +1,4 @@
-"""One set of name rules (model/names.py) for every named kind: the loader and the JSON Schema agree."""
+"""One set of name rules (each kind's `name_rule`) for every named kind: the loader and the JSON Schema agree."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pytest
 
 from openrouter_iac.config.loader import load_config
 from openrouter_iac.errors import ConfigError
-from openrouter_iac.model.names import SECRET_SINK_NAME, WORKSPACE_NAMES, WORKSPACE_SLUG, NameRule
+from openrouter_iac.kinds import WORKSPACE_NAMES
+from openrouter_iac.model.names import SECRET_SINK_NAME, WORKSPACE_SLUG, NameRule
 from openrouter_iac.model.resources import Workspace
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "schemas" / "orctl.schema.json").read_text("utf-8"))

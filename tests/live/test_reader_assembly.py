@@ -7,6 +7,7 @@ from typing import Any
 
 from openrouter_iac.live.reader import _Assembler, _WorkspaceData
 from openrouter_iac.model.resources import ApiKey, Guardrail, ObservabilityDestination
+from openrouter_iac.model.snapshot import KeyActivities
 
 WS = {"id": "ws-1", "slug": "lab", "name": "Lab", "default_guardrail_id": "g-default", "updated_at": "t0"}
 
@@ -96,6 +97,8 @@ def test_the_index_the_markers_and_what_is_set_aside() -> None:
     assert set(assembler.global_byok) == {"b-global"}
     assert assembler.unnamed == ["byok_key:lab/(unnamed mistral b-unnamed)"]
     assert assembler.updated_at == {"ws-1": "t0", "g-cap": "t1", "h-bot": "t2"}
-    activity = assembler.activity["h-bot"]
+    activities = KeyActivities(assembler.listed_keys)
+    activity = activities["h-bot"]
     assert (activity.usage, activity.limit_remaining, activity.lifetime_usage) == (1.5, 3.5, 1.5)
-    assert set(assembler.activity) == {"h-bot", "h-two", "h-dup-1", "h-dup-2"}
+    assert set(activities) == {"h-bot", "h-two", "h-dup-1", "h-dup-2"}
+    assert activities.get("h-orphan") is None
