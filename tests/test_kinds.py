@@ -24,7 +24,7 @@ from openrouter_iac.kinds import (
     WORKSPACE_NAMES,
     ResourceKind,
 )
-from openrouter_iac.live.reader import READ_APART
+from openrouter_iac.live.reader import _LISTINGS, READ_APART
 from openrouter_iac.live.writer import HANDLERS, SPECIAL, Writer, handlers
 from openrouter_iac.model.address import KIND_NAMES, Address
 from openrouter_iac.model.resources import Workspace
@@ -231,3 +231,11 @@ def test_a_kind_without_writes_is_missing_from_the_mapping() -> None:
     assert handlers([plain]) == {"observability_destination": Writer._plain}
     assert handlers([dataclasses.replace(plain, body=None)]) == {}
     assert handlers([dataclasses.replace(plain, writes=None)]) == {}
+
+
+def test_the_readers_special_listings_name_named_kinds() -> None:
+    # Keys, guardrails and BYOK have listings of their own (orphans, the default guardrail, global
+    # credentials); presets are read by version. Every other named kind needs nothing in the reader.
+    named = {kind.name for kind in NAMED}
+    assert set(_LISTINGS) | READ_APART <= named
+    assert all(kind.from_api is not None for kind in NAMED if kind.name not in READ_APART)

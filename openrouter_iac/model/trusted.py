@@ -22,14 +22,17 @@ import math
 import types
 from collections.abc import Callable, Collection
 from datetime import datetime
-from typing import Any, Literal, NamedTuple, TypeVar, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar, Union, get_args, get_origin
 
 import annotated_types
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from openrouter_iac.model.wire import plain_fields, read_plain
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -63,8 +66,10 @@ def _int(value: Any) -> Any:
 
 
 @functools.cache
-def _datetimes() -> TypeAdapter[datetime]:
-    return TypeAdapter(datetime)  # made when first needed: not part of every command's start-up
+def _datetimes() -> "TypeAdapter[datetime]":
+    from pydantic import TypeAdapter  # when first needed: not part of every command's start-up
+
+    return TypeAdapter(datetime)
 
 
 def _datetime(value: Any) -> Any:
