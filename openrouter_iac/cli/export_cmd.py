@@ -8,6 +8,7 @@ import click
 
 from openrouter_iac.cli.failures import reported_errors
 from openrouter_iac.cli.session import ApiOptions, api_options, api_session
+from openrouter_iac.cli.targets import check_targets
 from openrouter_iac.config.json_schema import config_schema_text
 from openrouter_iac.config.loader import YAML_SUFFIXES
 from openrouter_iac.errors import OrctlError
@@ -40,6 +41,7 @@ Examples:
     "targets",
     multiple=True,
     metavar="ADDRESS",
+    callback=check_targets,
     help="Only objects at these addresses; globs allowed, e.g. 'api_key:healthcare/*' (repeatable).",
 )
 @click.option("--force", is_flag=True, help="Overwrite files of an earlier export in the directory.")

@@ -14,6 +14,7 @@ from openrouter_iac.cli.config_cmds import CONFIG_OPTION_HELP
 from openrouter_iac.cli.failures import reported_errors
 from openrouter_iac.cli.origin import with_origin
 from openrouter_iac.cli.session import ApiOptions, api_options, api_session
+from openrouter_iac.cli.targets import check_targets
 from openrouter_iac.config.loader import LoadedConfig, load_config
 from openrouter_iac.live.reader import WantsHistory, read_live
 from openrouter_iac.model.address import Address
@@ -82,6 +83,7 @@ def target_option(command: F) -> F:
         "targets",
         multiple=True,
         metavar="ADDRESS",
+        callback=check_targets,
         help="Only these addresses, globs allowed (repeatable): e.g. 'api_key:healthcare/*'; "
         "'workspace:SLUG' is the workspace and everything in it.",
     )
