@@ -32,6 +32,7 @@ from openrouter_iac.live.writer import ApplyContext, Writer
 from openrouter_iac.model.snapshot import LiveSnapshot
 from openrouter_iac.plan.builder import build_plan, config_digest
 from openrouter_iac.plan.model import Plan, parse_plan
+from openrouter_iac.policy.after import state_after
 from openrouter_iac.policy.gate import check_policy
 from openrouter_iac.policy.plan_facts import with_policy
 from openrouter_iac.render import render_text, should_color
@@ -185,7 +186,7 @@ def _run(
             if saved is not None and not plan.has_changes:  # without a plan file, the plan shown says so
                 click.echo("No changes. The account matches the config.")
             return 0
-        check_policy(config, source_map, allow=allow_policy_violations)
+        check_policy(config, source_map, allow=allow_policy_violations, after=state_after(config, live.state, plan))
         if saved is None and not _confirmed(auto_approve):
             return 1
         # before the lease's writes

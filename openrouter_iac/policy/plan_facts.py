@@ -11,6 +11,7 @@ from openrouter_iac.plan.policy_facts import PlanPolicy, PolicyFinding, SpendCei
 from openrouter_iac.policy.after import state_after
 from openrouter_iac.policy.ceiling import ceilings
 from openrouter_iac.policy.findings import Finding
+from openrouter_iac.policy.live_caps import without_kept_live_caps
 from openrouter_iac.policy.runner import lint
 
 
@@ -29,7 +30,7 @@ def plan_policy(plan: Plan, config: Config, source_map: SourceMap | None, live: 
     report = lint(config, source_map)
     after = state_after(config, live, plan)
     return PlanPolicy(
-        findings=[plan_finding(f) for f in report.findings],
+        findings=[plan_finding(f) for f in without_kept_live_caps(report.findings, after)],
         spend_ceiling=[
             SpendCeiling(workspace=c.workspace, before_usd_per_month=c.before, after_usd_per_month=c.after)
             for c in ceilings(live, after)
