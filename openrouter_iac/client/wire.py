@@ -88,6 +88,8 @@ class Wire:
             ("Connection", "keep-alive"),
             *headers,
         ]
+        if any(c in f"{name}{value}" for name, value in sent for c in "\r\n\0"):
+            raise ValueError("a request header holds a line break")  # never the value: it may be the key
         # Encoded once: a request is its first line, this block and its own body headers.
         self._head = "".join(f"{name}: {value}\r\n" for name, value in sent).encode("latin-1")
         self._timeout = timeout
@@ -246,7 +248,7 @@ class _Connection:
             content = b""
         elif "transfer-encoding" in fields:
             codings = [c.strip().lower() for value in fields["transfer-encoding"] for c in value.split(",")]
-            if codings[-1:] != ["chunked"]:
+            if codings != ["chunked"]:  # a transfer coding under chunked is never asked for, so never decoded
                 raise httpx.RemoteProtocolError(f"unsupported transfer-encoding {', '.join(codings)}")
             content = self._read_chunked()
         elif "content-length" in fields:

@@ -372,3 +372,16 @@ def test_a_patched_httpx_transport_sees_the_requests(serve, monkeypatch):
 def test_the_wire_shows_no_secret():
     with OpenRouterClient("https://api.test/api/v1", FAKE_KEY) as client:
         assert FAKE_KEY not in repr(client._wire)
+
+
+def test_a_transfer_coding_other_than_chunked_is_a_protocol_error(serve):
+    answer = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n" + chunked(gzip.compress(OK))
+    server = serve(answering(answer, close=True))
+    with client_for(server, max_retries=0) as client, pytest.raises(ApiUnreachableError) as info:
+        client.get("/keys", resource="API keys")
+    assert info.value.message.endswith("(API keys): the connection was dropped")
+
+
+def test_a_user_agent_with_a_line_break_is_refused_before_any_request():
+    with pytest.raises(ValueError, match="line break"):
+        OpenRouterClient("https://api.test/api/v1", FAKE_KEY, user_agent="orctl\r\nX-Injected: 1")
