@@ -339,4 +339,24 @@ def render_drift_markdown(report: DriftReport, *, show_all_unmanaged: bool = Fal
         lines.append(f"> [!NOTE]\n> The ignore entry {md.code(entry.address)} expired on {entry.until}.")
     for warning in report.warnings:
         lines.append(f"> [!WARNING]\n> {md.escape(warning)}")
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return _fitted("\n".join(lines).rstrip("\n") + "\n")
+
+
+ISSUE_LIMIT = 55_000
+"""GitHub takes 65,536 characters in an issue body; the drift workflow adds a line and cuts at 60,000."""
+TOO_LONG_NOTE = (
+    "_The report is too long for one issue: run `orctl drift` (or see the job log) for the rest, "
+    "`--output json` for every entry._"
+)
+
+
+def _fitted(text: str) -> str:
+    """``text``, or as many whole sections of it as fit in an issue, then a note saying so (a cut
+    in the middle would leave a table or a `<details>` open)."""
+    if len(text) <= ISSUE_LIMIT:
+        return text
+    budget = ISSUE_LIMIT - len(TOO_LONG_NOTE) - 2
+    cut = max(text.rfind("\n#### ", 0, budget), text.rfind("\n### ", 0, budget))
+    if cut <= 0:
+        cut = text.rfind("\n", 0, budget)
+    return text[:cut].rstrip("\n") + "\n\n" + TOO_LONG_NOTE + "\n"

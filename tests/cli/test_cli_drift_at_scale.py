@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from cli_support import orctl
 
+from openrouter_iac.drift import render as drift_render
+
 CUSTOMERS = 25
 
 
@@ -77,3 +79,13 @@ def test_show_all_lists_every_object_and_json_always_does() -> None:
     document = json.loads(_drift("--output", "json"))
     assert len([d for d in document["differences"] if d["kind"] == "api_key"]) == CUSTOMERS
     assert len([n for n in document["hygiene"] if n["check"] == "no-expiry"]) == CUSTOMERS + 1
+
+
+def test_an_issue_body_too_long_for_github_ends_at_a_section_with_a_note(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(drift_render, "ISSUE_LIMIT", 3000)  # as 55,000 characters would on a real account
+    body = _drift("--output", "markdown", "--show-all-unmanaged")
+    assert len(body) <= 3000
+    assert body.endswith("\n\n" + drift_render.TOO_LONG_NOTE + "\n")
+    kept = body.removesuffix(drift_render.TOO_LONG_NOTE + "\n")
+    assert kept.count("#### ") == kept.count("Two ways out:")  # every section it keeps is whole
+    assert kept.count("<details>") == kept.count("</details>")
