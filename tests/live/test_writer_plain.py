@@ -70,7 +70,10 @@ class Recorder:
         if self.ambiguous:
             self.ambiguous -= 1
             raise AmbiguousWriteError("timed out", resource=resource)
-        return {"data": {"id": f"new-{len(self.calls)}", **json}}
+        made = {"id": f"new-{len(self.calls)}", **json}
+        if path == "/workspaces":
+            made["default_guardrail_id"] = f"default-{len(self.calls)}"
+        return {"data": made}
 
     def patch(self, path: str, *, json: Any, resource: str, idempotent: bool = True) -> Any:
         self.calls.append(("PATCH", path, json))
@@ -223,13 +226,45 @@ def test_a_kind_declaring_no_body_or_path_is_refused_with_its_name() -> None:
 def test_a_kind_missing_from_the_mapping_is_one_apply_error(monkeypatch: pytest.MonkeyPatch) -> None:
     handlers = {k: v for k, v in writer_module.HANDLERS.items() if k != "guardrail"}
     monkeypatch.setattr(writer_module, "HANDLERS", handlers)
-    writer = Writer(
-        client=cast(OpenRouterClient, Recorder()),
-        context=ApplyContext({}),
+    writer = writer_with(Recorder(), {})
+    with pytest.raises(ApplyError, match="orctl has no writes for the kind 'guardrail'"):
+        writer.apply(change("create"))
+
+
+def writer_with(client: Recorder, ids: dict[str, str]) -> Writer:
+    return Writer(
+        client=cast(OpenRouterClient, client),
+        context=ApplyContext(ids),
         config_base_dir=Path(),
         sink_for=lambda _: None,  # type: ignore[arg-type,return-value]
         publisher_client=lambda _: None,  # type: ignore[arg-type,return-value]
         on_secret=lambda _: None,
     )
-    with pytest.raises(ApplyError, match="orctl has no writes for the kind 'guardrail'"):
-        writer.apply(change("create"))
+
+
+def test_a_handler_of_its_own_uses_the_generic_write_then_adds_its_part() -> None:
+    client = Recorder()
+    writer = writer_with(client, {"workspace:lab": WS_ID})
+    created = Change.model_validate(
+        {
+            "action": "create",
+            "kind": "guardrail",
+            "address": "guardrail:lab/cap",
+            "workspace": "lab",
+            "name": "cap",
+            "desired": {"members": ["user_b", "user_a"]},
+        }
+    )
+    writer.apply(created)
+    (post, members) = client.calls
+    assert (post[0], post[1], post[2]["name"], post[2]["workspace_id"]) == ("POST", "/guardrails", "cap", WS_ID)
+    assert members == ("POST", "/guardrails/new-1/assignments/members", {"member_user_ids": ["user_b", "user_a"]})
+    assert writer.context.ids["guardrail:lab/cap"] == "new-1"
+    # A workspace's create also makes its default guardrail: later changes find it by address.
+    workspace = Change.model_validate(
+        {"action": "create", "kind": "workspace", "address": "workspace:ops", "name": "ops", "desired": {"name": "Ops"}}
+    )
+    client.calls.clear()
+    writer.apply(workspace)
+    assert client.calls[0][:2] == ("POST", "/workspaces") and client.calls[0][2]["slug"] == "ops"
+    assert writer.context.ids["default_guardrail:ops"] == "default-1"
