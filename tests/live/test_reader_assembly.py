@@ -3,8 +3,14 @@ special cases of the lists that hold more than one workspace's objects (keys, gu
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
+import pytest
+
+from openrouter_iac.kinds import api_key, observability
+from openrouter_iac.kinds.base import ReadContext
+from openrouter_iac.live import reader
 from openrouter_iac.live.reader import _Assembler, _WorkspaceData
 from openrouter_iac.model.resources import ApiKey, Guardrail, ObservabilityDestination
 from openrouter_iac.model.snapshot import KeyActivities
@@ -102,3 +108,34 @@ def test_the_index_the_markers_and_what_is_set_aside() -> None:
     assert (activity.usage, activity.limit_remaining, activity.lifetime_usage) == (1.5, 3.5, 1.5)
     assert set(activities) == {"h-bot", "h-two", "h-dup-1", "h-dup-2"}
     assert activities.get("h-orphan") is None
+
+
+def test_a_plain_named_kind_is_read_with_no_code_of_its_own_in_the_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A new kind declared with `reads` and `from_api` (here one reading into the `observability`
+    # collection, standing in for a new Workspace field): its items are indexed, stamped, named
+    # and set aside as duplicates by the generic path alone.
+    def from_api(raw: dict[str, Any], ctx: ReadContext) -> ObservabilityDestination:
+        return ObservabilityDestination(type="webhook", config={"n": raw["n"]}, api_keys=[ctx.ref(api_key.KIND, "h-1")])
+
+    rule = dataclasses.replace(
+        observability.KIND,
+        name="routing_rule",
+        secret_field=None,
+        from_api=from_api,
+    )
+    monkeypatch.setattr(reader, "READ_NAMED", (api_key.KIND, rule))
+    assembler = _Assembler([], [])
+    lists = {
+        "api_key": [_key("h-1", "bot")],
+        "routing_rule": [
+            {"id": "r-1", "name": "eu-first", "n": 1, "updated_at": "t1"},
+            {"id": "r-2", "name": "eu-first", "n": 2},
+            {"id": "r-3", "n": 3},
+        ],
+    }
+    ws = assembler.workspace(_WorkspaceData(WS, lists))
+    assert ws.observability["eu-first"].config == {"n": 1} and ws.observability["eu-first"].api_keys == ["bot"]
+    assert "(unnamed r-3)" in ws.observability
+    assert assembler.ids["routing_rule:lab/eu-first"] == "r-1"
+    assert assembler.duplicates == {"routing_rule:lab/eu-first": ["r-1", "r-2"]}
+    assert assembler.updated_at["r-1"] == "t1"
