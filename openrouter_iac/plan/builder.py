@@ -66,6 +66,8 @@ class _Builder:
     """Declared address → the live id it was matched to (by `id:`, name or previous name)."""
     bound_names: dict[tuple[str, str], str] = field(default_factory=dict)
     """(kind, live id) → the declared name it was matched to, to read live references in config names."""
+    ref_names: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    """:meth:`live_ref`'s answers (20,000 keys name 50 guardrails), until ``bound_names`` grows."""
     lost_pins: list[str] = field(default_factory=list)
     """Declared addresses pinned with `id:` to a live object that no longer exists."""
 
@@ -467,13 +469,18 @@ class _Builder:
         for name, (_, live_id, _) in matched.items():
             bindings[f"{kind}:{slug}/{name}"] = live_id
             bound_names[(kind, live_id)] = name
+        self.ref_names.clear()
         return matched
 
     def live_ref(self, kind: Kind, slug: str, ref: str) -> str:
         """A live reference (a name, or `id:`/`hash:` where the name is shared) in config names."""
+        known = self.ref_names.get((kind, slug, ref))
+        if known is not None:
+            return known
         prefix, _, rest = ref.partition(":")
         live_id = rest if prefix in ("id", "hash") and rest else self.live.ids.get(f"{kind}:{slug}/{ref}")
-        return self.bound_names.get((kind, live_id or ""), ref)
+        name = self.ref_names[(kind, slug, ref)] = self.bound_names.get((kind, live_id or ""), ref)
+        return name
 
     def live_in_config_names(self, kind: Kind, slug: str, spec: Any) -> Any:
         """``spec`` with its references to keys and guardrails read as the names the config uses."""
