@@ -44,8 +44,11 @@ def key(name: str) -> Change:
 class FakeWriter:
     """Records when each change ran and how many ran at once; fails the changes named in ``fail``."""
 
-    def __init__(self, seconds: float = 0.02, fail: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, seconds: float = 0.02, fail: frozenset[str] = frozenset(), seconds_for: dict[str, float] | None = None
+    ) -> None:
         self.seconds = seconds
+        self.seconds_for = seconds_for or {}  # per change name: how long that one takes
         self.fail = fail
         self.lock = threading.Lock()
         self.running = 0
@@ -61,7 +64,7 @@ class FakeWriter:
             self.order.append(str(change.address))
             self.threads.add(threading.current_thread().name)
         began = time.monotonic()
-        time.sleep(self.seconds)
+        time.sleep(self.seconds_for.get(change.name or "", self.seconds))
         with self.lock:
             self.running -= 1
             self.spans[str(change.address)] = (began, time.monotonic())
@@ -98,16 +101,17 @@ def test_parallelism_one_is_plan_order_in_the_calling_thread() -> None:
 
 
 def test_after_a_failure_nothing_starts_and_what_is_in_flight_finishes() -> None:
-    writer = FakeWriter(seconds=0.05, fail=frozenset({"api_key:ws/k03"}))
+    # k03 fails at once, while k00-k02 still run.
+    writer = FakeWriter(seconds=0.3, fail=frozenset({"api_key:ws/k03"}), seconds_for={"k03": 0.0})
     changes = [key(f"k{i:02d}") for i in range(40)]
     report = run(changes, writer, parallelism=4)
     statuses = {o.address: o.status for o in report.outcomes}
     assert statuses["api_key:ws/k03"] == "failed"
-    # k00-k03 started together; k04-k06 took the slots of k00-k02 and finished too.
+    # k00-k03 started together; k03's failure came first, so k00-k02 finished and nothing started.
     assert [o.address for o in report.outcomes] == [c.address for c in changes]
     done = [a for a, s in statuses.items() if s == "done"]
-    assert len(done) >= 3 and len(done) <= 7
-    assert all(statuses[f"api_key:ws/k{i:02d}"] == "not_attempted" for i in range(8, 40))
+    assert done == [f"api_key:ws/k{i:02d}" for i in range(3)]
+    assert all(statuses[f"api_key:ws/k{i:02d}"] == "not_attempted" for i in range(4, 40))
     assert len(writer.order) == len(done) + 1  # nothing not attempted was ever sent
     assert "1 failed" in _rendered(report)
 
@@ -131,13 +135,8 @@ def test_the_log_progress_keeps_plan_order_when_changes_finish_out_of_order() ->
     lines: list[str] = []
     progress = LineProgress(lines.append)
 
-    class Uneven(FakeWriter):
-        def apply(self, change: Change) -> WriteResult:
-            self.seconds = 0.08 if change.name == "k0" else 0.0  # the first finishes last
-            return super().apply(change)
-
     changes = [key(f"k{i}") for i in range(6)]
-    run(changes, Uneven(), parallelism=6, progress=progress)
+    run(changes, FakeWriter(seconds=0.0, seconds_for={"k0": 0.08}), parallelism=6, progress=progress)  # k0 ends last
     assert [line.split(" ...")[0] for line in lines] == [f"+ api_key:ws/k{i}" for i in range(6)]
 
 

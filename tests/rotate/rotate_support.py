@@ -81,6 +81,14 @@ class Project:
         response = httpx.get(self.server.base_url + "/key", headers={"Authorization": f"Bearer {secret}"}, timeout=10)
         return response.status_code
 
+    def rename_key(self, key_hash: str, name: str) -> None:
+        """Renames a live key behind orctl's back, as another tool or a person would."""
+        headers = {"Authorization": f"Bearer {self.emulator.management_key}"}
+        response = httpx.patch(
+            f"{self.server.base_url}/keys/{key_hash}", json={"name": name}, headers=headers, timeout=10
+        )
+        response.raise_for_status()
+
     def keys(self, workspace: str) -> list[dict[str, Any]]:
         headers = {"Authorization": f"Bearer {self.emulator.management_key}"}
         listed = httpx.get(self.server.base_url + "/workspaces?limit=100", headers=headers, timeout=10).json()
