@@ -30,6 +30,11 @@ MAX_FIELDS_IN_TABLE = 6
 COMMENT_LIMIT = 65_000
 """GitHub caps a comment at 65,536 characters."""
 TOO_LONG_NOTE = "_The full plan is too long for a comment: run `orctl plan` (or see the job log) to read it._"
+UNMANAGED_TOO_LONG_NOTE = (
+    f"_Every unmanaged object (`{SHOW_ALL_FLAG}`) is too long a list for a comment: large groups are "
+    f"counted here; `orctl plan {SHOW_ALL_FLAG}` or `--output json` lists them all._"
+)
+SECTIONS_LEFT_OUT_NOTE = "_The plan is too long for a comment: run `orctl plan` (or see the job log) for the rest._"
 
 
 def render_markdown(
@@ -68,8 +73,9 @@ def render_markdown(
     if len(text) > COMMENT_LIMIT and graph:
         sections = [section for section in sections if not section.startswith("#### What changes")]
         text = "\n\n".join(section for section in sections if section)
-    text = text[:COMMENT_LIMIT]
-    return text
+    if len(text) > COMMENT_LIMIT and show_all_unmanaged:
+        sections[-1] = _unmanaged(plan, False, UNMANAGED_TOO_LONG_NOTE)
+    return md.whole_sections([section for section in sections if section], COMMENT_LIMIT, SECTIONS_LEFT_OUT_NOTE)
 
 
 def _caution(plan: Plan) -> str:
@@ -146,7 +152,7 @@ def _diff_block(plan: Plan) -> str:
     return md.fenced("\n".join(lines).strip("\n"), "diff")
 
 
-def _unmanaged(plan: Plan, show_all: bool) -> str:
+def _unmanaged(plan: Plan, show_all: bool, note: str = "") -> str:
     if not plan.unmanaged:
         return ""
     title = heading(plan.unmanaged)
@@ -161,6 +167,8 @@ def _unmanaged(plan: Plan, show_all: bool) -> str:
             )
         else:
             items.append(f"- {md.code(entry.address)}: {md.escape(entry.reason)}")
-    if len(items) < len(plan.unmanaged):
+    if note:
+        items.append(f"\n{note}")
+    elif len(items) < len(plan.unmanaged):
         items.append(f"\n_More than {GROUP_LIMIT} of a kind in a workspace are counted; `{SHOW_ALL_FLAG}` lists all._")
     return md.details(title, "\n".join(items))

@@ -49,3 +49,19 @@ def _one_line(text: str) -> str:
 
 def _longest_backtick_run(text: str) -> int:
     return max((len(run) for run in _BACKTICK_RUN.findall(text)), default=0)
+
+
+def whole_sections(sections: list[str], limit: int, note: str, sep: str = "\n\n") -> str:
+    """``sections`` joined by ``sep``, or as many leading whole sections as fit in ``limit`` and then
+    ``note`` (a cut inside a section would leave a table or a `<details>` open)."""
+    text = sep.join(sections)
+    if len(text) <= limit:
+        return text
+    kept: list[str] = []
+    size = len(note)
+    for section in sections:
+        size += len(section) + len(sep)
+        if size > limit:
+            break
+        kept.append(section)
+    return sep.join([*kept, note])

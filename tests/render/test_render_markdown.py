@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from render_support import fc, make_plan
 
-from openrouter_iac.plan.model import Change, FieldChange, Plan, SafetyFacts
+from openrouter_iac.plan.model import Change, FieldChange, Plan, SafetyFacts, Unmanaged
 from openrouter_iac.render import render_markdown
-from openrouter_iac.render.markdown import COMMENT_LIMIT, TOO_LONG_NOTE
+from openrouter_iac.render.markdown import (
+    COMMENT_LIMIT,
+    SECTIONS_LEFT_OUT_NOTE,
+    TOO_LONG_NOTE,
+    UNMANAGED_TOO_LONG_NOTE,
+)
 
 
 def update(kind: str, address: str, *fields: object, **extra: object) -> Change:
@@ -179,3 +184,38 @@ def test_a_plan_too_long_for_a_github_comment_drops_the_full_diff() -> None:
     assert len(text) <= COMMENT_LIMIT
     assert TOO_LONG_NOTE in text
     assert "`preset:ws/p59`" in text  # the table of changes is kept
+
+
+def _many_unmanaged_plan(count: int) -> Plan:
+    changes = [update("api_key", "api_key:ws/ci", fc("limit", 5, 10))]
+    unmanaged = [
+        Unmanaged(kind="api_key", address=f"api_key:ws/customer-{i:06d}", reason="not declared in the config")
+        for i in range(count)
+    ]
+    return make_plan(changes, unmanaged=unmanaged)
+
+
+def test_every_unmanaged_object_too_long_for_a_comment_falls_back_to_counts() -> None:
+    text = render_markdown(_many_unmanaged_plan(5_000), show_all_unmanaged=True)
+    assert len(text) <= COMMENT_LIMIT
+    assert text.count("<details>") == text.count("</details>")
+    assert UNMANAGED_TOO_LONG_NOTE in text
+    assert "- 5,000 `api_key` in workspace ws" in text  # the grouped list, with its count
+    assert "`api_key:ws/ci`" in text  # the table of changes is kept
+    assert text.endswith("</details>")
+
+
+def test_every_unmanaged_object_listed_when_it_fits() -> None:
+    text = render_markdown(_many_unmanaged_plan(100), show_all_unmanaged=True)
+    assert "`api_key:ws/customer-000099`" in text
+    assert UNMANAGED_TOO_LONG_NOTE not in text
+
+
+def test_a_comment_still_too_long_ends_at_a_whole_section_with_a_note() -> None:
+    warnings = [f"warning {i}: " + "w" * 200 for i in range(400)]  # 80,000 characters of warnings
+    plan = make_plan([update("api_key", "api_key:ws/ci", fc("limit", 5, 10))], warnings=warnings)
+    text = render_markdown(plan)
+    assert len(text) <= COMMENT_LIMIT
+    assert text.endswith(SECTIONS_LEFT_OUT_NOTE + "\n") or text.endswith(SECTIONS_LEFT_OUT_NOTE)
+    assert text.count("<details>") == text.count("</details>")
+    assert "warning 399" not in text  # no cut in the middle of a line
