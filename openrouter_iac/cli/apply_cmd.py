@@ -32,6 +32,7 @@ from openrouter_iac.live.writer import ApplyContext, Writer
 from openrouter_iac.model.snapshot import LiveSnapshot
 from openrouter_iac.plan.builder import build_plan, config_digest
 from openrouter_iac.plan.model import Plan, parse_plan
+from openrouter_iac.plan.unmatched_targets import with_unmatched_warnings
 from openrouter_iac.policy.after import state_after
 from openrouter_iac.policy.gate import check_policy
 from openrouter_iac.policy.plan_facts import with_policy
@@ -179,7 +180,7 @@ def _run(
             _check_not_stale(saved, live.fingerprint, plan)
             check_saved_plan(saved, plan, str(planfile))
         else:
-            _show(with_policy(plan, config, source_map, live.state))
+            _show(with_unmatched_warnings(with_policy(plan, config, source_map, live.state), config))
         check_safety(plan, allow_destroy=allow_destroy, allow_rotate=allow_rotate)
         if not plan.applicable:
             _say_skipped(plan)

@@ -14,6 +14,7 @@ from openrouter_iac.config.loader import load_config
 from openrouter_iac.drift import drift_report, load_ignore, render_drift_json, render_drift_markdown, render_drift_text
 from openrouter_iac.live.reader import read_live
 from openrouter_iac.plan.builder import build_plan
+from openrouter_iac.plan.unmatched_targets import with_unmatched_warnings
 from openrouter_iac.secrets.audit import with_sink_audit
 from openrouter_iac.secrets.opener import SinkCache
 
@@ -78,6 +79,7 @@ def drift(
         # A sink whose secret no longer matches a live key is drift too (the plan proposes a rotation).
         live = with_sink_audit(loaded.config, live, SinkCache(loaded.config, loaded.base_dir).get)
         plan = build_plan(loaded.config, live, base_dir=loaded.base_dir, source_map=loaded.source_map, targets=targets)
+        plan = with_unmatched_warnings(plan, loaded.config)
         report = drift_report(plan, live, ignore=ignore)
         if output == "json":
             click.echo(render_drift_json(report), nl=False)

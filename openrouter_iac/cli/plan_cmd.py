@@ -22,6 +22,7 @@ from openrouter_iac.model.config import Config
 from openrouter_iac.model.snapshot import LiveSnapshot
 from openrouter_iac.plan.builder import build_plan
 from openrouter_iac.plan.model import Plan
+from openrouter_iac.plan.unmatched_targets import with_unmatched_warnings
 from openrouter_iac.policy.plan_facts import with_policy
 from openrouter_iac.render import render_json, render_markdown, render_text, should_color
 from openrouter_iac.secrets.audit import with_sink_audit
@@ -66,7 +67,8 @@ def plan_and_live(
         targets=targets,
         retire_now=retire_now,
     )
-    return with_policy(built, loaded.config, loaded.source_map, live.state), live
+    planned = with_policy(built, loaded.config, loaded.source_map, live.state)
+    return with_unmatched_warnings(planned, loaded.config), live
 
 
 RETIRE_NOW = click.option(
