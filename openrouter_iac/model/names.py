@@ -76,7 +76,16 @@ class NameRule:
         if self.forbidden:
             escaped = "".join(re.escape(c) for c in self.forbidden)
             schema = {"allOf": [schema, {"pattern": f"^[^{escaped}]*$"}]}
+        if self.reserved:
+            parts = schema.get("allOf", [schema])
+            schema = {"allOf": [*parts, *({"not": {"pattern": _literal(m)}} for m in self.reserved)]}
         return schema
+
+
+def _literal(text: str) -> str:
+    """``text`` as a regex that Python and ECMAScript read alike (`re.escape` writes `\\ ` and
+    `\\-`, which a Unicode ECMAScript regex refuses)."""
+    return "".join(f"\\{c}" if c in "\\^$.|?*+()[]{}" else c for c in text)
 
 
 SLUG_SAYS = "lowercase letters and digits in groups separated by single dashes"

@@ -37,6 +37,9 @@ SAMPLES = [
     "-leading",
     "team/docs-bot",
     "my.sink_1",
+    "bot [orctl-pending 3f2a]",
+    "bot [orctl-retiring until 2026-12-02T10:00:00Z]",
+    "bot [orctl-later]",
 ]
 
 RULES: list[tuple[str, NameRule]] = [
