@@ -62,11 +62,14 @@ def export(out: Path, workspaces: tuple[str, ...], targets: tuple[str, ...], for
         if unknown:
             known = ", ".join(live.state.workspaces)
             raise OrctlError(f"--workspace {', '.join(unknown)}: no such live workspace (live: {known})")
-        result = export_account(
-            live,
-            workspaces=workspaces,
-            select=(lambda address: matches(address, targets)) if targets else (lambda address: True),
-        )
+        selected: set[str] = set()
+
+        def select(address: str) -> bool:
+            hits = [target for target in targets if matches(address, [target])]
+            selected.update(hits)
+            return bool(hits) or not targets
+
+        result = export_account(live, workspaces=workspaces, select=select)
         _write(out, {**result.files, SCHEMA_FILE: config_schema_text()}, force=force)
     counts = ", ".join(f"{n} {what}" for what, n in result.counts.items())
     click.echo(f"Wrote {len(result.files)} config files to {out}/ ({counts or 'nothing'}).", err=True)
@@ -83,6 +86,8 @@ def export(out: Path, workspaces: tuple[str, ...], targets: tuple[str, ...], for
             click.echo(f"  - {line}", err=True)
     for line in result.skipped:
         click.echo(f"Not exported: {line}", err=True)
+    for target in (t for t in targets if t not in selected):
+        click.echo(f"Warning: --target {target!r} matches nothing in the account", err=True)
     click.echo(
         f"Next: orctl plan -c {out}  (shows no changes{', only the renames' if result.renamed else ''})", err=True
     )

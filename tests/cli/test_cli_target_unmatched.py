@@ -36,3 +36,16 @@ def test_a_target_that_matches_a_declared_object_is_not_warned_about(tmp_path: P
     result = orctl("plan", "-c", str(_config(tmp_path)), "--emulator", "--target", target)
     assert result.exit_code == 0, result.output
     assert "matches nothing" not in result.output + result.stderr
+
+
+def test_export_warns_about_a_target_that_matches_nothing(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    assert orctl("apply", "-c", str(config), "--emulator", "--auto-approve").exit_code == 0
+    out = tmp_path / "exported"
+    nothing = orctl(
+        "export", "--emulator", "-o", str(out), "--target", "api_key:lab/nope", "--target", "api_key:lab/bot"
+    )
+    assert nothing.exit_code == 0, nothing.output
+    assert "--target 'api_key:lab/nope' matches nothing in the account" in nothing.stderr
+    assert "'api_key:lab/bot' matches nothing" not in nothing.stderr
+    assert "bot:" in (out / "10-lab.yaml").read_text()
