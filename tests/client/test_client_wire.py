@@ -100,7 +100,7 @@ def test_an_idle_connection_the_server_closed_is_replaced_without_a_retry(serve)
     server = serve(answering(reply(200, OK), close=True), answering(reply(200, OK)))
     with client_for(server) as client:
         client.get("/guardrails", resource="guardrails")
-        server._threads[0].join(timeout=5)  # the server has closed the first connection
+        server.wait_closed(0)  # the server has closed the first connection
         client.get("/guardrails", resource="guardrails")
     assert server.connections == 2
     assert client.stats.retries == 0

@@ -60,6 +60,7 @@ class ScriptedServer:
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
         self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
         self._stop = False
         self._accepter = threading.Thread(target=self._accept, daemon=True)
         self._accepter.start()
@@ -75,10 +76,12 @@ class ScriptedServer:
             except OSError:
                 return
             handler = self.handlers[min(self.connections, len(self.handlers) - 1)]
-            self.connections += 1
             thread = threading.Thread(target=self._serve, args=(sock, handler), daemon=True)
+            # Counted and registered before it starts: a test that has its answer may look at both.
+            with self._lock:
+                self.connections += 1
+                self._threads.append(thread)
             thread.start()
-            self._threads.append(thread)
 
     def _serve(self, sock: socket.socket, handler: Handler) -> None:
         try:
@@ -90,10 +93,19 @@ class ScriptedServer:
         finally:
             sock.close()
 
+    def wait_closed(self, index: int, timeout: float = 10.0) -> None:
+        """Block until connection ``index`` (0-based) has been served and closed by this server."""
+        with self._lock:
+            thread = self._threads[index]
+        thread.join(timeout=timeout)
+        assert not thread.is_alive(), f"connection {index} still open after {timeout} s"
+
     def close(self) -> None:
         self._stop = True
         self._listener.close()
-        for thread in self._threads:
+        with self._lock:
+            threads = list(self._threads)
+        for thread in threads:
             thread.join(timeout=5)
 
 
