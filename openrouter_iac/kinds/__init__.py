@@ -7,6 +7,8 @@ while any part of it is missing. See docs/architecture.md "Adding a kind".
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from openrouter_iac.kinds import (
     api_key,
     assignment,
@@ -23,8 +25,9 @@ from openrouter_iac.kinds import (
 from openrouter_iac.kinds.base import ResourceKind, WorkspaceList
 from openrouter_iac.model.address import KindName
 from openrouter_iac.model.names import NameRule
+from openrouter_iac.model.resources import Workspace
 
-KINDS: tuple[ResourceKind, ...] = (
+_DECLARED: tuple[ResourceKind, ...] = (
     organization.KIND,
     workspace.KIND,
     members.KIND,
@@ -37,7 +40,19 @@ KINDS: tuple[ResourceKind, ...] = (
     observability.KIND,
     preset.KIND,
 )
-"""Every kind, in the order their creates and updates run."""
+
+IN_WORKSPACE: tuple[KindName, ...] = tuple(
+    kind.name for kind in _DECLARED if kind.collection is not None or kind.settings
+)
+"""The kinds a `Workspace` holds (a collection or a setting of it), in table order: what deleting a
+workspace removes. What they hold in turn (a key's assignment) is their own `dependents`."""
+
+KINDS: tuple[ResourceKind, ...] = tuple(
+    replace(kind, dependents=(*kind.dependents, *IN_WORKSPACE)) if kind.spec is Workspace else kind
+    for kind in _DECLARED
+)
+"""Every kind, in the order their creates and updates run; the workspace's entry with its
+`dependents` derived (a new kind of a workspace needs no line in kinds/workspace.py)."""
 
 BY_NAME: dict[KindName, ResourceKind] = {kind.name: kind for kind in KINDS}
 
@@ -70,6 +85,7 @@ def kind_of(name: KindName) -> ResourceKind:
 
 __all__ = [
     "BY_NAME",
+    "IN_WORKSPACE",
     "KINDS",
     "NAMED",
     "PHASES",

@@ -135,7 +135,8 @@ class ResourceKind:
     secret_field: str | None = None
     """The write-only secret a create sends (shown as a sensitive field, never a value)."""
     dependents: tuple[KindName, ...] = ()
-    """Kinds whose live objects its deletion removes (a plan lists them and apply deletes them first)."""
+    """Kinds whose live objects its deletion removes (a plan lists them and apply deletes them first).
+    The workspace's are derived: every kind with a `collection` or `settings` (kinds/__init__.py)."""
     reads: WorkspaceList | None = None
     """How the reader lists it per workspace (None: read with another kind or account-wide)."""
     from_api: FromApi | None = None

@@ -1,5 +1,6 @@
 """Workspaces: the unit of budget, policy and keys, identified by slug. Deleting one removes
-everything in it, so a plan lists (and apply deletes first) every dependent kind."""
+everything in it, so a plan lists (and apply deletes first) every dependent kind: every kind with
+a `collection` or `settings` on the `Workspace` (derived in kinds/__init__.py, never listed here)."""
 
 from __future__ import annotations
 
@@ -27,16 +28,7 @@ KIND = ResourceKind(
     name_rule=WORKSPACE_SLUG,
     renamable=True,
     protectable=True,
-    dependents=(
-        "byok_key",
-        "observability_destination",
-        "api_key",
-        "guardrail",
-        "preset",
-        "workspace_budget",
-        "workspace_members",
-        "default_guardrail",
-    ),
+    # dependents: every kind a workspace holds, derived by the table (kinds/__init__.py `IN_WORKSPACE`).
     writes="/workspaces",
     body=write_body,
     write_key="slug",

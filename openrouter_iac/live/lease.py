@@ -25,10 +25,15 @@ from typing import Any
 
 from openrouter_iac.client import OpenRouterClient
 from openrouter_iac.errors import AmbiguousWriteError, ApplyError, MalformedResponseError, NotFoundError, OrctlError
+from openrouter_iac.live.writer_plain import write_path
+from openrouter_iac.model.address import KindName
 
 LEASE_NAME = re.compile(r"^orctl-lease (?P<until>\d+) (?P<nonce>[0-9a-f]{8})$")
 DEFAULT_LEASE_S = 600.0
 RESOURCE = "the apply lease"
+MARKER_KIND: KindName = "guardrail"
+"""A marker is a guardrail (of the default workspace: no `workspace_id`), written and listed at the
+guardrail kind's `writes` path; the reader lists guardrails there and leaves markers out."""
 
 
 def is_lease_name(name: str) -> bool:
@@ -160,7 +165,7 @@ class Lease:
         for attempt in (1, 2):
             name, body = self._marker_body()
             try:
-                created = self.client.post("/guardrails", json=body, resource=RESOURCE)
+                created = self.client.post(write_path(MARKER_KIND), json=body, resource=RESOURCE)
                 return str(created["data"]["id"])
             except (AmbiguousWriteError, MalformedResponseError):
                 # The create may have happened: find our marker by its name before trying again.
@@ -178,12 +183,12 @@ class Lease:
         return name, {"name": name, "description": _describe(self.host, self.pid, until)}
 
     def _markers(self) -> list[Marker]:
-        items = self.client.list_all("/guardrails", resource=RESOURCE)
+        items = self.client.list_all(write_path(MARKER_KIND), resource=RESOURCE)
         return [marker for item in items if (marker := _parse(item)) is not None]
 
     def _delete(self, marker_id: str) -> None:
         with contextlib.suppress(NotFoundError):  # another run cleared it first
-            self.client.delete(f"/guardrails/{marker_id}", resource=RESOURCE)
+            self.client.delete(write_path(MARKER_KIND, marker_id), resource=RESOURCE)
 
     def _start_renewing(self) -> None:
         self._renewer = threading.Thread(target=self._renew_loop, name="orctl-lease", daemon=True)
@@ -196,7 +201,7 @@ class Lease:
                 return
             _, body = self._marker_body()
             try:
-                self.client.patch(f"/guardrails/{marker_id}", json=body, resource=RESOURCE)
+                self.client.patch(write_path(MARKER_KIND, marker_id), json=body, resource=RESOURCE)
             except OrctlError:
                 continue  # tried again at the next tick; the expiry still protects the run
 
