@@ -11,7 +11,6 @@ import typing
 from dataclasses import dataclass
 from typing import Any
 
-from deepdiff import DeepDiff
 from pydantic import BaseModel
 
 from openrouter_iac.model.snapshot import Catalogue
@@ -165,6 +164,8 @@ def field_changes(
 def nested_paths(before: dict[str, Any], after: dict[str, Any], set_like: frozenset[str]) -> list[PathChange]:
     """Where two nested values differ, as dotted paths. A list is one value (its items are not
     paths of their own); a list named in ``set_like`` is compared ignoring order."""
+
+    from deepdiff import DeepDiff  # only nested values (preset parameters, ...) need it: a tenth of a plan's start-up
 
     def unordered(level: Any) -> bool:
         path = level.path(output_format="list")

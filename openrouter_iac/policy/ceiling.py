@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from openrouter_iac.model.resources import AccountState, ApiKey, Workspace
-from openrouter_iac.policy.caps import guardrail_cap, key_cap, workspace_caps
+from openrouter_iac.policy.caps import MONTH_FACTOR, workspace_caps
 
 
 @dataclass(frozen=True)
@@ -28,15 +28,18 @@ class WorkspaceCeiling:
 
 
 def key_ceiling(slug: str, workspace: Workspace, name: str, key: ApiKey) -> float | None:
+    """The smallest monthly bound of the key's limit, its guardrail's and the default guardrail's
+    budgets (the ``per_month`` of :func:`key_caps`' first caps, without making them: a plan runs
+    this twice per key)."""
     if key.disabled:
         return 0.0
+    bounds: list[float] = []
+    if key.limit is not None:
+        bounds.append(key.limit * MONTH_FACTOR[key.limit_reset or "lifetime"])
     guardrail = workspace.guardrails.get(key.guardrail) if key.guardrail else None
-    caps = [
-        key_cap(slug, name, key),
-        guardrail_cap(slug, key.guardrail, guardrail) if guardrail else None,
-        guardrail_cap(slug, None, workspace.default_guardrail),
-    ]
-    bounds = [cap.per_month for cap in caps if cap is not None]
+    for policy in (guardrail, workspace.default_guardrail):
+        if policy is not None and policy.budget is not None:
+            bounds.append(policy.budget.limit_usd * MONTH_FACTOR[policy.budget.reset])
     return min(bounds) if bounds else None
 
 

@@ -11,6 +11,7 @@ from typing import Literal
 from openrouter_iac.model.config import Config
 from openrouter_iac.model.positions import PathKey, Position, SourceMap
 from openrouter_iac.model.resources import AccountState
+from openrouter_iac.policy.walk import KeyRef, all_keys
 
 Severity = Literal["error", "warning"]
 
@@ -68,9 +69,12 @@ class LintContext:
     now: datetime
     account: AccountState = field(init=False)
     """The declared account, built once for every rule."""
+    keys: list[KeyRef] = field(init=False)
+    """Every key of the declared account, listed once for every rule."""
 
     def __post_init__(self) -> None:
         self.account = self.config.account()
+        self.keys = all_keys(self.account)
 
     def position(self, path: PathKey) -> Position | None:
         return self.source_map.key_position(path) if self.source_map else None

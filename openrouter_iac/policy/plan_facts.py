@@ -3,6 +3,7 @@ before (the live account the plan was made from) and after (the state the plan l
 
 from __future__ import annotations
 
+from openrouter_iac.gc_pause import paused_gc
 from openrouter_iac.model.config import Config
 from openrouter_iac.model.positions import SourceMap
 from openrouter_iac.model.resources import AccountState
@@ -38,5 +39,6 @@ def plan_policy(plan: Plan, config: Config, source_map: SourceMap | None, live: 
     )
 
 
+@paused_gc()  # findings and after-state models hold no cycles; the collector's passes over a big plan were a third
 def with_policy(plan: Plan, config: Config, source_map: SourceMap | None, live: AccountState) -> Plan:
     return plan.model_copy(update={"policy": plan_policy(plan, config, source_map, live)})

@@ -10,14 +10,14 @@ from datetime import timedelta
 
 from openrouter_iac.policy.caps import HIGH_KEY_LIMIT_USD, money
 from openrouter_iac.policy.findings import Issue, LintContext
-from openrouter_iac.policy.walk import KeyRef, all_keys
+from openrouter_iac.policy.walk import KeyRef
 
 MAX_EXPIRY_DAYS = 365
 """OpenRouter's security page flags keys that expire more than a year ahead."""
 
 
 def key_uncapped(ctx: LintContext) -> Iterator[Issue]:
-    for ref in all_keys(ctx.account):
+    for ref in ctx.keys:
         if ref.key.limit is None:
             yield Issue(
                 ref.address,
@@ -28,7 +28,7 @@ def key_uncapped(ctx: LintContext) -> Iterator[Issue]:
 
 
 def key_no_reset(ctx: LintContext) -> Iterator[Issue]:
-    for ref in all_keys(ctx.account):
+    for ref in ctx.keys:
         if ref.key.limit is not None and ref.key.limit_reset is None:
             yield Issue(
                 ref.address,
@@ -40,7 +40,7 @@ def key_no_reset(ctx: LintContext) -> Iterator[Issue]:
 
 
 def key_no_behavior(ctx: LintContext) -> Iterator[Issue]:
-    for ref in all_keys(ctx.account):
+    for ref in ctx.keys:
         if not (ref.key.behavior or "").strip():
             yield Issue(
                 ref.address,
@@ -57,7 +57,7 @@ def _normal(behavior: str) -> str:
 
 def behavior_shared(ctx: LintContext) -> Iterator[Issue]:
     first: dict[str, KeyRef] = {}
-    for ref in all_keys(ctx.account):
+    for ref in ctx.keys:
         behavior = _normal(ref.key.behavior or "")
         if not behavior:
             continue
@@ -76,7 +76,7 @@ def behavior_shared(ctx: LintContext) -> Iterator[Issue]:
 
 
 def key_no_expiry(ctx: LintContext) -> Iterator[Issue]:
-    for ref in all_keys(ctx.account):
+    for ref in ctx.keys:
         if ref.key.expires_at is None:
             yield Issue(
                 ref.address,
@@ -87,7 +87,7 @@ def key_no_expiry(ctx: LintContext) -> Iterator[Issue]:
 
 
 def key_limit_high(ctx: LintContext) -> Iterator[Issue]:
-    for ref in all_keys(ctx.account):
+    for ref in ctx.keys:
         if ref.key.limit is not None and ref.key.limit >= HIGH_KEY_LIMIT_USD:
             yield Issue(
                 ref.address,
@@ -100,7 +100,7 @@ def key_limit_high(ctx: LintContext) -> Iterator[Issue]:
 
 def key_expiry_far(ctx: LintContext) -> Iterator[Issue]:
     horizon = ctx.now + timedelta(days=MAX_EXPIRY_DAYS)
-    for ref in all_keys(ctx.account):
+    for ref in ctx.keys:
         expires = ref.key.expires_at
         if expires is not None and expires > horizon:
             days = (expires - ctx.now).days
@@ -120,7 +120,7 @@ def key_max_lifetime(ctx: LintContext) -> Iterator[Issue]:
         return
     limit_path = ("organization", "max_key_lifetime")
     horizon = ctx.now + timedelta(days=days)
-    for ref in all_keys(ctx.account):
+    for ref in ctx.keys:
         expires = ref.key.expires_at
         if expires is None:
             yield Issue(

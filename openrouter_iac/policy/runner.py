@@ -124,8 +124,11 @@ def lint(config: Config, source_map: SourceMap | None = None, *, now: datetime |
     for rule in RULES:
         if rule.check is None:
             continue
+        # Without an override of the rule every subject gets the same severity: decided once.
+        overridden = any(override.rule == rule.id for override in config.lint.overrides)
+        fixed = _severity(rule, "", config)
         for issue in rule.check(ctx):
-            severity, reason, where = _severity(rule, issue.subject, config)
+            severity, reason, where = _severity(rule, issue.subject, config) if overridden else fixed
             finding = _finding(rule, severity, issue, ctx)
             if severity == "off":
                 suppressed.append(Suppressed(finding, reason or "", where or ""))

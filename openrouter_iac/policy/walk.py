@@ -2,33 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from openrouter_iac.model.positions import PathKey
 from openrouter_iac.model.resources import AccountState, ApiKey, Workspace
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KeyRef:
     slug: str
     workspace: Workspace
     name: str
     key: ApiKey
-
-    @property
-    def address(self) -> str:
-        return f"api_key:{self.slug}/{self.name}"
-
-    @property
-    def path(self) -> PathKey:
-        return ("workspaces", self.slug, "keys", self.name)
+    address: str
+    """`api_key:SLUG/NAME`."""
+    path: PathKey
+    """`("workspaces", SLUG, "keys", NAME)`."""
 
 
-def all_keys(state: AccountState) -> Iterator[KeyRef]:
-    for slug, workspace in state.workspaces.items():
-        for name, key in workspace.keys.items():
-            yield KeyRef(slug, workspace, name, key)
+def all_keys(state: AccountState) -> list[KeyRef]:
+    """Every key of ``state``, in order (a lint runs a dozen rules over them: made once, see
+    :attr:`LintContext.keys`)."""
+    return [
+        KeyRef(slug, workspace, name, key, f"api_key:{slug}/{name}", ("workspaces", slug, "keys", name))
+        for slug, workspace in state.workspaces.items()
+        for name, key in workspace.keys.items()
+    ]
 
 
 def workspace_path(slug: str, *rest: str | int) -> PathKey:
