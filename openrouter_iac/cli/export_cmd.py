@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from openrouter_iac.cli.failures import reported_errors
+from openrouter_iac.cli.next_command import account_flags, suggest
 from openrouter_iac.cli.session import ApiOptions, api_options, api_session
 from openrouter_iac.cli.targets import check_targets
 from openrouter_iac.config.json_schema import config_schema_text
@@ -88,9 +89,8 @@ def export(out: Path, workspaces: tuple[str, ...], targets: tuple[str, ...], for
         click.echo(f"Not exported: {line}", err=True)
     for target in (t for t in targets if t not in selected):
         click.echo(f"Warning: --target {target!r} matches nothing in the account", err=True)
-    click.echo(
-        f"Next: orctl plan -c {out}  (shows no changes{', only the renames' if result.renamed else ''})", err=True
-    )
+    again = suggest("orctl", "plan", "-c", out, *account_flags(api))
+    click.echo(f"Next: {again}  (shows no changes{', only the renames' if result.renamed else ''})", err=True)
 
 
 def _write(out: Path, files: dict[str, str], *, force: bool) -> None:

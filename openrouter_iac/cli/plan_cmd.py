@@ -199,6 +199,10 @@ def plan(
             click.echo(text, nl=not text.endswith("\n"), color=True if colored else None)
         if out is not None:
             write_plan_file(the_plan, out)
-            click.echo(f"Saved the plan to {out}; apply it with: orctl apply {out}", err=True)
+            from openrouter_iac.cli.next_command import account_flags, suggest
+
+            config_flags = ["-c", str(config_path)] if config_path is not None else []
+            again = suggest("orctl", "apply", out, *config_flags, *account_flags(api))
+            click.echo(f"Saved the plan to {out}; apply it with: {again}", err=True)
     if detailed_exitcode and the_plan.has_changes:
         raise SystemExit(2)
