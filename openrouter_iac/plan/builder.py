@@ -50,6 +50,10 @@ _NO_GUARDRAIL = frozenset({"guardrail"})
 _NOTHING: frozenset[str] = frozenset()
 
 
+_COUNTED = (("keys", "api_key", "key"), ("guardrails", "guardrail", "guardrail"), ("presets", "preset", "preset"))
+"""What an unmanaged workspace's line counts: collection, kind, noun."""
+
+
 @dataclass
 class _Builder:
     config: Config
@@ -160,7 +164,7 @@ class _Builder:
             ):
                 self.delete_workspace(slug, live)
             else:
-                counts = ", ".join(f"{len(getattr(live, c))} {c}" for c in ("keys", "guardrails", "presets"))
+                counts = self.contents(slug, live)
                 reason = (
                     "the default workspace is never managed"
                     if slug == self.live.default_workspace
@@ -169,6 +173,16 @@ class _Builder:
                 self.unmanaged.append(
                     Unmanaged(kind="workspace", address=Address.of("workspace", slug), reason=f"{reason} ({counts})")
                 )
+
+    def contents(self, slug: str, live: Workspace) -> str:
+        """`2 keys, 1 guardrail, 0 presets`: every live object, those sharing a name included."""
+        parts = []
+        for collection, kind, noun in _COUNTED:
+            prefix = f"{kind}:{slug}/"
+            shadowed = sum(len(ids) - 1 for address, ids in self.live.duplicates.items() if address.startswith(prefix))
+            count = len(getattr(live, collection)) + shadowed
+            parts.append(f"{count} {noun if count == 1 else noun + 's'}")
+        return ", ".join(parts)
 
     def delete_orphan(self, slug: str, orphan: OrphanKey, reason: str) -> None:
         """Delete a key an interrupted apply left under its provisional name."""
