@@ -50,8 +50,32 @@ def ceiling_alerts(plan: Plan) -> list[str]:
     return alerts
 
 
+FINDINGS_PER_RULE = 20
+"""Text and markdown show this many findings of one rule and severity, then count the rest."""
+
+
 def _findings(plan: Plan) -> list[PolicyFinding]:
     return plan.policy.findings if plan.policy else []
+
+
+def _shown(findings: list[PolicyFinding]) -> tuple[list[PolicyFinding], list[tuple[str, str]]]:
+    """The findings to list (the first few of each rule and severity), and (rule, `N more errors`) for the rest.
+
+    A key-per-customer account has a finding or two per key: 20,000 of them listed one by one
+    hide the plan, and `orctl lint` (or the JSON plan) lists every one."""
+    listed: dict[tuple[str, str], int] = {}
+    shown = []
+    for finding in findings:
+        group = (finding.rule, finding.severity)
+        listed[group] = listed.get(group, 0) + 1
+        if listed[group] <= FINDINGS_PER_RULE:
+            shown.append(finding)
+    rest = [
+        (rule, f"{n - FINDINGS_PER_RULE:,} more {severity}s")
+        for (rule, severity), n in listed.items()
+        if n > FINDINGS_PER_RULE
+    ]
+    return shown, rest
 
 
 def _headline(finding: PolicyFinding) -> str:
@@ -73,9 +97,11 @@ def policy_text_lines(plan: Plan, *, color: bool) -> list[str]:
         errors = sum(1 for f in findings if f.severity == "error")
         title = f"Policy: {plural(errors, 'error')}, {plural(len(findings) - errors, 'warning')} (orctl lint):"
         out.append(paint(title, "warning" if errors else "heading", color=color))
-        for finding in findings:
+        shown, rest = _shown(findings)
+        for finding in shown:
             out.append(paint(f"  {_headline(finding)}", "delete" if finding.severity == "error" else None, color=color))
             out.append(f"    hint: {finding.hint}")
+        out.extend(f"  … and {more} of [{rule}] (`orctl lint` lists every one)" for rule, more in rest)
         if errors:
             out.append("  apply refuses a config with policy errors unless --allow-policy-violations is given")
         out.append("")
@@ -100,10 +126,12 @@ def markdown_findings(plan: Plan) -> str:
     if not findings:
         return ""
     items = []
-    for f in findings:
+    shown, rest = _shown(findings)
+    for f in shown:
         icon = "❌" if f.severity == "error" else "⚠️"
         where = f" {md.code(f.location)}" if f.location else ""
         items.append(f"- {icon} **{md.escape(f.rule)}**{where}: {md.escape(f.message)}")
+    items.extend(f"- … and {more} of **{md.escape(rule)}** (`orctl lint` lists every one)" for rule, more in rest)
     errors = sum(1 for f in findings if f.severity == "error")
     note = "\n\n_`orctl apply` refuses this config unless `--allow-policy-violations` is given._" if errors else ""
     return "#### Policy findings (`orctl lint`)\n\n" + "\n".join(items) + note
