@@ -9,10 +9,12 @@ from __future__ import annotations
 import dataclasses
 import string
 import typing
+from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
 
+import openrouter_iac
 from openrouter_iac.export.document import ENTRIES
 from openrouter_iac.kinds import (
     BY_NAME,
@@ -33,6 +35,7 @@ from openrouter_iac.model.wire import plain_fields
 from openrouter_iac.plan.model import LAYER, Change
 
 IDS = [kind.name for kind in KINDS]
+PACKAGE = Path(openrouter_iac.__file__).parent
 
 
 def test_the_table_has_every_kind_once() -> None:
@@ -207,8 +210,20 @@ def test_every_kind_is_written_by_its_declaration_or_a_handler_of_its_own(kind: 
 def test_only_the_kinds_with_writes_of_their_own_have_a_handler() -> None:
     assert set(SPECIAL) <= set(KIND_NAMES)
     plain = {name for name, handler in HANDLERS.items() if handler is Writer._plain}
-    assert {"organization_settings", "observability_destination"} <= plain
+    assert {"organization_settings", "workspace", "byok_key", "observability_destination"} <= plain
     assert plain.isdisjoint(SPECIAL)
+
+
+def test_pre_flight_checks_what_the_kinds_declare() -> None:
+    # apply/preflight.py names no kind: what mints a secret, what is published with one, and the
+    # secret references each come from the table.
+    assert [kind.name for kind in KINDS if kind.mints_into is not None] == ["api_key"]
+    assert [kind.name for kind in KINDS if kind.published_with is not None] == ["preset"]
+    assert {kind.name for kind in KINDS if kind.secret_refs is not None} == {"byok_key", "observability_destination"}
+    source = (PACKAGE / "apply" / "preflight.py").read_text("utf-8")
+    assert not [name for name in KIND_NAMES if f'"{name}"' in source]
+    # The lease marker is a guardrail written at the guardrail kind's path, not a literal one.
+    assert "/guardrails" not in (PACKAGE / "live" / "lease.py").read_text("utf-8")
 
 
 @pytest.mark.parametrize("kind", NAMED, ids=lambda k: k.name)

@@ -10,36 +10,46 @@ from collections.abc import Callable
 from pathlib import Path
 
 from openrouter_iac.errors import ApplyError, OrctlError
-from openrouter_iac.kinds import BY_NAME
+from openrouter_iac.kinds import BY_NAME, KINDS
+from openrouter_iac.kinds.base import Publisher, SinkOf
 from openrouter_iac.live.writer_plain import sends_credential
 from openrouter_iac.model.config import Config
-from openrouter_iac.model.resources import ApiKey, Preset
 from openrouter_iac.plan.model import Change, Plan
 from openrouter_iac.secrets import KeyRef, SecretSink, resolve_secret_ref
 
 SinkOpener = Callable[[str], SecretSink]
 
 
+MINTING: tuple[tuple[str, SinkOf], ...] = tuple(
+    (kind.collection, kind.mints_into) for kind in KINDS if kind.collection is not None and kind.mints_into is not None
+)
+"""The collections whose objects' creates mint a secret (keys), each with the sink a spec names."""
+
+
 def key_sinks(config: Config) -> dict[KeyRef, str | None]:
-    """The sink every configured key names."""
+    """The sink every configured object that mints a secret (every key) names."""
     return {
-        KeyRef(slug, name): key.secret_sink
+        KeyRef(slug, name): sink_of(spec)
+        for collection, sink_of in MINTING
         for slug, workspace in config.workspaces.items()
-        for name, key in workspace.keys.items()
+        for name, spec in getattr(workspace, collection).items()
     }
 
 
 def preflight(plan: Plan, config: Config, *, open_sink: SinkOpener, config_base_dir: Path) -> list[str]:
-    """Every problem that would make a write of this plan fail part-way (empty when none)."""
+    """Every problem that would make a write of this plan fail part-way (empty when none). Only the
+    kinds' declarations decide what is checked: the sinks of what mints secrets (`mints_into`), the
+    publishers (`published_with`) and the secret references (`secret_refs`)."""
     problems: list[str] = []
     sinks = key_sinks(config)
     new_keys: dict[str, list[KeyRef]] = {}
     created = set()
     for change in plan.changes:
-        if change.kind == "api_key" and change.action in ("create", "replace"):
+        sink_of = BY_NAME[change.kind].mints_into
+        if sink_of is not None and change.action in ("create", "replace"):
             ref = KeyRef(change.workspace or "", change.name or "")
             created.add(ref)
-            sink = change.spec(ApiKey).secret_sink
+            sink = sink_of(change.spec(BY_NAME[change.kind].spec))
             if sink:
                 new_keys.setdefault(sink, []).append(ref)
     for sink_name, refs in sorted(new_keys.items()):
@@ -47,9 +57,10 @@ def preflight(plan: Plan, config: Config, *, open_sink: SinkOpener, config_base_
     for change in plan.changes:
         if change.action == "delete":
             continue
-        if change.kind == "preset":
-            problems.extend(_check_publisher(change, sinks, created, open_sink))
-        elif BY_NAME[change.kind].secret_refs is not None:
+        kind = BY_NAME[change.kind]
+        if kind.published_with is not None:
+            problems.extend(_check_publisher(change, kind.published_with, sinks, created, open_sink))
+        if kind.secret_refs is not None:
             problems.extend(_check_refs(change, config_base_dir))
     return problems
 
@@ -74,15 +85,16 @@ def _check_sink(open_sink: SinkOpener, sink_name: str, refs: list[KeyRef], confi
 
 
 def _check_publisher(
-    change: Change, sinks: dict[KeyRef, str | None], created: set[KeyRef], open_sink: SinkOpener
+    change: Change, declared: Publisher, sinks: dict[KeyRef, str | None], created: set[KeyRef], open_sink: SinkOpener
 ) -> list[str]:
-    publisher = change.spec(Preset).publish_with
+    kind = BY_NAME[change.kind]
+    publisher = declared.of(change.spec(kind.spec))
     if not publisher:
         if change.action == "create" and change.details.restore_if_archived:
             # It may be an archived slug coming back (an export has no publish_with): apply tries
             # the restore first and needs a publisher only if the slug is free or the content differs.
             return []
-        return [f"{change.address}: the preset needs publish_with (the key whose secret writes it)"]
+        return [f"{change.address}: the {kind.singular} needs {declared.field} (the key whose secret writes it)"]
     ref = KeyRef(change.workspace or "", publisher)
     sink_name = sinks.get(ref)
     if sink_name is None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 from openrouter_iac.kinds import guardrail
-from openrouter_iac.kinds.base import ReadContext, ResourceKind, WorkspaceList
+from openrouter_iac.kinds.base import ReadContext, ResourceKind, WorkspaceList, spec_of
 from openrouter_iac.model.names import NameRule
 from openrouter_iac.model.resources import ApiKey
 from openrouter_iac.model.retiring import RESERVED_MARKERS
@@ -19,6 +21,10 @@ from openrouter_iac.model.wire import write_plain
 def from_api(raw: dict[str, Any], ctx: ReadContext) -> ApiKey:
     guardrail_id = ctx.guardrail_of_key.get(raw["hash"])
     return read(ApiKey, raw, {"guardrail": ctx.ref(guardrail.KIND, guardrail_id) if guardrail_id else None})
+
+
+def secret_sink(spec: BaseModel) -> str | None:
+    return spec_of(spec, ApiKey).secret_sink
 
 
 KIND = ResourceKind(
@@ -43,6 +49,7 @@ KIND = ResourceKind(
     from_api=from_api,
     id_field="hash",
     writes="/keys",
+    mints_into=secret_sink,
 )
 
 

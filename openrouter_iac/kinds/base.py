@@ -103,6 +103,23 @@ class ReadContext:
 FromApi = Callable[[dict[str, Any], ReadContext], BaseModel]
 """How one listed item becomes the kind's spec."""
 
+SinkOf = Callable[[BaseModel], str | None]
+"""The secret sink a spec names for the secret its create mints (None: none named)."""
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """The object of the same workspace whose minted secret writes this kind (a preset's key)."""
+
+    field: str
+    """The spec field naming it (`publish_with`), as errors name it."""
+    of: Callable[[BaseModel], str | None]
+    """Its name in a spec (None: the spec names none)."""
+
+
+ExplainRefusal = Callable[[WriteContext, int | None, str], str | None]
+"""A hint for a refused write (context, HTTP status, the API's message), or None."""
+
 
 @dataclass(frozen=True)
 class ResourceKind:
@@ -156,6 +173,19 @@ class ResourceKind:
     secret_refs: SecretRefs | None = None
     """The references its `body` resolves when secrets go (create, rotation): apply's pre-flight
     resolves every one of them before the first write, so a missing one stops nothing half-way."""
+    mints_into: SinkOf | None = None
+    """Its create mints a secret, handed to the sink this names (a key's `secret_sink`): apply's
+    pre-flight checks every such sink can take its secrets before the first write."""
+    published_with: Publisher | None = None
+    """Its writes go with the minted secret of another object of its workspace (a preset's
+    `publish_with` key): apply's pre-flight checks that secret can be read back first."""
+    creates_with: tuple[tuple[KindName, str], ...] = ()
+    """What its create makes too: (the kind, the created object's field with that one's id). The
+    generic writer records the id under the kind's address in this object (a workspace's default
+    guardrail) and drops it with its delete."""
+    explain_refusal: ExplainRefusal | None = None
+    """Why the API refused a create or update of it (the error's status and message), as the
+    error's hint; None leaves the API's error as it is."""
 
     def address(self, workspace: str | None = None, name: str | None = None) -> Address:
         return Address.of(self.name, workspace, name)

@@ -36,6 +36,18 @@ def write_body(context: WriteContext) -> dict[str, Any]:
     return body(spec, live_name, hashes, credential, context.changed, creating=context.creating)
 
 
+def explain_refusal(context: WriteContext, status: int | None, message: str) -> str | None:
+    """The API refuses a region the credential cannot have (400 on create, 409 on change): say why."""
+    if "declared_region" not in context.changed or status not in (400, 409) or "declared_region" not in message:
+        return None
+    spec = context.spec(ByokKey)
+    return (
+        f"declared_region '{spec.declared_region}' must suit the {spec.provider} credential: for openai "
+        "and fireworks it is the region of the key material (leave it out to take it from the key); "
+        "among other providers only azure accepts europe or us"
+    )
+
+
 def secret_refs(spec: BaseModel) -> list[tuple[str, object]]:
     return [("key", spec_of(spec, ByokKey).key)]
 
@@ -58,6 +70,7 @@ KIND = ResourceKind(
     writes="/byok",
     body=write_body,
     secret_refs=secret_refs,
+    explain_refusal=explain_refusal,
 )
 
 

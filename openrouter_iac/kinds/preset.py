@@ -6,9 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from openrouter_iac.kinds.base import ResourceKind, WorkspaceList
+from pydantic import BaseModel
+
+from openrouter_iac.kinds.base import Publisher, ResourceKind, WorkspaceList, spec_of
 from openrouter_iac.model.names import slug_rule
 from openrouter_iac.model.resources import Preset
+
+
+def publisher(spec: BaseModel) -> str | None:
+    return spec_of(spec, Preset).publish_with
+
 
 KIND = ResourceKind(
     name="preset",
@@ -25,6 +32,7 @@ KIND = ResourceKind(
     # Every preset call names its workspace: without it the API answers for the default one.
     reads=WorkspaceList("/presets", "presets"),
     writes="/presets",  # /{slug}: versions, archive, restore (live/writer_presets.py)
+    published_with=Publisher("publish_with", publisher),  # versions go with that key's secret
 )
 
 

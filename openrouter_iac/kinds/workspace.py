@@ -32,6 +32,7 @@ KIND = ResourceKind(
     writes="/workspaces",
     body=write_body,
     write_key="slug",
+    creates_with=(("default_guardrail", "default_guardrail_id"),),  # the API makes it with the workspace
 )
 
 

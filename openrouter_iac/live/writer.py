@@ -7,13 +7,12 @@ snapshot and learns the id of everything created during the run.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from openrouter_iac.client import OpenRouterClient
-from openrouter_iac.errors import ApiRequestError, ApplyError, ConflictError
+from openrouter_iac.errors import ApplyError
 from openrouter_iac.kinds import KINDS, ResourceKind
 from openrouter_iac.kinds.api_key import patch_body as key_patch_body
 from openrouter_iac.kinds.guardrail_policy import policy_body
@@ -26,7 +25,7 @@ from openrouter_iac.live.writer_plain import PlainWriter, write_path
 from openrouter_iac.live.writer_presets import PresetWriter
 from openrouter_iac.model.address import Address, KindName
 from openrouter_iac.model.payloads import AssignmentWrite, BudgetWrite
-from openrouter_iac.model.resources import ApiKey, ByokKey, Guardrail, GuardrailPolicy, Preset
+from openrouter_iac.model.resources import ApiKey, Guardrail, GuardrailPolicy, Preset
 from openrouter_iac.plan.model import Change
 from openrouter_iac.secrets import KeyRef, SecretSink
 
@@ -105,16 +104,7 @@ class Writer:
         """A kind declared with `writes` and `body` (live/writer_plain.py)."""
         self.plain.write(change)
 
-    # -- workspaces -----------------------------------------------------------------------------
-
-    def _workspace(self, change: Change) -> None:
-        # Sending the slug every time also carries out a rename declared with previous_names.
-        written = self.plain.write(change)
-        default = Address.of("default_guardrail", _name(change))
-        if change.action == "delete":
-            self.context.ids.pop(default, None)
-        elif written.created is not None:
-            self.context.ids[default] = str(written.created["default_guardrail_id"])
+    # -- workspaces (a workspace itself is a plain write: kinds/workspace.py) -------------------
 
     def _workspace_members(self, change: Change) -> None:
         path = write_path("workspace_members", workspace_id=self._workspace_id(change))
@@ -240,7 +230,7 @@ class Writer:
         detail = f"{VERBS[change.action]} (hash {outcome.key_hash[:12]})"
         return WriteResult(detail, notes=outcome.notes, orphans_removed=outcome.orphans_removed)
 
-    # -- presets and BYOK -----------------------------------------------------------------------
+    # -- presets --------------------------------------------------------------------------------
 
     def _preset(self, change: Change) -> WriteResult | None:
         # Archive, restore-or-create and new versions: live/writer_presets.py.
@@ -277,12 +267,6 @@ class Writer:
             raise ApplyError(f"the key '{workspace}/{key}' that publishes presets has no secret_sink")
         return sink
 
-    def _byok_key(self, change: Change) -> None:
-        # A plain write; only a refused region gets its explanation here.
-        changed = change.action != "delete" and "declared_region" in _changed(change)
-        with _region_refusal(change.spec(ByokKey)) if changed else contextlib.nullcontext():
-            self.plain.write(change)
-
     # -- helpers --------------------------------------------------------------------------------
 
     def _workspace_id(self, change: Change) -> str:
@@ -294,22 +278,6 @@ def _name(change: Change) -> str:
     if not name:
         raise ApplyError(f"{change.address}: the change names no object")
     return name
-
-
-@contextlib.contextmanager
-def _region_refusal(spec: ByokKey) -> Iterator[None]:
-    """The API refuses a region the credential cannot have (400 on create, 409 on change): say why."""
-    try:
-        yield
-    except (ConflictError, ApiRequestError) as exc:
-        if exc.status not in (400, 409) or "declared_region" not in exc.message:
-            raise
-        exc.hint = (
-            f"declared_region '{spec.declared_region}' must suit the {spec.provider} credential: for openai "
-            "and fireworks it is the region of the key material (leave it out to take it from the key); "
-            "among other providers only azure accepts europe or us"
-        )
-        raise
 
 
 def _changed(change: Change) -> frozenset[str]:
@@ -327,15 +295,13 @@ def _field_sets(change: Change, name: str) -> tuple[set[str], set[str]] | None:
 Handler = Callable[[Writer, Change], WriteResult | None]
 
 SPECIAL: dict[KindName, Handler] = {
-    "workspace": Writer._workspace,  # plain, and its default guardrail's id
     "workspace_members": Writer._workspace_members,  # add and remove, no object
     "workspace_budget": Writer._workspace_budget,  # PUT per interval
     "default_guardrail": Writer._default_guardrail,  # never deleted: cleared
     "guardrail": Writer._guardrail,  # plain, and its member assignments
     "api_key": Writer._api_key,  # the secret hand-off (live/writer_keys.py)
-    "guardrail_assignment": Writer._guardrail_assignment,
+    "guardrail_assignment": Writer._guardrail_assignment,  # assign (moves a key) and remove, no object
     "preset": Writer._preset,  # versions, archive, restore (live/writer_presets.py)
-    "byok_key": Writer._byok_key,  # plain, and why a region is refused
 }
 """The kinds whose writes are more than their `writes` path and `body`. Every other kind is
 written by :class:`PlainWriter` from its table entry: a new plain kind needs no line here."""

@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from openrouter_iac.client import OpenRouterClient
-from openrouter_iac.errors import AmbiguousWriteError, ApplyError, MalformedResponseError, NotFoundError
+from openrouter_iac.errors import (
+    AmbiguousWriteError,
+    ApiRequestError,
+    ApplyError,
+    ConflictError,
+    MalformedResponseError,
+    NotFoundError,
+)
 from openrouter_iac.kinds import BY_NAME
 from openrouter_iac.kinds.base import ResourceKind, WriteContext
 from openrouter_iac.model.address import Address, KindName
@@ -68,11 +75,27 @@ class PlainWriter:
                 raise ApplyError(f"{change.address}: {kind.plural} cannot be deleted")
             self.delete(kind, change, change.live_id)
             self.ids.pop(change.address, None)
+            for other, _ in kind.creates_with:  # gone with it
+                self.ids.pop(Address.of(other, _name(change)), None)
             return Written(change.live_id)
         if kind.body is None:
             raise ApplyError(f"{change.address}: the {kind.singular} kind declares no body (kinds/{kind.name})")
         context = self.context(kind, change)
         body = kind.body(context)
+        try:
+            written = self._write(kind, change, context, body)
+        except (ConflictError, ApiRequestError) as exc:
+            hint = kind.explain_refusal(context, exc.status, exc.message) if kind.explain_refusal else None
+            if hint is not None:
+                exc.hint = hint
+            raise
+        if written.created is not None:
+            for other, id_field in kind.creates_with:  # made by its create: later changes find it
+                self.ids[Address.of(other, _name(change))] = str(written.created[id_field])
+        return written
+
+    def _write(self, kind: ResourceKind, change: Change, context: WriteContext, body: dict[str, Any]) -> Written:
+        """A create, replace or update with ``body``."""
         if kind.singleton:
             self.client.patch(self.path(kind, change), json=body, resource=change.address)
             return Written(None)

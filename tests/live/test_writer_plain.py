@@ -15,7 +15,7 @@ import pytest
 from pydantic import BaseModel
 
 from openrouter_iac.client import OpenRouterClient
-from openrouter_iac.errors import AmbiguousWriteError, ApplyError, NotFoundError
+from openrouter_iac.errors import AmbiguousWriteError, ApplyError, ConflictError, NotFoundError
 from openrouter_iac.kinds import BY_NAME
 from openrouter_iac.kinds.base import WriteContext
 from openrouter_iac.live import writer as writer_module
@@ -268,3 +268,52 @@ def test_a_handler_of_its_own_uses_the_generic_write_then_adds_its_part() -> Non
     writer.apply(workspace)
     assert client.calls[0][:2] == ("POST", "/workspaces") and client.calls[0][2]["slug"] == "ops"
     assert writer.context.ids["default_guardrail:ops"] == "default-1"
+
+
+def test_what_a_create_makes_too_is_recorded_and_forgotten_with_its_delete() -> None:
+    # `creates_with` (kinds/workspace.py): the create's answer names the id of its default guardrail.
+    client = Recorder()
+    writer = writer_with(client, {})
+    assert writer_module.HANDLERS["workspace"] is Writer._plain  # no handler of its own
+    made = {
+        "action": "create",
+        "kind": "workspace",
+        "address": "workspace:ops",
+        "name": "ops",
+        "desired": {"name": "Ops"},
+    }
+    writer.apply(Change.model_validate(made))
+    assert writer.context.ids["workspace:ops"] == "new-1"
+    assert writer.context.ids["default_guardrail:ops"] == "default-1"
+    gone = {"action": "delete", "kind": "workspace", "address": "workspace:ops", "name": "ops", "live_id": "new-1"}
+    writer.apply(Change.model_validate(gone))
+    assert client.calls[-1] == ("DELETE", "/workspaces/new-1", None)
+    assert "workspace:ops" not in writer.context.ids and "default_guardrail:ops" not in writer.context.ids
+
+
+class Refusing(Recorder):
+    def post(self, path: str, *, json: Any, resource: str, idempotent: bool = False, params: Any = None) -> Any:
+        raise ConflictError("declared_region does not match the key", resource=resource, status=409)
+
+    patch = post
+
+
+def test_a_kinds_explanation_of_a_refused_write_becomes_the_errors_hint() -> None:
+    # `explain_refusal` (kinds/byok_key.py): only a refused region that this write changes is explained.
+    byok = {"provider": "openai", "key": "env:X", "declared_region": "europe"}
+    base = {"kind": "byok_key", "address": "byok_key:lab/openai", "workspace": "lab", "name": "openai"}
+    update = Change.model_validate(
+        {**base, "action": "update", "live_id": "b-1", "desired": byok, "fields": [{"field": "declared_region"}]}
+    )
+    writer = writer_with(Refusing(), {})
+    assert writer_module.HANDLERS["byok_key"] is Writer._plain
+    with pytest.raises(ConflictError) as refused:
+        writer.apply(update)
+    assert (
+        refused.value.hint is not None
+        and "declared_region 'europe' must suit the openai credential" in refused.value.hint
+    )
+    other = update.model_copy(update={"fields": [FieldChange(field="allowed_models", before=None, after=["x"])]})
+    with pytest.raises(ConflictError) as plain_refusal:
+        writer.apply(other)
+    assert plain_refusal.value.hint is None
