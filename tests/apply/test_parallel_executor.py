@@ -14,6 +14,9 @@ from openrouter_iac.errors import ApiError
 from openrouter_iac.live.writer import WriteResult
 from openrouter_iac.plan.model import Change, Plan, SafetyFacts
 
+WAIT_S = 30.0
+"""How long a fake change waits for others: only a bug makes it wait that long."""
+
 
 def plan(changes: list[Change]) -> Plan:
     return Plan(
@@ -45,11 +48,18 @@ class FakeWriter:
     """Records when each change ran and how many ran at once; fails the changes named in ``fail``."""
 
     def __init__(
-        self, seconds: float = 0.02, fail: frozenset[str] = frozenset(), seconds_for: dict[str, float] | None = None
+        self,
+        seconds: float = 0.02,
+        fail: frozenset[str] = frozenset(),
+        seconds_for: dict[str, float] | None = None,
+        meet: threading.Barrier | None = None,
+        hold: dict[str, threading.Event] | None = None,
     ) -> None:
         self.seconds = seconds
         self.seconds_for = seconds_for or {}  # per change name: how long that one takes
         self.fail = fail
+        self.meet = meet  # keys wait here until as many run at once as it has parties
+        self.hold = hold or {}  # per change name: it ends only once this event is set
         self.lock = threading.Lock()
         self.running = 0
         self.most = 0
@@ -65,6 +75,10 @@ class FakeWriter:
             self.threads.add(threading.current_thread().name)
         began = time.monotonic()
         time.sleep(self.seconds_for.get(change.name or "", self.seconds))
+        if self.meet is not None and change.kind == "api_key":
+            self.meet.wait(timeout=WAIT_S)
+        if change.name in self.hold:
+            assert self.hold[change.name].wait(timeout=WAIT_S), f"{change.name} was never let go"
         with self.lock:
             self.running -= 1
             self.spans[str(change.address)] = (began, time.monotonic())
@@ -78,15 +92,14 @@ def run(changes: list[Change], writer: FakeWriter, **options: Any) -> Any:
 
 
 def test_independent_changes_run_at_once_up_to_the_parallelism() -> None:
-    writer = FakeWriter(seconds=0.05)
+    # Each key waits until ten run at once (three rounds of ten): proof of the parallelism that
+    # no loaded machine can break, where a 50 ms sleep and a wall-clock bound could.
+    writer = FakeWriter(seconds=0.0, meet=threading.Barrier(10))
     changes = [workspace(), *(key(f"k{i:02d}") for i in range(30))]
-    began = time.monotonic()
     report = run(changes, writer, parallelism=10)
-    wall = time.monotonic() - began
     assert [o.status for o in report.outcomes] == ["done"] * 31
     assert [o.address for o in report.outcomes] == [c.address for c in changes]  # plan order
     assert writer.most == 10
-    assert wall < 0.05 * 31 / 2  # far from one after another (31 x 50 ms)
     ws_done = writer.spans["workspace:ws"][1]
     assert all(writer.spans[f"api_key:ws/k{i:02d}"][0] >= ws_done for i in range(30))  # the workspace first
 
@@ -100,11 +113,34 @@ def test_parallelism_one_is_plan_order_in_the_calling_thread() -> None:
     assert writer.most == 1 and report.count("done") == 6
 
 
+class FailureSeen:
+    """Progress that sets ``seen`` once the coordinator has taken in a failed change."""
+
+    def __init__(self) -> None:
+        self.seen = threading.Event()
+
+    def started(self, index: int, total: int, change: Change) -> None:
+        return None
+
+    def finished(self, index: int, total: int, outcome: Any) -> None:
+        if outcome.status == "failed":
+            self.seen.set()
+
+    def skipped(self, index: int, total: int, change: Change) -> None:
+        return None
+
+    def tick(self) -> None:
+        return None
+
+
 def test_after_a_failure_nothing_starts_and_what_is_in_flight_finishes() -> None:
-    # k03 fails at once, while k00-k02 still run.
-    writer = FakeWriter(seconds=0.3, fail=frozenset({"api_key:ws/k03"}), seconds_for={"k03": 0.0})
+    # k03 fails at once; k00-k02 end only once the coordinator has taken in that failure (an
+    # event, not a 0.3 s sleep that a loaded machine could outlast before k03 even ran).
+    progress = FailureSeen()
+    hold = dict.fromkeys(("k00", "k01", "k02"), progress.seen)
+    writer = FakeWriter(seconds=0.0, fail=frozenset({"api_key:ws/k03"}), hold=hold)
     changes = [key(f"k{i:02d}") for i in range(40)]
-    report = run(changes, writer, parallelism=4)
+    report = run(changes, writer, parallelism=4, progress=progress)
     statuses = {o.address: o.status for o in report.outcomes}
     assert statuses["api_key:ws/k03"] == "failed"
     # k00-k03 started together; k03's failure came first, so k00-k02 finished and nothing started.
@@ -170,8 +206,18 @@ def _rendered(report: Any) -> str:
 
 
 def test_the_report_times_the_changes() -> None:
-    report = run([key(f"k{i}") for i in range(10)], FakeWriter(seconds=0.02), parallelism=10)
-    assert report.changes_seconds is not None and 0.02 <= report.changes_seconds < 0.02 * 10
+    # On the run's clock (a fake one: a real one under load says nothing): the ten changes run
+    # together while 5 s pass, so the changes took 5 s, not the 50 s their times add up to.
+    now = {"t": 100.0}
+
+    class Slow(FakeWriter):
+        def apply(self, change: Change) -> WriteResult:
+            with self.lock:
+                now["t"] = 105.0
+            return super().apply(change)
+
+    report = run([key(f"k{i}") for i in range(10)], Slow(seconds=0.0), parallelism=10, clock=lambda: now["t"])
+    assert report.changes_seconds == 5.0
 
 
 def test_a_second_signal_in_a_serial_run_stops_at_once() -> None:

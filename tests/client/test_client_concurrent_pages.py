@@ -17,17 +17,28 @@ from openrouter_iac.errors import MalformedResponseError
 
 
 class Server:
-    def __init__(self, items: list[dict[str, Any]], *, total: Any = "exact", page: int = 100) -> None:
+    def __init__(
+        self, items: list[dict[str, Any]], *, total: Any = "exact", page: int = 100, overlap: tuple[int, int] = (0, 0)
+    ) -> None:
         self.items, self.total, self.page = items, total, page
         self.offsets: list[int] = []
         self.in_flight = self.most_in_flight = 0
         self.lock = threading.Lock()
+        # ``overlap=(n, offset)``: answers from that offset on wait until n requests are in flight
+        # at once (then none waits), so a window that has grown is seen however a loaded machine
+        # schedules the threads (a short sleep alone left the overlap to chance).
+        self.overlapped = threading.Event()
+        self.overlap, self.hold_from = overlap
 
     def answer(self, offset: int) -> dict[str, Any]:
         with self.lock:
             self.offsets.append(offset)
             self.in_flight += 1
             self.most_in_flight = max(self.most_in_flight, self.in_flight)
+            if self.in_flight >= self.overlap:
+                self.overlapped.set()
+        if offset >= self.hold_from and self.overlap:
+            self.overlapped.wait(timeout=30)
         time.sleep(0.002)  # let requests overlap
         with self.lock:
             self.in_flight -= 1
@@ -68,7 +79,7 @@ def test_a_short_list_without_a_total_costs_one_call() -> None:
 
 
 def test_a_long_list_without_a_total_keeps_a_window_in_flight() -> None:
-    server = Server(items(2050), total=None)
+    server = Server(items(2050), total=None, overlap=(3, 1000))
     listed, warnings = read(server, window=8)
     assert listed == items(2050) and warnings == []
     offsets = sorted(server.offsets)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from click.testing import CliRunner, Result
 
 from openrouter_iac.cli import main
 from openrouter_iac.emulator import Emulator, ServerHandle
+from openrouter_iac.emulator.env import iso
 
 
 def key(**extra: Any) -> dict[str, Any]:
@@ -88,6 +90,13 @@ class Project:
             f"{self.server.base_url}/keys/{key_hash}", json={"name": name}, headers=headers, timeout=10
         )
         response.raise_for_status()
+
+    def expire_key(self, key_hash: str, moment: datetime) -> None:
+        """Sets a live key's expiry to ``moment`` in the emulated account: time passing, without
+        the wait (the API never changes an expiry, so this is done behind its back)."""
+        with self.emulator.locked() as state:
+            state.keys[key_hash]["expires_at"] = iso(moment)
+            state.revision += 1
 
     def keys(self, workspace: str) -> list[dict[str, Any]]:
         headers = {"Authorization": f"Bearer {self.emulator.management_key}"}
