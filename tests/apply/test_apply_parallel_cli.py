@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -70,20 +69,27 @@ def test_429s_under_parallel_creates_are_waited_out_and_converge(harness: Harnes
 
 
 class CountingTransport(httpx.BaseTransport):
-    """Counts the requests in flight through it (the emulator answers each after a short sleep)."""
+    """Counts the requests in flight through it. Key creates wait until ``full`` requests are in
+    flight at once (then none waits), so the cap is reached however a loaded machine schedules
+    the threads (a 10 ms sleep left the overlap to chance)."""
 
-    def __init__(self, inner: httpx.BaseTransport) -> None:
+    def __init__(self, inner: httpx.BaseTransport, full: int) -> None:
         self.inner = inner
         self.lock = threading.Lock()
         self.now = 0
         self.most = 0
+        self.full = full
+        self.filled = threading.Event()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         with self.lock:
             self.now += 1
             self.most = max(self.most, self.now)
+            if self.now >= self.full:
+                self.filled.set()
         try:
-            time.sleep(0.01)
+            if request.method == "POST" and request.url.path.endswith("/keys"):
+                self.filled.wait(timeout=30)
             return self.inner.handle_request(request)
         finally:
             with self.lock:
@@ -91,7 +97,7 @@ class CountingTransport(httpx.BaseTransport):
 
 
 def test_no_more_requests_are_in_flight_than_the_parallelism(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
-    counting = CountingTransport(harness.emulator.transport())
+    counting = CountingTransport(harness.emulator.transport(), full=6)
 
     @contextmanager
     def session(options: ApiOptions) -> Iterator[ApiSession]:

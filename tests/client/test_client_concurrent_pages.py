@@ -29,6 +29,7 @@ class Server:
         # schedules the threads (a short sleep alone left the overlap to chance).
         self.overlapped = threading.Event()
         self.overlap, self.hold_from = overlap
+        self.read_over = threading.Event()  # set once the read has its outcome
 
     def answer(self, offset: int) -> dict[str, Any]:
         with self.lock:
@@ -63,7 +64,9 @@ def read(
             submit, server.answer, resource="things", page_size=100, window=window, warn=warnings.append,
             max_items=max_items,
         )  # fmt: skip
-        items = pages.start().result(timeout=30)
+        outcome = pages.start()
+        outcome.add_done_callback(lambda _: server.read_over.set())
+        items = outcome.result(timeout=30)
     assert pages.calls == len(server.offsets) or fallback  # the fallback's calls are not counted
     return items, warnings
 
@@ -138,6 +141,10 @@ def test_a_page_that_repeats_an_earlier_one_is_named_by_its_offset() -> None:
     class Repeating(Server):
         def answer(self, offset: int) -> dict[str, Any]:
             super().answer(offset)
+            if offset > 100:
+                # Pages past the repeat answer only once the read is over: while the thread that
+                # has page 100 waits for a core, the others would go on asking (35 calls once).
+                self.read_over.wait(timeout=30)
             return {"data": self.items[0:100]}  # ignores offset
 
     server = Repeating(items(1000), total=None)

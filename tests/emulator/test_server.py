@@ -103,7 +103,7 @@ def test_serve_subprocess_prints_json_and_persists_across_restarts(tmp_path: Pat
         assert set(info) >= {"base_url", "management_key", "admin_url"}
         headers = {"Authorization": f"Bearer {info['management_key']}"}
         ok(httpx.get(info["base_url"] + "/workspaces", headers=headers))
-        assert time.monotonic() - started < 5
+        assert time.monotonic() - started < 15  # a second or two; the margin is for a busy machine
         created = ok(httpx.post(info["base_url"] + "/keys", json={"name": "survivor"}, headers=headers), 201)
     finally:
         _stop(process)

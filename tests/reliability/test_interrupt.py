@@ -11,10 +11,12 @@ from reliability_support import account_problems, orctl, serve, start_orctl, wai
 
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_a_stop_signal_ends_the_run_between_changes(tmp_path: Path, sig: signal.Signals, code: int) -> None:
-    # More keys than --parallelism (10): some are still waiting when the signal comes.
+    # Twenty times more keys than --parallelism: k39 is seconds away when the signal comes (at
+    # the default of 10 it was a fraction of a second away, which a busy machine could outlast
+    # between reading the third line and sending the signal).
     config = write_config(tmp_path / "orctl.yaml", {"stop": [f"k{i:02d}" for i in range(40)]})
     with serve(tmp_path, "--latency-ms", "60") as server:
-        proc = start_orctl(server, tmp_path, "apply", "-c", str(config), "--auto-approve")
+        proc = start_orctl(server, tmp_path, "apply", "-c", str(config), "--auto-approve", "--parallelism", "2")
         assert proc.stderr is not None
         for _ in range(3):  # three changes reported done (the workspace and two keys)
             assert " ... " in proc.stderr.readline()
