@@ -22,6 +22,7 @@ from openrouter_iac.apply.outputs import check_output_path
 from openrouter_iac.apply.verify import check_saved_plan
 from openrouter_iac.cli.apply_progress import progress_for_stderr
 from openrouter_iac.cli.failures import reported_errors
+from openrouter_iac.cli.origin import config_name
 from openrouter_iac.cli.plan_cmd import RETIRE_NOW, preset_history_wanted, target_option
 from openrouter_iac.cli.session import ApiOptions, ApiSession, api_options, api_session
 from openrouter_iac.config.loader import load_config
@@ -29,6 +30,7 @@ from openrouter_iac.errors import OrctlError, PlanError, StalePlanError
 from openrouter_iac.live.lease import Lease
 from openrouter_iac.live.reader import read_live
 from openrouter_iac.live.writer import ApplyContext, Writer
+from openrouter_iac.model.config import Config
 from openrouter_iac.model.snapshot import LiveSnapshot
 from openrouter_iac.plan.builder import build_plan, config_digest
 from openrouter_iac.plan.model import Plan, parse_plan
@@ -144,10 +146,10 @@ def _run(
     if report_path is not None:
         check_output_path(report_path, "--report")  # before anything is written, not after
     saved = parse_plan(planfile.read_bytes(), str(planfile)) if planfile else None
-    if saved is not None and planfile is not None and config_path is not None:
-        check_same_config(saved, planfile, config_path)
     # Always the config on disk, never the copy inside a plan file: a plan file only approves.
     loaded = load_config(config_path)
+    if saved is not None and planfile is not None:
+        check_same_config(saved, planfile, config_path, loaded.config)
     config, base_dir, source_map = loaded.config, loaded.base_dir, loaded.source_map
     if saved is not None:
         targets = tuple(saved.targets)
@@ -252,15 +254,15 @@ def changes_at_once(session: ApiSession) -> int:
     return 2 * session.parallelism
 
 
-def check_same_config(saved: Plan, planfile: Path, config_path: Path) -> None:
-    """A saved plan applies its own config; a different `-c` beside it is a mistake, not an override."""
-    given = load_config(config_path).config
+def check_same_config(saved: Plan, planfile: Path, config_path: Path | None, given: Config) -> None:
+    """A saved plan applies its own config; another `-c` (or the default one) is a mistake, not an override."""
     if config_digest(given) != saved.config_digest:
+        read = str(config_path) if config_path is not None else config_name(None)
+        which = read if config_path is not None else f"the default config here ({read})"
+        made = f"-c {saved.origin.config}" if saved.origin is not None else f"the -c that {planfile} was made from"
         raise PlanError(
-            f"{planfile} was made from another config than {config_path}; a saved plan applies the config "
-            "it was made from",
-            hint=f"pass the -c that {planfile} was made from, "
-            f"or run `orctl plan -c {config_path} --out PLANFILE` again",
+            f"{planfile} was made from another config than {which}; a saved plan applies the config it was made from",
+            hint=f"pass {made}, or run `orctl plan -c {read} --out PLANFILE` again",
         )
 
 

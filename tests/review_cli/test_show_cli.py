@@ -86,10 +86,26 @@ def test_apply_planfile_with_another_config_is_refused(saved_plan: tuple[Path, P
     assert result.stderr.splitlines() == [
         f"Error: {planfile} was made from another config than {EXAMPLES / 'minimal'}; a saved plan applies "
         "the config it was made from",
-        f"  hint: pass the -c that {planfile} was made from, or run `orctl plan -c {EXAMPLES / 'minimal'} "
-        "--out PLANFILE` again",
+        f"  hint: pass -c {AGENCY}, or run `orctl plan -c {EXAMPLES / 'minimal'} --out PLANFILE` again",
     ]
     assert state.read_bytes() == before
+
+
+def test_apply_planfile_without_c_reading_another_default_config_names_both(
+    saved_plan: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without -c, apply reads the default config here: another one than the plan's is refused in
+    # one line naming both, not as a list of every difference between the two plans.
+    planfile, state = saved_plan
+    (tmp_path / "orctl.yaml").write_text("version: 1\nworkspaces: {lab: {name: Lab}}\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = orctl("apply", planfile, "--emulator", "--emulator-state", state)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [
+        f"Error: {planfile} was made from another config than the default config here (orctl.yaml); a saved "
+        "plan applies the config it was made from",
+        f"  hint: pass -c {AGENCY}, or run `orctl plan -c orctl.yaml --out PLANFILE` again",
+    ]
 
 
 def test_apply_planfile_with_its_own_config_applies(saved_plan: tuple[Path, Path]) -> None:
