@@ -71,6 +71,7 @@ from openrouter_iac.secrets.opener import SinkCache
     metavar="SECONDS",
     help="Wait up to SECONDS while another apply holds the account (default: stop at once).",
 )
+@click.option("--no-color", is_flag=True, help="No ANSI colors in the plan shown (also: NO_COLOR=1).")
 @RETIRE_NOW
 @target_option
 @api_options
@@ -83,6 +84,7 @@ def apply(
     allow_policy_violations: bool,
     report_path: Path | None,
     lease_wait: float,
+    no_color: bool,
     retire_now: bool,
     targets: tuple[str, ...],
     api: ApiOptions,
@@ -123,6 +125,7 @@ def apply(
                     targets,
                     allow_policy_violations,
                     retire_now,
+                    no_color,
                 )
         except Interrupted as stopped:
             click.echo(stopped.describe(), err=True)
@@ -142,6 +145,7 @@ def _run(
     targets: tuple[str, ...] = (),
     allow_policy_violations: bool = False,
     retire_now: bool = False,
+    no_color: bool = False,
 ) -> int:
     if report_path is not None:
         check_output_path(report_path, "--report")  # before anything is written, not after
@@ -182,7 +186,7 @@ def _run(
             _check_not_stale(saved, live.fingerprint, plan)
             check_saved_plan(saved, plan, str(planfile))
         else:
-            _show(with_unmatched_warnings(with_policy(plan, config, source_map, live.state), config))
+            _show(with_unmatched_warnings(with_policy(plan, config, source_map, live.state), config), no_color)
         check_safety(plan, allow_destroy=allow_destroy, allow_rotate=allow_rotate)
         if not plan.applicable:
             _say_skipped(plan)
@@ -210,7 +214,7 @@ def _run(
                         hint="run orctl apply again",
                     )
                 click.echo("The account changed before the apply began; applying this plan instead:", err=True)
-                _show(fresh)
+                _show(fresh, no_color)
             plan = fresh
             check_safety(plan, allow_destroy=allow_destroy, allow_rotate=allow_rotate)
             _say_skipped(plan)
@@ -266,8 +270,8 @@ def check_same_config(saved: Plan, planfile: Path, config_path: Path | None, giv
         )
 
 
-def _show(plan: Plan) -> None:
-    colored = should_color(sys.stdout.isatty(), False, os.environ)
+def _show(plan: Plan, no_color: bool) -> None:
+    colored = should_color(sys.stdout.isatty(), no_color, os.environ)
     click.echo(render_text(plan, color=colored), color=True if colored else None)
 
 
