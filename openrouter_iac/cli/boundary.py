@@ -103,6 +103,8 @@ def os_error_line(exc: OSError) -> str:
         parent = os.path.dirname(os.fspath(exc.filename))
         if parent and not os.path.isdir(parent):
             reason += f" (the directory {parent} does not exist)"
+    elif exc.errno == errno.EEXIST and exc.filename is not None and os.path.isfile(exc.filename):
+        reason = "a file, where a directory is needed"  # mkdir of a parent: "File exists" says nothing
     return redact(f"Error: {where}{reason}")
 
 

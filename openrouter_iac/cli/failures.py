@@ -7,7 +7,8 @@ from contextlib import contextmanager
 
 import click
 
-from openrouter_iac.errors import OrctlError, redact
+from openrouter_iac.cli.boundary import os_error_line
+from openrouter_iac.errors import OrctlError
 
 
 @contextmanager
@@ -21,6 +22,6 @@ def reported_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         raise SystemExit(130) from None
-    except OSError as exc:
-        click.echo(f"Error: {redact(str(exc))}", err=True)
+    except OSError as exc:  # one line naming the file (`Error: /proc/x.json.lock: No such file or directory`)
+        click.echo(os_error_line(exc), err=True)
         raise SystemExit(1) from None
