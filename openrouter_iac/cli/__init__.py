@@ -37,6 +37,9 @@ class _OrctlGroup(LazyGroup):
             raise
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except KeyboardInterrupt:  # click's own "Aborted!" would exit 1, as an error does
+            click.echo("Interrupted.", err=True)
+            raise SystemExit(130) from None
         except OSError as exc:
             if boundary.is_broken_pipe(exc):
                 raise  # click quiets a closed pipe (`orctl plan | head`)
