@@ -25,7 +25,7 @@ def _rules_table() -> str:
 
 
 @click.command(
-    epilog="Examples:\n\n  orctl lint -c examples/agency\n\n"
+    epilog="\b\nExamples:\n  orctl lint -c examples/agency\n"
     "  orctl lint --output sarif > orctl.sarif   # for GitHub code scanning\n\n"
     "Switch a rule off or change its severity in the config's `lint:` section (docs/policy.md)."
 )
