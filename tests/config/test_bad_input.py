@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from openrouter_iac.cli import main
 from openrouter_iac.config.loader import load_config
 from openrouter_iac.errors import ConfigError
+from openrouter_iac.kinds import KINDS
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 REPO = Path(__file__).resolve().parents[2]
@@ -148,7 +149,9 @@ CASES: dict[str, list[str]] = {
         "previous-name-is-current-name.yaml:8:26: workspaces.sandbox.keys.support-bot.previous_names[0]: previous name 'docs-bot' is still in use (API key 'docs-bot' is declared in workspace 'sandbox'); a previous name must name nothing declared now: remove it here, or rename the other one",
     ],
     "protect-bad-kind.yaml": [
-        "protect-bad-kind.yaml:3:13: safety.protect[0]: 'key:sandbox/docs-bot' is not an address: write KIND:WORKSPACE[/NAME] with KIND one of workspace, guardrail, api_key, byok_key, observability_destination, preset (did you mean 'api_key'?)",
+        "protect-bad-kind.yaml:3:13: safety.protect[0]: 'key:sandbox/docs-bot' is not an address: write KIND:WORKSPACE[/NAME] with KIND one of "
+        + ", ".join(kind.name for kind in KINDS if kind.protectable)  # workspace, guardrail, api_key, ... preset
+        + " (did you mean 'api_key'?)",
     ],
     "protect-unknown-address.yaml": [
         "protect-unknown-address.yaml:3:13: safety.protect[0]: 'workspace:healthcare' names nothing declared in this config",

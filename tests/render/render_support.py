@@ -3,6 +3,7 @@ awkward cases (a key rotation, a preset restoring an old version, a re-sent BYOK
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from openrouter_iac.plan.model import Change, FieldChange, Plan, SafetyFacts, Unmanaged
@@ -45,6 +46,13 @@ def make_plan(
         config={"workspaces": {}},
         config_base_dir="/tmp/config",
     )
+
+
+def summary(plan: Plan) -> str:
+    """The plan's counts as the renderers word them: the full fixture grows with every new kind, so
+    the tests of the wording take its counts from it instead of pinning them."""
+    found = Counter(change.action for change in plan.changes)
+    return ", ".join(f"{found[action]} to {action}" for action in ("create", "update", "replace", "delete"))
 
 
 def every_change() -> list[Change]:

@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from render_support import fc, make_plan
+from render_support import fc, make_plan, summary
 
 from openrouter_iac.plan.model import Change, FieldChange, PathChange, Plan
 from openrouter_iac.render import JSON_FORMAT_VERSION, render_json
@@ -69,7 +69,8 @@ def test_documented_keys_in_fixed_order(plan: Plan) -> None:
 
 def test_values(plan: Plan) -> None:
     document = json.loads(render_json(plan))
-    assert document["summary"] == {"create": 4, "update": 8, "replace": 1, "delete": 2}
+    assert ", ".join(f"{n} to {action}" for action, n in document["summary"].items()) == summary(plan)
+    assert all(document["summary"].values())
     # Changes keep the plan's (apply) order, unlike the grouped text plan.
     assert [c["address"] for c in document["changes"]] == [c.address for c in plan.changes]
     rotation = next(c for c in document["changes"] if c["kind"] == "api_key" and c["action"] == "replace")

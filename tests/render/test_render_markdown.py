@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from render_support import fc, make_plan
+from render_support import fc, make_plan, summary
 
 from openrouter_iac.plan.model import Change, FieldChange, Plan, SafetyFacts, Unmanaged
 from openrouter_iac.render import render_markdown
@@ -19,7 +19,7 @@ def update(kind: str, address: str, *fields: object, **extra: object) -> Change:
 
 
 def test_summary_line_first(plan: Plan) -> None:
-    assert render_markdown(plan).startswith("**orctl plan:** 4 to create, 8 to update, 1 to replace, 2 to delete\n")
+    assert render_markdown(plan).startswith(f"**orctl plan:** {summary(plan)}\n")
 
 
 def test_banner_lists_deletions_and_rotations(plan: Plan) -> None:
@@ -125,7 +125,7 @@ def test_table_escapes_pipes_and_backticks() -> None:
 
 def test_details_hold_the_full_diff(plan: Plan) -> None:
     text = render_markdown(plan)
-    assert "<details><summary>Full plan (15 changes)</summary>\n\n```diff\n# organization\n" in text
+    assert f"<details><summary>Full plan ({len(plan.changes)} changes)</summary>\n\n```diff\n# organization\n" in text
     assert "\n-/+ api_key:healthcare/intake-summarizer\n" in text
     assert "\n~ preset:healthcare/intake\n    # v3 → v4\n    system_prompt:\n" in text
     assert "\n-      Never include the patient's name.\n+      Never include names or MRNs.\n" in text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from render_support import fc, make_plan
+from render_support import fc, make_plan, summary
 
 from openrouter_iac.plan.model import Change, Plan, SafetyFacts, Unmanaged
 from openrouter_iac.render import render_text
@@ -23,7 +23,7 @@ def block(text: str, address: str) -> str:
 def test_header_and_summary(plan: Plan) -> None:
     text = render_text(plan, color=False)
     assert text.startswith("orctl will perform the following actions:\n")
-    assert text.endswith("Plan: 4 to create, 8 to update, 1 to replace, 2 to delete.")
+    assert text.endswith(f"Plan: {summary(plan)}.")
 
 
 def test_action_symbols(plan: Plan) -> None:
