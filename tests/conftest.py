@@ -14,13 +14,23 @@ never the secret.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from openrouter_iac.emulator.env import Env
+
+# Property tests: no deadline and no "too slow" health check anywhere (a busy machine is slow,
+# not wrong). Under CI the examples are derandomized (the same ones every run, no example
+# database): a CI run must not fail on the luck of a draw; a local run keeps exploring.
+settings.register_profile("orctl", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("orctl-ci", parent=settings.get_profile("orctl"), derandomize=True, database=None)
+_IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+settings.load_profile("orctl-ci" if _IN_CI else "orctl")
 
 POLICY_TESTS = Path(__file__).resolve().parent / "policy"
 

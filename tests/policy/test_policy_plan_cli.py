@@ -4,11 +4,22 @@ findings in every output, the spend ceiling before and after, and apply's policy
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
+import pytest
 from policy_support import EXPIRY, FIXTURES, orctl, write_config
 
-FIVE = FIXTURES / "five-findings.yaml"
+FIVE = Path("five-findings.yaml")
+
+
+@pytest.fixture(autouse=True)
+def _five_in_tmp(tmp_path: Path) -> None:
+    # A copy in the test's own directory (the cwd): its file sink is relative to the config, and
+    # an apply of the fixture itself wrote key secrets into the source tree, shared by the tests
+    # running at once and by every later run.
+    shutil.copy(FIXTURES / FIVE, tmp_path / FIVE)
+
 
 FIRST = f"""\
 workspaces:
