@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,8 @@ def test_live_equal_to_desired_plans_nothing_even_with_model_slug_aliases() -> N
 def test_changing_expires_at_is_a_rotation() -> None:
     desired = config(keys={"bot": {"expires_at": "2027-01-01T00:00:00Z"}})
     live = snapshot(config(keys={"bot": {"expires_at": "2026-12-01T00:00:00Z"}}).account())
-    plan = build_plan(desired, live, base_dir=Path("."))
+    # A fixed clock: on the real one the new expiry passes on 2027-01-01 and the key is not made.
+    plan = build_plan(desired, live, base_dir=Path("."), now=datetime(2026, 11, 15, tzinfo=UTC))
     (change,) = plan.changes
     assert (change.action, change.rotation, change.live_id) == ("replace", True, "hash-bot")
     assert "secret rotation" in (change.reason or "")

@@ -131,7 +131,10 @@ def test_an_unchanged_account_takes_the_fast_path(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(builder._Builder, "unchanged", spy)
     plan = build_plan(
-        Config.model_validate({"version": 1, "workspaces": {"acme": ws}}), live_of(ws, [], [1]), base_dir=Path(".")
+        Config.model_validate({"version": 1, "workspaces": {"acme": ws}}),
+        live_of(ws, [], [1]),
+        base_dir=Path("."),
+        now=builder.datetime(2026, 12, 1, tzinfo=builder.UTC),  # the expiries above must stay ahead
     )
     assert plan.changes == []
     assert all(call.endswith("=True") for call in calls) and len(calls) == 8, calls

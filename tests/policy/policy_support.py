@@ -18,7 +18,7 @@ from openrouter_iac.cli import main
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SARIF_SCHEMA = Path(__file__).resolve().parent / "sarif-schema-2.1.0.json"
-EXPIRY = "2027-03-31T00:00:00Z"
+EXPIRY = "2027-11-30T00:00:00Z"  # within 365 days of the fixed clock (key-expiry-far); months ahead of the real one
 
 HEADER = """\
 version: 1

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from policy_support import EXPIRY
 
 from openrouter_iac.cli import main
 
 KEY = (
     "      notebook: {limit: 20, limit_reset: monthly, behavior: notebooks, "
-    "expires_at: '2027-06-30T00:00:00Z', secret_sink: local}\n"
+    f"expires_at: '{EXPIRY}', secret_sink: local}}\n"
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,18 @@ from openrouter_iac.emulator import Emulator, ServerHandle
 from openrouter_iac.emulator.env import iso
 
 
+def _days_ahead(days: int) -> str:
+    return (datetime.now(UTC) + timedelta(days=days)).strftime("%Y-%m-%dT00:00:00Z")
+
+
+# Expiries relative to the real clock (the emulator and orctl both read it): fixed dates in 2027
+# would one day be "expiring soon", then past, and every lifecycle test would fail on that date.
+EXPIRES = _days_ahead(200)
+"""The expiry of every key these tests declare."""
+NEW_EXPIRY = _days_ahead(240)
+"""A later expiry: declaring it rotates a key."""
+
+
 def key(**extra: Any) -> dict[str, Any]:
     """A key that passes `orctl lint` (behaviour, a resetting cap, an expiry)."""
     fields: dict[str, Any] = {
@@ -25,7 +37,7 @@ def key(**extra: Any) -> dict[str, Any]:
         "behavior": extra.pop("behavior", "answers tickets"),
         "limit": 1,
         "limit_reset": "monthly",
-        "expires_at": "2027-06-30T00:00:00Z",
+        "expires_at": EXPIRES,
     }
     fields.update(extra)
     return {k: v for k, v in fields.items() if v is not None}

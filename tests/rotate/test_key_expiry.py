@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from rotate_support import Project, key
+from rotate_support import NEW_EXPIRY, Project, key
 
 
 def _utc(moment: datetime) -> str:
@@ -61,7 +61,7 @@ def test_an_expired_key_is_reported_with_its_fix_and_never_made_again(project: P
     assert len(project.keys("support")) == 1
 
     # The fix: a new expires_at rotates the key (an expired old key is not kept for an overlap).
-    project.write({"support": {"bot": key(expires_at="2027-07-31T00:00:00Z", rotation_overlap="1h")}})
+    project.write({"support": {"bot": key(expires_at=NEW_EXPIRY, rotation_overlap="1h")}})
     fixed = project.ok("apply", "--auto-approve", "--allow-rotate")
     assert "stays enabled" not in fixed.stdout
     assert project.answers(project.secret("support", "bot")) == 200

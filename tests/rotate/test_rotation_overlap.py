@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from rotate_support import Project, key
+from rotate_support import NEW_EXPIRY, Project, key
 
 from openrouter_iac.model.retiring import parse_retiring, retiring_name
 
@@ -20,7 +20,7 @@ def test_an_overlap_keeps_both_secrets_working_then_an_apply_retires_the_old_key
     project.ok("apply", "--auto-approve")
     old_secret, old_hash = project.secret("support", "bot"), project.recorded_hash("support", "bot")
 
-    project.write({"support": {"bot": key(rotation_overlap="1h", expires_at="2027-07-31T00:00:00Z")}})
+    project.write({"support": {"bot": key(rotation_overlap="1h", expires_at=NEW_EXPIRY)}})
     planned = project.ok("plan")
     assert "-/+ api_key:support/bot" in planned.stdout
     assert "the old key stays enabled for 1h beside the new one (rotation_overlap)" in planned.stdout
@@ -78,7 +78,7 @@ def test_retire_now_ends_an_overlap_early_and_a_saved_plan_keeps_its_choice(proj
     project.write({"support": {"bot": key()}}, safety={"rotation_overlap": "7d"})
     project.ok("apply", "--auto-approve")
     old_secret = project.secret("support", "bot")
-    project.write({"support": {"bot": key(expires_at="2027-07-31T00:00:00Z")}}, safety={"rotation_overlap": "7d"})
+    project.write({"support": {"bot": key(expires_at=NEW_EXPIRY)}}, safety={"rotation_overlap": "7d"})
     project.ok("apply", "--auto-approve", "--allow-rotate")
     assert project.answers(old_secret) == 200  # the default overlap of `safety` applies
 
@@ -100,7 +100,7 @@ def test_without_an_overlap_the_old_key_goes_at_once(project: Project) -> None:
     project.write({"support": {"bot": key()}})
     project.ok("apply", "--auto-approve")
     old_secret = project.secret("support", "bot")
-    project.write({"support": {"bot": key(expires_at="2027-07-31T00:00:00Z")}})
+    project.write({"support": {"bot": key(expires_at=NEW_EXPIRY)}})
     assert "consumers of the old key will break" in project.ok("plan").stdout
     project.ok("apply", "--auto-approve", "--allow-rotate")
     assert project.answers(old_secret) == 401
