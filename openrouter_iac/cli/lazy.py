@@ -13,6 +13,8 @@ from collections.abc import Mapping
 
 import click
 
+from openrouter_iac.cli.pydantic_plugins import skip_discovery_when_none_installed
+
 
 class LazyGroup(click.Group):
     """Commands resolved on demand from ``{name: ("module:attribute", "one-line help")}``.
@@ -58,6 +60,7 @@ def load_command(target: str) -> click.Command:
     # The import builds the pydantic models: tens of thousands of new objects, none of them garbage.
     # The collector's passes over them (during the import, and again at exit) were ~8% of
     # `orctl validate`: pause it meanwhile, then freeze what was imported so no pass visits it again.
+    skip_discovery_when_none_installed()  # every command builds models: the first one would look for plugins
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -12,7 +12,6 @@ from openrouter_iac.kinds import api_key
 from openrouter_iac.kinds.base import ReadContext, ResourceKind, WorkspaceList, WriteContext, spec_of
 from openrouter_iac.model.names import NameRule
 from openrouter_iac.model.resources import ByokKey
-from openrouter_iac.model.snapshot import name_with_rotation
 from openrouter_iac.model.trusted import read
 from openrouter_iac.model.wire import write_plain
 
@@ -29,6 +28,8 @@ def from_api(raw: dict[str, Any], ctx: ReadContext) -> ByokKey:
 
 def write_body(context: WriteContext) -> dict[str, Any]:
     """The live name carries the rotation marker; the credential goes on create and rotation only."""
+    from openrouter_iac.model.snapshot import name_with_rotation  # only apply needs it (start-up)
+
     spec = context.spec(ByokKey)
     hashes = context.key_hashes(spec.allowed_keys)
     credential = context.secret(spec.key) if context.sends_secrets else None

@@ -13,7 +13,6 @@ from openrouter_iac.model.destination_config import HEADERS, is_reference, is_wr
 from openrouter_iac.model.enums import OBSERVABILITY_SECRET_CONFIG_KEYS
 from openrouter_iac.model.names import NameRule
 from openrouter_iac.model.resources import ObservabilityDestination
-from openrouter_iac.model.snapshot import name_with_rotation
 from openrouter_iac.model.trusted import read
 from openrouter_iac.model.wire import write_plain
 
@@ -36,6 +35,8 @@ def from_api(raw: dict[str, Any], ctx: ReadContext) -> ObservabilityDestination:
 
 def write_body(context: WriteContext) -> dict[str, Any]:
     """The live name carries the rotation marker; write-only config goes on create and rotation."""
+    from openrouter_iac.model.snapshot import name_with_rotation  # only apply needs it (start-up)
+
     spec = context.spec(ObservabilityDestination)
     config = write_config(spec, context)
     hashes = context.key_hashes(spec.api_keys)
