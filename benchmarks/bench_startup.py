@@ -10,13 +10,19 @@ one key: a typical pre-commit check) and on examples/agency (four files). Also l
 modules `validate` loaded (the goal: none of httpx, keyring, the client, the live reader, the
 emulator, importlib.metadata).
 
-Run: python benchmarks/bench_startup.py [--runs 21]
+Wall and CPU times move with the machine's load. `--instructions` also counts the instructions
+each command runs (once, under valgrind's callgrind, ~1 minute): a ratio that load does not move,
+for comparing machines or a change on a busy one.
+
+Run: python benchmarks/bench_startup.py [--runs 21] [--instructions]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -74,10 +80,32 @@ def loaded_modules(cwd: Path, env: dict[str, str]) -> list[str]:
     return out.stdout.splitlines()[-1].split()
 
 
+def instructions(argv: list[str], cwd: Path, env: dict[str, str]) -> int:
+    """Instructions one run executes (callgrind's `Collected`), the interpreter's start-up included."""
+    out = cwd / "callgrind.out"
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *argv],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=True,
+    )
+    out.unlink(missing_ok=True)
+    match = re.search(r"Collected : (\d+)", done.stderr)
+    if match is None:
+        raise SystemExit(f"valgrind printed no instruction count for {' '.join(argv)}")
+    return int(match.group(1))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--instructions", action="store_true", help="also count instructions (needs valgrind)")
     args = parser.parse_args()
+    if args.instructions and shutil.which("valgrind") is None:
+        parser.error("--instructions needs valgrind (apt-get install valgrind)")
     script = Path(sys.executable).with_name("orctl")  # the console script a user runs
     orctl = [str(script)] if script.exists() else [sys.executable, "-m", "openrouter_iac.cli"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -97,6 +125,7 @@ def main() -> None:
         runs = timed(commands, cwd, args.runs, env)
         load_after = os.getloadavg()
         heavy = loaded_modules(cwd, env)
+        counts = {name: instructions(argv, cwd, env) for name, argv in commands.items()} if args.instructions else {}
     floor = runs[floor_name]
     floor_best = min(w for w, _ in floor)
     floor_median = statistics.median(w for w, _ in floor)
@@ -122,6 +151,11 @@ def main() -> None:
                 f" cpu best {cpu * 1000:4.0f} ms ({cpu / floor_cpu:.2f}x): {verdict}"
             )
         print(line)
+    if counts:
+        print("instructions (callgrind, one run each; load does not move them):")
+        for name, count in counts.items():
+            ratio = "" if name == floor_name else f" ({count / counts[floor_name]:.2f}x)"
+            print(f"{name:34} {count / 1e6:6.0f} M{ratio}")
     print(f"heavy modules imported by validate: {', '.join(heavy) or 'none'}")
 
 
