@@ -11,7 +11,10 @@ import os
 import subprocess
 import sys
 import zipfile
+from importlib.machinery import PathFinder
 from pathlib import Path
+
+import pytest
 
 from openrouter_iac.cli.pydantic_plugins import plugins_may_be_installed
 
@@ -31,6 +34,14 @@ plugin = _Plugin()
 """
 
 
+@pytest.fixture
+def only_path_finder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The finders of a plain interpreter: another test may have left a finder of distributions
+    on sys.meta_path (importlib_metadata's), which would rightly make the scan give up."""
+    plain = [f for f in sys.meta_path if getattr(f, "find_distributions", None) is None or f is PathFinder]
+    monkeypatch.setattr(sys, "meta_path", plain)
+
+
 def dist(root: Path, name: str, entry_points: str | None) -> Path:
     info = root / f"{name}-1.0.dist-info"
     info.mkdir(parents=True)
@@ -40,6 +51,7 @@ def dist(root: Path, name: str, entry_points: str | None) -> Path:
     return info
 
 
+@pytest.mark.usefixtures("only_path_finder")
 def test_no_plugin_declared(tmp_path: Path) -> None:
     dist(tmp_path, "plain", None)
     dist(tmp_path, "tool", "[console_scripts]\ntool = tool:main\n")
@@ -47,12 +59,16 @@ def test_no_plugin_declared(tmp_path: Path) -> None:
     assert plugins_may_be_installed([str(tmp_path), str(tmp_path / "missing"), ""]) is False
 
 
+@pytest.mark.usefixtures("only_path_finder")
 def test_a_declared_plugin_is_seen(tmp_path: Path) -> None:
     dist(tmp_path, "tool", "[console_scripts]\ntool = tool:main\n\n[pydantic]\nfake = fake:plugin\n")
     assert plugins_may_be_installed([str(tmp_path)]) is True
 
 
-def test_what_the_scan_does_not_read_leaves_discovery_to_pydantic(tmp_path: Path) -> None:
+@pytest.mark.usefixtures("only_path_finder")
+def test_what_the_scan_does_not_read_leaves_discovery_to_pydantic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     archive = tmp_path / "bundle.zip"
     with zipfile.ZipFile(archive, "w") as file:
         file.writestr("fake-1.0.dist-info/entry_points.txt", "[pydantic]\nfake = fake:plugin\n")
@@ -60,6 +76,14 @@ def test_what_the_scan_does_not_read_leaves_discovery_to_pydantic(tmp_path: Path
     egg = tmp_path / "fake-1.0.egg"
     egg.mkdir()
     assert plugins_may_be_installed([str(egg)]) is True
+
+    class DistributionFinder:  # e.g. importlib_metadata's, or an import hook serving packages
+        @staticmethod
+        def find_distributions(*args: object) -> list[object]:
+            return []
+
+    monkeypatch.setattr(sys, "meta_path", [DistributionFinder, *sys.meta_path])
+    assert plugins_may_be_installed([str(tmp_path / "missing")]) is True
 
 
 def run_validate(cwd: Path, env: dict[str, str]) -> tuple[subprocess.CompletedProcess[str], list[str]]:
