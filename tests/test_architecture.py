@@ -27,7 +27,7 @@ ALLOWED: dict[str, set[str]] = {
     "live": {"client", "kinds", "model", "plan", "secrets"},  # the writer applies one plan change
     "apply": {"kinds", "live", "model", "plan", "secrets"},
     "export": {"kinds", "model"},
-    "drift": {"kinds", "model", "plan", "policy", "render"},  # render: markdown syntax only
+    "drift": {"kinds", "model", "plan", "policy", "render"},  # render: markdown syntax, printable text
     "emulator": set(),
 }
 

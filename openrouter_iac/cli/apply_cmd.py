@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from openrouter_iac.apply import (
+    ApplyReport,
     check_preflight,
     check_safety,
     execute,
@@ -39,6 +40,7 @@ from openrouter_iac.policy.after import state_after
 from openrouter_iac.policy.gate import check_policy
 from openrouter_iac.policy.plan_facts import with_policy
 from openrouter_iac.render import render_text, should_color
+from openrouter_iac.render.printable import printable
 from openrouter_iac.secrets import mask_for_ci
 from openrouter_iac.secrets.audit import with_sink_audit
 from openrouter_iac.secrets.opener import SinkCache
@@ -245,7 +247,7 @@ def _run(
                 )
     if report_path is not None:
         report_path.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
-    click.echo(render_report(report))
+    click.echo(render_report(_printable(report)))
     return report.exit_code
 
 
@@ -268,6 +270,18 @@ def check_same_config(saved: Plan, planfile: Path, config_path: Path | None, giv
             f"{planfile} was made from another config than {which}; a saved plan applies the config it was made from",
             hint=f"pass {made}, or run `orctl plan -c {read} --out PLANFILE` again",
         )
+
+
+def _printable(report: ApplyReport) -> ApplyReport:
+    """The report with the live names in it escaped for a terminal (the JSON report keeps them exact)."""
+    outcomes = [o.model_copy(update={"address": printable(o.address)}) for o in report.outcomes]
+    return report.model_copy(
+        update={
+            "outcomes": outcomes,
+            "warnings": [printable(w) for w in report.warnings],
+            "remaining": [printable(r) for r in report.remaining],
+        }
+    )
 
 
 def _show(plan: Plan, no_color: bool) -> None:

@@ -16,6 +16,7 @@ import click
 
 from openrouter_iac.apply import ChangeOutcome
 from openrouter_iac.plan.model import Change
+from openrouter_iac.render.printable import printable
 
 SYMBOLS = {"create": "+", "update": "~", "delete": "-", "replace": "-/+"}
 
@@ -38,9 +39,9 @@ class LineProgress:
         symbol = SYMBOLS[outcome.action]
         seconds = f"({outcome.seconds:.2f}s)"
         if outcome.status == "done":
-            line = f"{symbol} {outcome.address} ... {outcome.detail} {seconds}"
+            line = f"{symbol} {printable(outcome.address)} ... {outcome.detail} {seconds}"
         else:  # the time before the reason, which may go on with a hint line
-            line = f"{symbol} {outcome.address} ... FAILED {seconds}: {outcome.reason}"
+            line = f"{symbol} {printable(outcome.address)} ... FAILED {seconds}: {outcome.reason}"
         self._release(index, line)
 
     def skipped(self, index: int, total: int, change: Change) -> None:
@@ -80,7 +81,7 @@ class LiveProgress:
         self._in_flight.pop(index, None)
         self._done += 1
         if outcome.status == "failed":
-            click.echo(f"\r\x1b[K! {outcome.address} ... FAILED: {outcome.reason}", err=True)
+            click.echo(f"\r\x1b[K! {printable(outcome.address)} ... FAILED: {outcome.reason}", err=True)
         if self._done == total:
             click.echo(f"\r\x1b[K[{total}/{total}] done in {self._clock() - self._began:.1f}s", err=True)
         else:
@@ -97,10 +98,11 @@ class LiveProgress:
         parts = [f"[{self._done}/{self._total}]"]
         flying = [self._in_flight[i] for i in sorted(self._in_flight)]
         if len(flying) == 1:
-            parts.append(f"{SYMBOLS[flying[0].action]} {flying[0].address} ...")
+            parts.append(f"{SYMBOLS[flying[0].action]} {printable(flying[0].address)} ...")
         elif flying:
             first = flying[0]
-            parts.append(f"{len(flying)} in flight: {SYMBOLS[first.action]} {first.address} and {len(flying) - 1} more")
+            address = printable(first.address)
+            parts.append(f"{len(flying)} in flight: {SYMBOLS[first.action]} {address} and {len(flying) - 1} more")
         clock = f"{elapsed:.0f}s"
         if elapsed >= ESTIMATE_AFTER_S and 0 < self._done < self._total:
             left = elapsed / self._done * (self._total - self._done)

@@ -12,6 +12,7 @@ from openrouter_iac.drift.report import Difference, DriftReport, HygieneNote
 from openrouter_iac.plan.model import FieldChange
 from openrouter_iac.render import markdown_syntax as md
 from openrouter_iac.render.lifecycle import RETIRING_TITLE, expiry_json, retiring_json, retiring_sentence
+from openrouter_iac.render.printable import printable
 from openrouter_iac.render.unmanaged import EXAMPLES, GROUP_LIMIT, SHOW_ALL_FLAG, count
 
 DRIFT_FORMAT_VERSION = "1.0"
@@ -170,7 +171,7 @@ def render_drift_text(report: DriftReport, *, show_all_unmanaged: bool = False) 
     for entry in report.expired:
         lines.append(f"Warning: ignore entry {entry.address} expired on {entry.until}: it no longer ignores anything")
     lines.extend(f"Warning: {warning}" for warning in report.warnings)
-    return "\n".join(lines) + "\n"
+    return "\n".join(map(printable, lines)) + "\n"  # live names may hold escape sequences and line breaks
 
 
 # ---------------------------------------------------------------- JSON

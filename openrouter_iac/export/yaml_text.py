@@ -3,6 +3,8 @@ writes. PyYAML cannot emit comments; it still renders every scalar, so quoting s
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,10 +13,13 @@ import yaml
 Path = tuple[str | int, ...]
 Comments = Mapping[Path, str]
 INDENT = "  "
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def scalar(value: Any) -> str:
     """One scalar (or an empty collection) in flow form, quoted where YAML needs it."""
+    if isinstance(value, str) and _CONTROL.search(value):
+        return json.dumps(value, ensure_ascii=False)  # one line, escaped: JSON strings are YAML
     if isinstance(value, str) and "\n" not in value:
         text = yaml.safe_dump(value, default_flow_style=True, width=10_000, allow_unicode=True)
         return text.removesuffix("\n...\n").removesuffix("\n")
@@ -43,7 +48,7 @@ def _is_leaf(value: Any) -> bool:
 
 def to_yaml(data: Mapping[str, Any], comments: Comments, header: list[str] | None = None) -> str:
     """``data`` in block style; ``comments[path]`` is appended (`# ...`) to the line of that path."""
-    lines = [f"# {line}" if line else "#" for line in header or []]
+    lines = [f"# {_one_line(line)}" if line else "#" for line in header or []]
     _emit_mapping(data, (), 0, comments, lines)
     text = "\n".join(lines) + "\n"
     if yaml.safe_load(text) != data:  # never write a file that reads back differently
@@ -51,9 +56,14 @@ def to_yaml(data: Mapping[str, Any], comments: Comments, header: list[str] | Non
     return text
 
 
+def _one_line(text: str) -> str:
+    """A comment holds live names: a line break in one would end the comment and start YAML."""
+    return _CONTROL.sub(lambda m: {"\n": "\\n", "\t": "\\t"}.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
+
+
 def _comment(comments: Comments, path: Path) -> str:
     note = comments.get(path)
-    return f"  # {note}" if note else ""
+    return f"  # {_one_line(note)}" if note else ""
 
 
 def _emit_value(prefix: str, value: Any, path: Path, depth: int, comments: Comments, out: list[str]) -> None:

@@ -8,6 +8,7 @@ from openrouter_iac.render.layout import plan_lines, safety_alerts
 from openrouter_iac.render.lifecycle import retiring_text_lines
 from openrouter_iac.render.lines import INDENT, Line
 from openrouter_iac.render.policy_plan import policy_text_lines
+from openrouter_iac.render.printable import printable
 from openrouter_iac.render.summary import summary_phrase
 from openrouter_iac.render.unmanaged import GROUP_LIMIT, SHOW_ALL_FLAG, UnmanagedGroup, count, displayed, heading
 
@@ -26,13 +27,13 @@ def render_text(plan: Plan, *, color: bool, show_all_unmanaged: bool = False) ->
         out.extend(_styled(line, color) for line in plan_lines(plan))
         out.append("")
     if plan.unmanaged:
-        out.extend(unmanaged_lines(plan.unmanaged, show_all=show_all_unmanaged))
+        out.extend(map(printable, unmanaged_lines(plan.unmanaged, show_all=show_all_unmanaged)))
         out.append("")
-    out.extend(retiring_text_lines(plan))
+    out.extend(map(printable, retiring_text_lines(plan)))
     for warning in plan.warnings:
-        out.append(paint(f"Warning: {warning}", "warning", color=color))
+        out.append(paint(printable(f"Warning: {warning}"), "warning", color=color))
     for alert in safety_alerts(plan.safety):
-        out.append(paint(f"Safety: {alert}", "warning", color=color))
+        out.append(paint(printable(f"Safety: {alert}"), "warning", color=color))
     if plan.warnings or safety_alerts(plan.safety):
         out.append("")
     out.extend(policy_text_lines(plan, color=color))
@@ -65,6 +66,6 @@ def unmanaged_lines(unmanaged: list[Unmanaged], *, show_all: bool = False) -> li
 
 def _styled(line: Line, color: bool) -> str:
     # Indent stays unpainted so colored blocks line up with plain ones.
-    plain = line.plain()
+    plain = printable(line.plain())  # live names may hold escape sequences and line breaks
     body = plain.lstrip(" ")
     return plain[: len(plain) - len(body)] + paint(body, line.style, color=color)
