@@ -194,6 +194,15 @@ def _run(
             _say_skipped(plan)
             if saved is not None and not plan.has_changes:  # without a plan file, the plan shown says so
                 click.echo("No changes. The account matches the config.")
+            if report_path is not None:  # a CI step reads the report of every run, also one with nothing to do
+                nothing = ApplyReport(
+                    plan_fingerprint=plan.fingerprint,
+                    warnings=list(plan.warnings),
+                    converged=not plan.has_changes,
+                    remaining=[str(change.address) for change in plan.changes],
+                )
+                nothing.finished_at = nothing.started_at
+                report_path.write_text(nothing.model_dump_json(indent=2) + "\n", encoding="utf-8")
             return 0
         check_policy(config, source_map, allow=allow_policy_violations, after=state_after(config, live.state, plan))
         if saved is None and not _confirmed(auto_approve):
