@@ -16,7 +16,7 @@ from typing import Any
 
 from openrouter_iac.export.names import unique_names
 from openrouter_iac.export.yaml_text import Path, to_yaml
-from openrouter_iac.kinds import NAMED, WORKSPACE_FIELDS
+from openrouter_iac.kinds import NAMED, WORKSPACE_FIELDS, WORKSPACE_NAMES
 from openrouter_iac.model.config import CONFIG_VERSION
 from openrouter_iac.model.enums import OBSERVABILITY_REQUIRED_CONFIG, OBSERVABILITY_SECRET_CONFIG_KEYS
 from openrouter_iac.model.resources import Workspace
@@ -163,7 +163,8 @@ class _Workspace:
         shared: dict[str, set[str]] = {}
         for collection, kind in COLLECTIONS:
             objects = self.objects(collection, kind)
-            names = unique_names((name, live_id) for name, live_id, _ in objects)
+            rule = None if kind == "preset" else WORKSPACE_NAMES.get(collection)  # a preset's slug is its identity
+            names = unique_names(((name, live_id) for name, live_id, _ in objects), rule)
             self.config_names[kind] = names
             shared[collection] = {name for name, _, _ in objects if [o[0] for o in objects].count(name) > 1}
             chosen[collection] = [
@@ -177,11 +178,12 @@ class _Workspace:
             for config_name, live_name, live_id, spec in chosen[collection]:
                 where = self.path(collection, config_name)
                 entry = ENTRIES.get(kind, _Workspace._plain)(self, spec, where, config_name)
-                if live_name in shared[collection]:
+                if live_name in shared[collection] or config_name != live_name:
                     entry = {"id": live_id, **entry}
                 if config_name != live_name:
+                    why = "is shared" if live_name in shared[collection] else "breaks the config's name rules"
                     self._comment(
-                        where, f"live name '{live_name}' is shared; this one is pinned by id and renamed on apply"
+                        where, f"live name '{live_name}' {why}; this one is pinned by id and renamed on apply"
                     )
                     self.result.renamed.append(f"{kind}:{self.slug}/{config_name} (live name '{live_name}')")
                 elif "id" in entry:

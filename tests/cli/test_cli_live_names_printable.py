@@ -60,12 +60,17 @@ def test_apply_escapes_the_name_of_a_key_it_deletes(tmp_path: Path) -> None:
     _no_raw_controls(done.stdout + done.stderr)
 
 
-def test_export_of_shared_names_with_line_breaks_reads_back_exactly(tmp_path: Path) -> None:
-    # The comment naming a shared live name ends at its line; the name itself is one quoted line.
+def test_export_of_shared_names_with_control_characters_writes_one_line_each(tmp_path: Path) -> None:
+    # The comment naming the live name stays on its line; the config name is a clean one.
     _account(tmp_path)
     lab = next(w["id"] for w in live("GET", "/workspaces")[1]["data"] if w["slug"] == "lab")
     assert live("POST", "/keys", {"name": EVIL, "workspace_id": lab, "limit": 1})[0] == 201
     exported = orctl("export", "--emulator", "-o", "adopted")
     assert exported.exit_code == 0, exported.output
-    document = yaml.safe_load((tmp_path / "adopted" / "10-lab.yaml").read_text("utf-8"))
-    assert {EVIL, f"{EVIL} (2)"} <= set(document["workspaces"]["lab"]["keys"])
+    text = (tmp_path / "adopted" / "10-lab.yaml").read_text("utf-8")
+    _no_raw_controls(text)
+    assert "live name 'evil\\x1b]0;pwned\\x07\\x1b[2J\\n  api_key:lab/forged  (fake)'" in text
+    keys = yaml.safe_load(text)["workspaces"]["lab"]["keys"]
+    clean = "evil ]0;pwned [2J   api_key:lab-forged  (fake)"  # control characters → spaces, `/` → `-`
+    assert {clean, f"{clean} (2)"} <= set(keys)
+    assert orctl("validate", "-c", "adopted").exit_code == 0
