@@ -96,7 +96,8 @@ def _caution(plan: Plan) -> str:
     lines.extend(f"- ⚠️ {md.escape(alert.capitalize())}" for alert in safety_alerts(plan.safety))
     if not lines:
         return ""
-    return md.alert("CAUTION", ["This plan deletes, replaces or rotates live objects:", *lines])
+    title = "This plan deletes, replaces or rotates live objects:"
+    return md.alert("CAUTION", [title, *lines], more="deletions, replacements, rotations or safety alerts")
 
 
 def _reason(change: Change) -> str:

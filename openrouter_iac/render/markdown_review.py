@@ -41,7 +41,7 @@ def weakening_alert(plan: Plan) -> str:
             lines.append(f"- 🔓 {md.code(change.address)}: {md.escape(reason)}{note}")
     if not lines:
         return ""
-    return md.alert("WARNING", ["This plan weakens policy:", *lines])
+    return md.alert("WARNING", ["This plan weakens policy:", *lines], more="ways the plan weakens policy")
 
 
 def change_graph(plan: Plan) -> str:

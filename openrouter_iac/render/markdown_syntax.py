@@ -38,8 +38,19 @@ def details(summary: str, body: str) -> str:
     return f"<details><summary>{html.escape(summary)}</summary>\n\n{body}\n\n</details>"
 
 
-def alert(kind: str, lines: list[str]) -> str:
-    """A GitHub alert blockquote, e.g. ``alert("CAUTION", [...])``; lines are markdown already."""
+ALERT_ITEMS = 50
+"""An alert lists this many items, then counts the rest: a banner of thousands of lines is longer
+than a comment may be, and would be left out of it whole."""
+
+
+def alert(kind: str, lines: list[str], *, more: str = "") -> str:
+    """A GitHub alert blockquote, e.g. ``alert("CAUTION", [...])``; lines are markdown already.
+
+    With ``more`` (`changes that weaken policy`), the first line is a title and the items after
+    ``ALERT_ITEMS`` are counted (`… and 1,950 more changes that weaken policy`)."""
+    if more and len(lines) > ALERT_ITEMS + 1:
+        hidden = len(lines) - 1 - ALERT_ITEMS
+        lines = [*lines[: ALERT_ITEMS + 1], f"- … and {hidden:,} more {more} (`orctl plan` lists every one)"]
     return "\n".join([f"> [!{kind}]", *(f"> {line}" for line in lines)])
 
 
