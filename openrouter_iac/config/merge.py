@@ -36,10 +36,12 @@ class Merger:
     def add(self, document: dict[str, Any], source_map: SourceMap) -> None:
         self._merge(self.data, document, (), source_map)
         # Positions of nodes that were merged keep the first file's entry for shared containers.
-        for path, where in source_map.values.items():
-            self.source_map.values.setdefault(path, where)
-        for path, where in source_map.keys.items():
-            self.source_map.keys.setdefault(path, where)
+        for mine, theirs in ((self.source_map.values, source_map.values), (self.source_map.keys, source_map.keys)):
+            if not mine:
+                mine.update(theirs)  # the first file: the same as setdefault for each, at C speed
+                continue
+            for path, where in theirs.items():
+                mine.setdefault(path, where)
         self.source_map.written_nulls.update(source_map.written_nulls)
 
     def _merge(self, into: dict[str, Any], new: dict[str, Any], path: PathKey, source_map: SourceMap) -> None:

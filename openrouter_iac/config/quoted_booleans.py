@@ -12,7 +12,7 @@ pydantic would not read as a boolean anyway are left to its own error. Free-form
 from __future__ import annotations
 
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -45,33 +45,102 @@ def _reason(value: Any) -> str | None:
 
 
 def _walk(annotation: Any, value: Any, path: PathKey) -> Iterator[Problem]:
+    check = _checker(annotation)
+    if check is not None:
+        yield from check(value, path)
+
+
+Checker = Callable[[Any, PathKey], Iterator[Problem]]
+_CHECKERS: dict[int, tuple[Any, Checker | None]] = {}
+"""The checker of each annotation met (by id; the annotation is kept so its id stays its own)."""
+
+
+def _checker(annotation: Any) -> Checker | None:
+    """What walking a value of ``annotation`` checks, worked out once per annotation: None when no
+    boolean field can be inside it (a config's names, limits and lists are never walked)."""
+    known = _CHECKERS.get(id(annotation))
+    if known is not None:
+        return known[1]
+    _CHECKERS[id(annotation)] = (annotation, _deferred(annotation))  # a model that holds itself
+    made = _make(annotation)
+    _CHECKERS[id(annotation)] = (annotation, made)
+    return made
+
+
+def _deferred(annotation: Any) -> Checker:
+    def check(value: Any, path: PathKey) -> Iterator[Problem]:
+        made = _checker(annotation)
+        if made is not None:
+            yield from made(value, path)
+
+    return check
+
+
+def _boolean(value: Any, path: PathKey) -> Iterator[Problem]:
+    reason = _reason(value)
+    if reason is not None:
+        yield path, False, reason
+
+
+def _make(annotation: Any) -> Checker | None:
     origin = get_origin(annotation)
     if origin is Annotated:
-        yield from _walk(get_args(annotation)[0], value, path)
-    elif annotation is bool:
-        reason = _reason(value)
-        if reason is not None:
-            yield path, False, reason
-    elif origin in (Union, types.UnionType):
+        return _checker(get_args(annotation)[0])
+    if annotation is bool:
+        return _boolean
+    if origin in (Union, types.UnionType):
         options = [arg for arg in get_args(annotation) if arg is not type(None)]
         if str in options or (bool in options and any(arg in (int, float) for arg in options)):
-            return  # text (or a number) is a valid value of this field
+            return None  # text (or a number) is a valid value of this field
+        checks = [check for check in map(_checker, options) if check is not None]
+        return _first_of_each(checks) if checks else None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        fields = [
+            (name, field.alias, check)
+            for name, field in annotation.model_fields.items()
+            if (check := _checker(field.annotation)) is not None
+        ]
+        return _model(fields) if fields else None
+    if origin is dict:
+        item = _checker(get_args(annotation)[1] if get_args(annotation) else Any)
+        return _items(item, dict) if item is not None else None
+    if origin is list:
+        item = _checker(get_args(annotation)[0] if get_args(annotation) else Any)
+        return _items(item, list) if item is not None else None
+    return None
+
+
+def _first_of_each(checks: list[Checker]) -> Checker:
+    def check(value: Any, path: PathKey) -> Iterator[Problem]:
         seen: set[Problem] = set()
-        for option in options:  # e.g. the sink types: a field is checked in each type that has it
-            for problem in _walk(option, value, path):
+        for option in checks:  # e.g. the sink types: a field is checked in each type that has it
+            for problem in option(value, path):
                 if problem not in seen:
                     seen.add(problem)
                     yield problem
-    elif isinstance(annotation, type) and issubclass(annotation, BaseModel) and isinstance(value, dict):
-        for name, field in annotation.model_fields.items():
-            key = name if name in value else field.alias if field.alias in value else None
+
+    return check
+
+
+def _model(fields: list[tuple[str, str | None, Checker]]) -> Checker:
+    def check(value: Any, path: PathKey) -> Iterator[Problem]:
+        if not isinstance(value, dict):
+            return
+        for name, alias, field_check in fields:
+            key = name if name in value else alias if alias in value else None
             if key is not None:
-                yield from _walk(field.annotation, value[key], (*path, key))
-    elif origin is dict and isinstance(value, dict):
-        item = get_args(annotation)[1] if get_args(annotation) else Any
-        for key, child in value.items():
-            yield from _walk(item, child, (*path, key))
-    elif origin is list and isinstance(value, list):
-        item = get_args(annotation)[0] if get_args(annotation) else Any
-        for index, child in enumerate(value):
-            yield from _walk(item, child, (*path, index))
+                yield from field_check(value[key], (*path, key))
+
+    return check
+
+
+def _items(item: Checker, container: type) -> Checker:
+    def check(value: Any, path: PathKey) -> Iterator[Problem]:
+        if isinstance(value, dict) and container is dict:
+            for key, child in value.items():
+                yield from item(child, (*path, key))
+        elif isinstance(value, list) and container is list:
+            for index, child in enumerate(value):
+                yield from item(child, (*path, index))
+
+    return check

@@ -49,6 +49,7 @@ if getattr(yaml, "__with_libyaml__", False):
 
 
 _STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
 
 
 def _position(display_name: str, node: yaml.Node) -> Position:
@@ -100,7 +101,8 @@ class _Builder:
             if self._expanded > MAX_ALIAS_EXPANSION:
                 raise AliasBombError(node, self._expanded)
         self._built.add(id(node))
-        self.source_map.values[path] = _position(self.display_name, node)
+        mark = node.start_mark
+        self.source_map.values[path] = Position(self.display_name, mark.line + 1, mark.column + 1)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -111,21 +113,28 @@ class _Builder:
         return value
 
     def _scalar(self, node: yaml.Node) -> Any:
-        # A string is its text (what construct_yaml_str returns): most scalars of a config are names.
-        if node.tag == _STR and isinstance(node, yaml.ScalarNode):
-            return node.value
+        # A string is its text (what construct_yaml_str returns): most scalars of a config are
+        # names. A plain decimal int is what construct_yaml_int makes of it (limits, budgets).
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _STR:
+                return node.value
+            text = node.value
+            if node.tag == _INT and text.isascii() and text.isdigit() and (text[0] != "0" or text == "0"):
+                return int(text)
         return self.loader.construct_object(node, deep=True)
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
         self.loader.flatten_mapping(node)  # resolves `<<:` merge keys like PyYAML does
         result: dict[str, Any] = {}
+        keys = self.source_map.keys
+        display_name = self.display_name
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 # `? [a, b]` would become the name "['a', 'b']"
                 shape = "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping"
                 self.problems.append(
                     YamlProblem(
-                        _position(self.display_name, key_node),
+                        _position(display_name, key_node),
                         f"{dotted(path) + ': ' if path else ''}a key of a mapping must be a name, got {shape}",
                     )
                 )
@@ -134,23 +143,27 @@ class _Builder:
             if not isinstance(key, str):
                 # Non-string keys (numbers, booleans) are kept as text: names are always strings.
                 key = "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
-            where = _position(self.display_name, key_node)
+            mark = key_node.start_mark
+            where = Position(display_name, mark.line + 1, mark.column + 1)
+            child = (*path, key)
             if key in result:
-                first = self.source_map.keys[(*path, key)]
+                first = keys[child]
                 self.problems.append(
                     YamlProblem(
                         where,
-                        f"{dotted((*path, key))}: duplicate key '{key}' in the same mapping "
+                        f"{dotted(child)}: duplicate key '{key}' in the same mapping "
                         f"(first defined at {first}); YAML would silently keep only one",
                     )
                 )
                 continue
-            self.source_map.keys[(*path, key)] = where
-            result[key] = self.build(value_node, (*path, key))
+            keys[child] = where
+            result[key] = self.build(value_node, child)
         return result
 
 
 def _tab_problems(text: str, display_name: str) -> list[YamlProblem]:
+    if "\t" not in text:
+        return []  # the common case, without a look at each line
     problems = []
     for number, line in enumerate(text.splitlines(), start=1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]

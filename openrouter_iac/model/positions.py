@@ -23,9 +23,10 @@ def dotted(path: PathKey) -> str:
     return text
 
 
-@dataclass(frozen=True, order=True, slots=True)
+@dataclass(order=True, slots=True, unsafe_hash=True)
 class Position:
-    """Where a node starts: 1-based line and column."""
+    """Where a node starts: 1-based line and column. Never changed once made (not frozen: a
+    frozen dataclass is three times as slow to make, and a config has one per node)."""
 
     file: str
     line: int
