@@ -121,7 +121,15 @@ class _Builder:
             text = node.value
             if node.tag == _INT and text.isascii() and text.isdigit() and (text[0] != "0" or text == "0"):
                 return int(text)
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except ValueError:  # `0x_`: PyYAML resolves it as an int its constructor cannot read
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"{node.value!r} looks like a number but is not one; quote it if it is text",
+                node.start_mark,
+            ) from None
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
         self.loader.flatten_mapping(node)  # resolves `<<:` merge keys like PyYAML does

@@ -23,7 +23,7 @@ HIGH_KEY_LIMIT_USD = 1000.0
 """OpenRouter's security page flags keys with a limit of $1,000 or more."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # never changed; not frozen: made per key, several times per plan
 class Cap:
     """One spending cap that applies to a key or a workspace."""
 

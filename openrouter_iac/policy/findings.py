@@ -16,7 +16,9 @@ from openrouter_iac.policy.walk import KeyRef, all_keys
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True)
+# Issues and findings are never changed once made; not frozen (but hashable) because a frozen
+# dataclass takes seven times as long to make, and a 20,000-key config has 60,000 findings.
+@dataclass(slots=True, unsafe_hash=True)
 class Issue:
     """What a rule's check yields; the runner adds the rule id, the severity and the position."""
 
@@ -30,7 +32,7 @@ class Issue:
     """Addresses of the other objects involved."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Finding:
     rule: str
     severity: Severity

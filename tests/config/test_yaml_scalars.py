@@ -43,7 +43,16 @@ def read(document: str, fast: bool) -> tuple[Any, list[Any]]:
 def test_scalars_read_as_pyyaml_reads_them(texts: list[str], fast: bool) -> None:
     document = "".join(f"k{index}: {text}\n" for index, text in enumerate(texts))
     data, problems = read(document, fast)
-    expected: Any = yaml.load(document, Loader=yaml_source._Loader)  # a SafeLoader with the timestamp resolver removed
+    expected: Any = yaml.load(document, Loader=yaml_source._Loader)
     assert problems == []
     assert data == expected
     assert [type(v) for v in data.values()] == [type(v) for v in expected.values()]
+
+
+def test_a_number_pyyaml_cannot_read_is_one_problem_at_its_place() -> None:
+    for fast in (True, False):
+        data, problems = read("a:\n  b: 0x_\n", fast)
+        assert data is None
+        assert [(p.position.line, p.position.column, p.message) for p in problems] == [
+            (2, 6, "YAML: '0x_' looks like a number but is not one; quote it if it is text")
+        ]
