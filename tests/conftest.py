@@ -35,6 +35,27 @@ settings.load_profile("orctl-ci" if _IN_CI else "orctl")
 POLICY_TESTS = Path(__file__).resolve().parent / "policy"
 
 
+# What a developer's shell or a CI machine may set that would point the tests elsewhere: a real
+# management key or account, a proxy for the loopback servers, a tiny timeout, tracebacks on.
+# Tests that need one set it themselves.
+_AMBIENT = (
+    "OPENROUTER_BASE_URL",
+    "OPENROUTER_MANAGEMENT_KEY",
+    "ORCTL_TIMEOUT",
+    "ORCTL_DEBUG",
+    *(f"{name}_PROXY" for name in ("HTTP", "HTTPS", "ALL", "NO")),
+    *(f"{name}_proxy" for name in ("http", "https", "all", "no")),
+)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_ambient_settings() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:  # session-wide: session fixtures apply configs too
+        for name in _AMBIENT:
+            patch.delenv(name, raising=False)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _policy_gate(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     if POLICY_TESTS in Path(str(request.node.path)).resolve().parents:
