@@ -65,10 +65,28 @@ def _no_plugins() -> tuple[()]:
     return ()
 
 
+def _from_the_real_loader(name: str) -> object:
+    # pydantic imports only get_plugins from this private module today; should a later version
+    # ask for anything else, it gets the real module's attribute rather than an ImportError.
+    if name.startswith("__"):
+        raise AttributeError(name)  # module machinery probing (__file__, __path__): no real import for that
+    import importlib.util
+
+    import pydantic.plugin
+
+    spec = PathFinder.find_spec(_LOADER, list(pydantic.plugin.__path__))
+    if spec is None or spec.loader is None:
+        raise AttributeError(name)
+    real = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(real)
+    return getattr(real, name)
+
+
 def skip_discovery_when_none_installed() -> None:
     """Before the first pydantic model is built: answer pydantic's plugin lookup with "none" if none is installed."""
     if _LOADER in sys.modules or plugins_may_be_installed():
         return
     loader = types.ModuleType(_LOADER, "orctl: no pydantic plugin is installed (openrouter_iac.cli.pydantic_plugins)")
     loader.get_plugins = _no_plugins  # type: ignore[attr-defined]
+    loader.__getattr__ = _from_the_real_loader  # type: ignore[method-assign]  # PEP 562
     sys.modules[_LOADER] = loader

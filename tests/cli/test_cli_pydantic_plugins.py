@@ -115,3 +115,23 @@ def test_an_installed_plugin_still_runs(tmp_path: Path) -> None:
     assert "The config is valid" in done.stdout
     assert "fake plugin saw Config" in done.stderr
     assert "fake_pydantic_plugin" in modules
+
+
+def test_the_stand_in_answers_what_pydantic_asks_of_its_loader(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pydantic.plugin._schema_validator as schema_validator
+
+    from openrouter_iac.cli import pydantic_plugins
+
+    # What pydantic takes from the module the stand-in replaces: get_plugins, and nothing else.
+    source = Path(schema_validator.__file__).read_text(encoding="utf-8")
+    assert [line.strip() for line in source.splitlines() if "_loader" in line] == ["from ._loader import get_plugins"]
+    monkeypatch.delitem(sys.modules, pydantic_plugins._LOADER, raising=False)
+    monkeypatch.setattr(pydantic_plugins, "plugins_may_be_installed", lambda: False)
+    pydantic_plugins.skip_discovery_when_none_installed()
+    stand_in = sys.modules[pydantic_plugins._LOADER]
+    assert tuple(stand_in.get_plugins()) == ()
+    # Anything else a later pydantic might ask for comes from the real module.
+    assert stand_in.PYDANTIC_ENTRY_POINT_GROUP == "pydantic"
+    with pytest.raises(AttributeError):
+        stand_in.no_such_name  # noqa: B018
+    assert getattr(stand_in, "__file__", None) is None  # probing it imports nothing
