@@ -34,7 +34,8 @@ from openrouter_iac.live.writer import ApplyContext, Writer
 from openrouter_iac.model.config import Config
 from openrouter_iac.model.snapshot import LiveSnapshot
 from openrouter_iac.plan.builder import build_plan, config_digest
-from openrouter_iac.plan.model import Plan, parse_plan
+from openrouter_iac.plan.model import Plan
+from openrouter_iac.plan.plan_file import read_plan
 from openrouter_iac.plan.unmatched_targets import with_unmatched_warnings
 from openrouter_iac.policy.after import state_after
 from openrouter_iac.policy.gate import check_policy
@@ -151,7 +152,7 @@ def _run(
 ) -> int:
     if report_path is not None:
         check_output_path(report_path, "--report")  # before anything is written, not after
-    saved = parse_plan(planfile.read_bytes(), str(planfile)) if planfile else None
+    saved = read_plan(planfile) if planfile else None
     # Always the config on disk, never the copy inside a plan file: a plan file only approves.
     loaded = load_config(config_path)
     if saved is not None and planfile is not None:

@@ -10,7 +10,7 @@ import click
 
 from openrouter_iac.cli.failures import reported_errors
 from openrouter_iac.cli.plan_cmd import GRAPH, SHOW_ALL_UNMANAGED, check_graph_option, render
-from openrouter_iac.plan.model import parse_plan
+from openrouter_iac.plan.plan_file import read_plan
 from openrouter_iac.render import should_color
 
 
@@ -38,7 +38,7 @@ def show(planfile: Path, output: str, no_color: bool, show_empty: bool, show_all
     """
     check_graph_option(graph, output)
     with reported_errors():
-        saved = parse_plan(planfile.read_bytes(), str(planfile))
+        saved = read_plan(planfile)
         text = render(
             saved, output, no_color=no_color, show_empty=show_empty, show_all_unmanaged=show_all_unmanaged, graph=graph
         )

@@ -50,6 +50,29 @@ if getattr(yaml, "__with_libyaml__", False):
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_SCALAR_TAGS = frozenset(
+    {_STR} | {tag for resolvers in _Loader.yaml_implicit_resolvers.values() for tag, _ in resolvers}
+)
+"""The tags a plain scalar resolves to (str, int, float, bool, null, ...). Any other tag on a node
+was written in the file (`!!python/object`, `!custom`, `!!binary`): the composer keeps no mark of
+which tags were explicit, so a tag is refused when it is not one of these (an explicit `!!int`
+that means what it says stays accepted); the check runs only where the builder already looks."""
+
+
+class TagError(Exception):
+    """A node carries a tag the config language does not have."""
+
+    def __init__(self, node: yaml.Node, path: PathKey) -> None:
+        self.node = node
+        self.path = path
+
+    def message(self) -> str:
+        tag = self.node.tag
+        shown = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+        where = f"{dotted(self.path)}: " if self.path else ""
+        return f"{where}YAML tags are not part of the orctl config language: remove '{shown}'"
 
 
 def _position(display_name: str, node: yaml.Node) -> Position:
@@ -104,15 +127,19 @@ class _Builder:
         mark = node.start_mark
         self.source_map.values[path] = Position(self.display_name, mark.line + 1, mark.column + 1)
         if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP:
+                raise TagError(node, path)
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                raise TagError(node, path)
             return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
-        value = self._scalar(node)
+        value = self._scalar(node, path)
         if value is None and isinstance(node, yaml.ScalarNode) and node.value:
             self.source_map.written_nulls.add(path)  # `null` or `~`, not an empty value
         return value
 
-    def _scalar(self, node: yaml.Node) -> Any:
+    def _scalar(self, node: yaml.Node, path: PathKey) -> Any:
         # A string is its text (what construct_yaml_str returns): most scalars of a config are
         # names. A plain decimal int is what construct_yaml_int makes of it (limits, budgets).
         if isinstance(node, yaml.ScalarNode):
@@ -121,6 +148,8 @@ class _Builder:
             text = node.value
             if node.tag == _INT and text.isascii() and text.isdigit() and (text[0] != "0" or text == "0"):
                 return int(text)
+            if node.tag not in _SCALAR_TAGS:
+                raise TagError(node, path)
         try:
             return self.loader.construct_object(node, deep=True)
         except ValueError:  # `0x_`: PyYAML resolves it as an int its constructor cannot read
@@ -147,7 +176,7 @@ class _Builder:
                     )
                 )
                 continue
-            key = self._scalar(key_node)
+            key = self._scalar(key_node, path)
             if not isinstance(key, str):
                 # Non-string keys (numbers, booleans) are kept as text: names are always strings.
                 key = "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
@@ -260,6 +289,12 @@ def read_yaml(path: Path, display_name: str) -> tuple[Any, SourceMap, list[YamlP
             SourceMap(),
             [YamlProblem(Position(display_name, line, column), f"YAML syntax: {reason}")],
         )
+    except yaml.reader.ReaderError as exc:
+        # A control character such as NUL: PyYAML's message adds a line of its own internals.
+        prefix = text[: exc.position]
+        where = Position(display_name, prefix.count("\n") + 1, exc.position - (prefix.rfind("\n") + 1) + 1)
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        return None, SourceMap(), [YamlProblem(where, f"YAML syntax: character U+{code:04X} is not allowed in YAML")]
     except yaml.YAMLError as exc:
         return None, SourceMap(), [YamlProblem(Position(display_name, 1, 1), f"YAML syntax: {exc}")]
     finally:
@@ -283,6 +318,8 @@ def read_yaml(path: Path, display_name: str) -> tuple[Any, SourceMap, list[YamlP
                 )
             ],
         )
+    except TagError as exc:
+        return None, SourceMap(), [YamlProblem(_position(display_name, exc.node), exc.message())]
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         where = Position(display_name, mark.line + 1, mark.column + 1) if mark else Position(display_name, 1, 1)
