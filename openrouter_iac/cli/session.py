@@ -19,7 +19,7 @@ import httpx
 
 from openrouter_iac.client import OpenRouterClient, RequestGate, resolve_base_url, resolve_management_key
 from openrouter_iac.client.credentials import can_prompt
-from openrouter_iac.errors import OrctlError
+from openrouter_iac.errors import AuthenticationError, OrctlError
 
 if TYPE_CHECKING:
     from openrouter_iac.emulator import EmbeddedEmulator
@@ -134,7 +134,11 @@ def api_session(options: ApiOptions) -> Iterator[ApiSession]:
     base_url = resolve_base_url(options.base_url)
     key = resolve_management_key(options.management_key_file, allow_prompt=can_prompt(sys.stdin, os.environ))
     with OpenRouterClient(base_url, key.value, timeout=options.timeout, gate=gate) as client:
-        yield ApiSession(client, base_url, options.parallelism, timeout=options.timeout, gate=gate)
+        try:
+            yield ApiSession(client, base_url, options.parallelism, timeout=options.timeout, gate=gate)
+        except AuthenticationError as exc:  # the client cannot know where the key came from; we do
+            exc.hint = f"check the management key from {key.source} / `orctl auth status`"
+            raise
 
 
 @contextmanager

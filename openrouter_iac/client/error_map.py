@@ -31,7 +31,10 @@ from openrouter_iac.errors import (
 MANAGEMENT_KEYS_URL = "https://openrouter.ai/settings/management-keys"
 _MAX_REASON = 300
 
-_AUTH_HINT = "check OPENROUTER_MANAGEMENT_KEY / `orctl auth status`"
+# Neutral: the CLI session, which knows where the key came from, names that source instead.
+_AUTH_HINT = (
+    "check the management key (--management-key-file, OPENROUTER_MANAGEMENT_KEY or the keyring) / `orctl auth status`"
+)
 _NOT_MANAGEMENT_HINT = (
     f"this is not a management key: create one at {MANAGEMENT_KEYS_URL} "
     "and provide it via OPENROUTER_MANAGEMENT_KEY or `orctl auth login`"

@@ -92,7 +92,8 @@ def _emptied(config: Config, live: LiveSnapshot, changes: list[Change]) -> list[
             live_items = getattr(live_ws, collection)
             gone = sum(1 for c in deletes if c.workspace == slug and c.kind == kind.name)
             if not getattr(workspace, collection) and live_items and gone >= len(live_items):
-                out.append(f"every one of the {gone} {kind.plural} of workspace '{slug}'")
+                every = f"the only {kind.singular}" if gone == 1 else f"every one of the {gone} {kind.plural}"
+                out.append(f"{every} of workspace '{slug}'")
     return out
 
 

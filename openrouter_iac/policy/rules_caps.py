@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from openrouter_iac.policy.caps import Cap, guardrail_cap, key_cap, money, workspace_caps
 from openrouter_iac.policy.ceiling import key_ceiling
 from openrouter_iac.policy.findings import Issue, LintContext
+from openrouter_iac.policy.listing import bounded
 from openrouter_iac.policy.walk import workspace_path
 
 
@@ -82,11 +83,13 @@ def caps_oversubscribed(ctx: LintContext) -> Iterator[Issue]:
         total = sum(c for c in parts.values() if c is not None)
         if total <= bound.per_month:
             continue
-        listed = ", ".join(f"{address} {money(c or 0)}" for address, c in parts.items())
+        # Largest caps first (config order among equals): the keys a reviewer would lower.
+        largest = sorted(parts.items(), key=lambda item: -(item[1] or 0))
+        listed = bounded([f"{address} {money(c or 0)}" for address, c in largest], "key")
         yield Issue(
             f"workspace:{slug}",
             bound.path,
-            f"workspace:{slug}: the caps of its {len(parts)} keys add up to {money(total)} per month ({listed}), "
+            f"workspace:{slug}: the caps of its {len(parts):,} keys add up to {money(total)} per month ({listed}), "
             f"beyond its {bound.layer} ({money(bound.per_month)} per month): the budget, not the keys, "
             "decides which behavior stops",
             "lower the keys' caps or raise the budget (periods are converted to a month: daily x 31, weekly x 6)",

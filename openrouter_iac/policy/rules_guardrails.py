@@ -9,6 +9,7 @@ from typing import Any
 from openrouter_iac.model.resources import Preset, Workspace
 from openrouter_iac.policy.effective import EffectivePolicy, Layer, effective_policy, key_layers
 from openrouter_iac.policy.findings import Issue, LintContext
+from openrouter_iac.policy.listing import bounded
 from openrouter_iac.policy.walk import workspace_path
 
 
@@ -33,7 +34,7 @@ def _detector_rule(
         missing = _uncovered(slug, workspace, has)
         if missing is None or (workspace.keys and not missing):
             continue
-        scope = f"for {', '.join(missing)}" if missing else "(its default guardrail does not set it)"
+        scope = f"for {bounded(missing, 'key')}" if missing else "(its default guardrail does not set it)"
         yield Issue(
             f"workspace:{slug}",
             workspace_path(slug, "handles"),

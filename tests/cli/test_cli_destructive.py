@@ -252,3 +252,17 @@ def test_an_empty_workspace_config_never_prunes_a_populated_one(config: Path) ->
             "empty config against a populated scope (delete the objects explicitly instead)\n"
         )
     assert live_names("/keys") == ["batch", "bot"]
+
+
+def test_emptying_a_kind_of_its_only_object_says_so_in_the_singular(config: Path) -> None:
+    workspace = lab()
+    del workspace["byok"]["anthropic-main"]
+    write_config(config, {"lab": workspace}, ownership={"prune": True})
+    assert apply(config, "--allow-destroy").exit_code == 0
+    assert live_names("/byok") == ["openai-main"]
+    workspace["byok"] = {}
+    write_config(config, {"lab": workspace}, ownership={"prune": True})
+    refused = apply(config)
+    assert refused.exit_code == 1
+    assert "the plan empties the only BYOK credential of workspace 'lab'; pass --allow-destroy" in refused.stderr
+    assert "1 BYOK credentials" not in refused.stderr

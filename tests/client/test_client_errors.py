@@ -30,7 +30,8 @@ def test_401_names_the_key_and_how_to_check_it(harness):
         h.client.get("/guardrails/1", resource=RESOURCE)
     assert str(info.value) == (
         "guardrail 'team-a': the management key was rejected (HTTP 401: Missing Authentication header)\n"
-        "  hint: check OPENROUTER_MANAGEMENT_KEY / `orctl auth status`"
+        "  hint: check the management key (--management-key-file, OPENROUTER_MANAGEMENT_KEY or the keyring) "
+        "/ `orctl auth status`"
     )
     assert info.value.status == 401
     assert info.value.resource == RESOURCE

@@ -54,6 +54,19 @@ def test_rejected_key_in_a_real_process(tmp_path: Path) -> None:
             "plan", "-c", AGENCY, "--management-key-file", key_file, "--base-url", server.base_url, env={}, cwd=tmp_path
         )
     assert_failed_cleanly(result, "workspaces: the management key was rejected (HTTP 401", secret=PLAIN_KEY)
+    # The hint names where the rejected key came from, not an environment variable that was never set.
+    assert result.stderr.endswith(f"  hint: check the management key from file {key_file} / `orctl auth status`\n")
+
+
+def test_a_rejected_key_from_the_environment_is_named_as_such() -> None:
+    with start_server(Emulator()) as server:
+        result = orctl(
+            "plan", "-c", AGENCY, "--base-url", server.base_url, env={"OPENROUTER_MANAGEMENT_KEY": PLAIN_KEY}
+        )
+    assert_failed_cleanly(result, "the management key was rejected (HTTP 401", secret=PLAIN_KEY)
+    assert result.stderr.endswith(
+        "  hint: check the management key from env OPENROUTER_MANAGEMENT_KEY / `orctl auth status`\n"
+    )
 
 
 @pytest.mark.parametrize("suffix", ["", "/api", "/api/v2", "/v1"])

@@ -222,3 +222,28 @@ def test_list_rules_names_every_rule_with_its_severity() -> None:
     assert result.exit_code == 0
     assert "key-uncapped          error    Every key has a limit." in result.stdout
     assert "key-idle              warning" in result.stdout
+
+
+def test_an_oversubscribed_workspace_names_its_ten_largest_caps_and_counts_the_rest(tmp_path: Path) -> None:
+    keys = "".join(
+        f"""
+      k{n:03}:
+        behavior: Does task {n}.
+        limit: {5 if n == 150 else 1}
+        limit_reset: monthly
+        expires_at: {EXPIRY}"""
+        for n in range(200)
+    )
+    config = write_config(
+        tmp_path, f"workspaces:\n  ops:\n    name: Ops\n    budgets: {{monthly: 100}}\n    keys:{keys}\n"
+    )
+    result = orctl("lint", "-c", config)
+    (line,) = [line for line in result.stdout.splitlines() if "[caps-oversubscribed]" in line]
+    named = ", ".join(["api_key:ops/k150 $5"] + [f"api_key:ops/k{n:03} $1" for n in range(9)])
+    assert line.endswith(
+        f"workspace:ops: the caps of its 200 keys add up to $204 per month ({named} … and 190 more keys), "
+        "beyond its workspace monthly budget ($100 per month): the budget, not the keys, decides which behavior stops"
+    )
+    _, document = lint_json(config)
+    (finding,) = [f for f in document["findings"] if f["rule"] == "caps-oversubscribed"]
+    assert len(finding["objects"]) == 1 + 200  # the workspace and every key stay in the structured field

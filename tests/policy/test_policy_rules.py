@@ -299,3 +299,20 @@ def test_live_key_use_reads_an_api_key_item() -> None:
         "ops", "nightly", datetime(2026, 1, 5, 10, tzinfo=UTC), datetime(2026, 8, 1, tzinfo=UTC), 12.5, False
     )
     assert LiveKeyUse.from_api("ops", {"name": "x", "last_used_at": None, "created_at": "bogus"}).created_at is None
+
+
+def test_a_detector_missing_on_many_keys_names_ten_and_counts_the_rest(tmp_path: Path) -> None:
+    keys = "".join(f"\n          k{n:02}: {key(f'Task {n}.', 1)}" for n in range(12))
+    body = f"""\
+    workspaces:
+      chat:
+        name: Chat
+        handles: [user_input]
+        budgets: {{monthly: 100}}
+        keys:{keys}
+    """
+    named = ", ".join(f"api_key:chat/k{n:02}" for n in range(10))
+    assert messages(tmp_path, body) == [
+        f"workspace:chat is marked `handles: [user_input]` but prompt-injection detection is off for {named} "
+        "… and 2 more keys"
+    ]
