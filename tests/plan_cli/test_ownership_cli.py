@@ -200,7 +200,7 @@ def test_pruning_every_byok_credential_of_a_workspace_needs_allow_destroy(tmp_pa
     )
     plan = _plan(config, state)
     assert [(c["action"], c["address"]) for c in plan["changes"]] == [("delete", "byok_key:marketing/studio")]
-    assert plan["safety"]["emptied_scopes"] == ["every one of the 1 BYOK credentials of workspace 'marketing'"]
+    assert plan["safety"]["emptied_scopes"] == ["the only BYOK credential of workspace 'marketing'"]
     refused = _apply(config, state)
     assert refused.exit_code == 1 and "--allow-destroy" in refused.stderr
     marketing_id = _workspace(state, "marketing")["id"]
